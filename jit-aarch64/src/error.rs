@@ -1,0 +1,69 @@
+//! The crate's error type.
+#![forbid(unsafe_code)]
+
+use thiserror::Error;
+
+/// Everything that can go wrong while building, encoding, installing or running code.
+#[derive(Debug, Error)]
+pub enum Error {
+    /// A label was used that this assembler never created.
+    #[error("label {0} was not created by this assembler; create labels with Assembler::new_label")]
+    UnknownLabel(u32),
+    /// A literal was used that this assembler never created.
+    #[error("literal {0} was not created by this assembler; create literals with Assembler::literal")]
+    UnknownLiteral(u32),
+    /// A label was bound at two places.
+    #[error("label {0} is bound twice; bind each label exactly once")]
+    LabelBoundTwice(u32),
+    /// A branch targets a label that is never bound.
+    #[error("instruction {instruction} branches to label {label}, which is never bound; bind it before finishing")]
+    UnboundLabel { label: u32, instruction: usize },
+    /// dynasm could not resolve a branch or literal (the target is out of range).
+    #[error("cannot resolve a branch or literal load: {0}; keep code smaller than the branch range (±1 MiB for conditional branches and literals)")]
+    Relocation(String),
+    /// The instruction needs a label or literal and cannot be encoded on its own.
+    #[error("{0} refers to a label or literal and cannot be encoded on its own")]
+    NotStandalone(String),
+    /// The offset or immediate does not fit and the scratch register needed to build it is in use.
+    #[error("{what} needs scratch register x17 to build an out-of-range offset or immediate, but x17 is an operand; use another register")]
+    ScratchInUse { what: &'static str },
+    /// An operand combination has no A64 encoding.
+    #[error("no A64 instruction for {0}")]
+    NoEncoding(String),
+    /// Executable memory could not be allocated or re-protected.
+    #[error("executable memory: {0}")]
+    ExecutableMemory(#[from] std::io::Error),
+    /// A code handle does not name installed code.
+    #[error("code handle {0} does not name installed code (was it removed?)")]
+    UnknownCode(usize),
+    /// A call entry or patch range lies outside the installed code.
+    #[error("offset range {start}..{end} lies outside the installed code of {len} bytes")]
+    OutOfCode { start: usize, end: usize, len: usize },
+    /// Code was installed empty.
+    #[error("cannot install empty code")]
+    EmptyCode,
+    /// More arguments than the eight argument registers.
+    #[error("{0} arguments given, but at most 8 fit in x0..x7")]
+    TooManyArguments(usize),
+    /// The emulator's helper page is full.
+    #[error("at most {0} helpers can be registered with one emulated executor")]
+    TooManyHelpers(usize),
+    /// The emulator reported an error.
+    #[error("emulator: {what}: {detail}")]
+    Emulator { what: &'static str, detail: String },
+    /// Emulated code accessed memory that is not mapped in the host process.
+    #[error("emulated code accessed {address:#x}, which is not mapped readable in this process (pc {pc:#x})")]
+    Unmapped { address: u64, pc: u64 },
+    /// Emulated code wrote memory that the host maps read-only.
+    #[error("emulated code wrote {address:#x}, which this process maps read-only (pc {pc:#x})")]
+    WriteToReadOnly { address: u64, pc: u64 },
+    /// Emulated code did not return to its caller.
+    #[error("emulated code stopped at pc {pc:#x} without returning: {reason}")]
+    DidNotReturn { pc: u64, reason: String },
+    /// A helper function panicked during an emulated call.
+    #[error("helper {index} panicked during an emulated call")]
+    HelperPanicked { index: usize },
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,336 @@
+//! The emulated executor: A64 code runs on unicorn-engine (GPL-2.0, feature `emulator`).
+//!
+//! Guest addresses equal host addresses. Code buffers and the guest stack are mapped explicitly
+//! with `mem_map_ptr`; any other host page the code touches is mapped lazily from the
+//! unmapped-access hook, with the host's own read/write permission (from `/proc/self/maps`), and
+//! every lazily mapped page is unmapped again after each helper call and at the end of each call,
+//! so the emulator never keeps a pointer to memory the host may have freed.
+//!
+//! Helper calls: guest page `HELPER_PAGE` (below Linux's `mmap_min_addr`, so never a host
+//! address) holds one `ret` per helper; a code hook limited to that page reads the argument
+//! registers, calls the Rust function, writes the result, and lets the `ret` return. Returning
+//! from the entry function lands on `RETURN_ADDRESS`, where emulation stops.
+//!
+//! This module must never map a page the host does not have mapped, and must never let a Rust
+//! panic unwind into the emulator.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::time::Duration;
+
+use dynasmrt::mmap::MutableBuffer;
+use unicorn_engine::{Arch, Arm64CpuModel, HookType, MemType, Mode, Prot, RegisterARM64, Unicorn};
+
+use crate::code::{CodeBuffer, PAGE};
+use crate::error::{Error, Result};
+use crate::executor::{CodeId, Executor};
+use crate::helper::{Helper, HelperResult};
+
+/// Guest page whose 4-byte slots are the helpers' call addresses.
+pub const HELPER_PAGE: u64 = 0x1000;
+/// Where the entry function returns to; emulation stops there.
+pub const RETURN_ADDRESS: u64 = 0x2000;
+/// The most helpers one executor can hold (one slot each in the helper page).
+pub const MAX_HELPERS: usize = PAGE / 4;
+/// Size of the guest stack.
+pub const STACK_SIZE: usize = 1 << 20;
+
+const RET: u32 = 0xd65f03c0;
+const BRK_0: u32 = 0xd4200000;
+
+/// What the hooks share with the executor.
+struct GuestState {
+    helpers: Vec<Helper>,
+    lazy_pages: Vec<u64>,
+    failure: Option<Error>,
+}
+
+/// Runs A64 code on an emulated CPU (model MAX) with this process's memory mapped 1:1.
+pub struct EmulatedExecutor {
+    unicorn: Unicorn<'static, GuestState>,
+    code: Vec<Option<CodeBuffer>>,
+    stack: MutableBuffer,
+    timeout: Option<Duration>,
+}
+
+fn emulator_error(what: &'static str) -> impl Fn(unicorn_engine::uc_error) -> Error {
+    move |e| Error::Emulator { what, detail: format!("{e:?}") }
+}
+
+impl EmulatedExecutor {
+    /// A fresh emulator with the helper page, return page and a 1 MiB stack mapped.
+    pub fn new() -> Result<EmulatedExecutor> {
+        let state = GuestState { helpers: Vec::new(), lazy_pages: Vec::new(), failure: None };
+        let mut unicorn = Unicorn::new_with_data(Arch::ARM64, Mode::LITTLE_ENDIAN, state)
+            .map_err(emulator_error("creating the aarch64 emulator"))?;
+        unicorn.ctl_set_cpu_model(Arm64CpuModel::MAX as i32).map_err(emulator_error("selecting CPU model MAX"))?;
+
+        let page = PAGE as u64;
+        unicorn.mem_map(HELPER_PAGE, page, Prot::READ | Prot::EXEC).map_err(emulator_error("mapping the helper page"))?;
+        let rets: Vec<u8> = std::iter::repeat_n(RET.to_le_bytes(), PAGE / 4).flatten().collect();
+        unicorn.mem_write(HELPER_PAGE, &rets).map_err(emulator_error("filling the helper page"))?;
+        unicorn.mem_map(RETURN_ADDRESS, page, Prot::READ | Prot::EXEC).map_err(emulator_error("mapping the return page"))?;
+        unicorn.mem_write(RETURN_ADDRESS, &BRK_0.to_le_bytes()).map_err(emulator_error("filling the return page"))?;
+
+        let mut stack = MutableBuffer::new(STACK_SIZE)?;
+        stack.set_len(STACK_SIZE);
+        let stack_address = stack.as_mut_ptr();
+        // SAFETY: `stack` is a page-aligned read-write anonymous mapping of STACK_SIZE bytes owned by
+        // the executor; it outlives the emulator's use of it because `unicorn` is dropped first
+        // (field order) and the mapping is never moved or unmapped while the executor lives.
+        unsafe {
+            unicorn.mem_map_ptr(stack_address as u64, STACK_SIZE as u64, Prot::READ | Prot::WRITE, stack_address.cast())
+        }
+        .map_err(emulator_error("mapping the guest stack"))?;
+
+        unicorn
+            .add_code_hook(HELPER_PAGE, HELPER_PAGE + page - 1, helper_hook)
+            .map_err(emulator_error("installing the helper hook"))?;
+        unicorn
+            .add_mem_hook(HookType::MEM_READ_UNMAPPED | HookType::MEM_WRITE_UNMAPPED, 1, 0, lazy_map_hook)
+            .map_err(emulator_error("installing the lazy mapping hook"))?;
+        unicorn
+            .add_mem_hook(HookType::MEM_WRITE_PROT | HookType::MEM_FETCH_UNMAPPED, 1, 0, protection_hook)
+            .map_err(emulator_error("installing the protection hook"))?;
+
+        Ok(EmulatedExecutor { unicorn, code: Vec::new(), stack, timeout: None })
+    }
+
+    /// Stops calls that run longer than `timeout` (none by default).
+    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
+        self.timeout = timeout;
+    }
+
+    fn buffer(&self, code: CodeId) -> Result<&CodeBuffer> {
+        self.code.get(code.0).and_then(Option::as_ref).ok_or(Error::UnknownCode(code.0))
+    }
+
+    fn stack_top(&self) -> u64 {
+        (self.stack.as_ptr() as u64 + STACK_SIZE as u64) & !15
+    }
+
+    fn set_registers(&mut self, entry_args: [u64; 8]) -> Result<()> {
+        let stack_top = self.stack_top();
+        let uc = &mut self.unicorn;
+        for (n, value) in entry_args.into_iter().enumerate() {
+            uc.reg_write(x_register(n), value).map_err(emulator_error("writing argument registers"))?;
+        }
+        uc.reg_write(RegisterARM64::SP, stack_top).map_err(emulator_error("writing SP"))?;
+        uc.reg_write(RegisterARM64::X29, 0).map_err(emulator_error("writing the frame pointer"))?;
+        uc.reg_write(RegisterARM64::X30, RETURN_ADDRESS).map_err(emulator_error("writing the link register"))?;
+        Ok(())
+    }
+}
+
+impl Executor for EmulatedExecutor {
+    fn name(&self) -> &'static str {
+        "emulated"
+    }
+
+    fn helper_address(&mut self, helper: Helper) -> Result<u64> {
+        let helpers = &mut self.unicorn.get_data_mut().helpers;
+        if helpers.len() >= MAX_HELPERS {
+            return Err(Error::TooManyHelpers(MAX_HELPERS));
+        }
+        helpers.push(helper);
+        Ok(HELPER_PAGE + 4 * (helpers.len() as u64 - 1))
+    }
+
+    fn install(&mut self, bytes: &[u8]) -> Result<CodeId> {
+        let buffer = CodeBuffer::new(bytes)?;
+        let address = buffer.address();
+        // SAFETY: the buffer is a page-aligned mapping of `capacity()` bytes (a multiple of 4 KiB)
+        // that stays at this address until `remove` unmaps it from the emulator before freeing it;
+        // the guest may only read and execute it.
+        unsafe {
+            self.unicorn.mem_map_ptr(
+                address,
+                buffer.capacity() as u64,
+                Prot::READ | Prot::EXEC,
+                address as *mut std::ffi::c_void,
+            )
+        }
+        .map_err(emulator_error("mapping installed code"))?;
+        self.code.push(Some(buffer));
+        Ok(CodeId(self.code.len() - 1))
+    }
+
+    fn code_address(&self, code: CodeId) -> Result<u64> {
+        Ok(self.buffer(code)?.address())
+    }
+
+    fn patch(&mut self, code: CodeId, offset: usize, bytes: &[u8]) -> Result<()> {
+        let buffer = self.code.get_mut(code.0).and_then(Option::as_mut).ok_or(Error::UnknownCode(code.0))?;
+        buffer.patch(offset, bytes)?;
+        let start = buffer.address() + offset as u64;
+        // The emulator caches translated blocks by address; drop those covering the patch.
+        self.unicorn
+            .ctl_remove_cache(start, start + bytes.len() as u64)
+            .map_err(emulator_error("flushing translated code after a patch"))
+    }
+
+    fn remove(&mut self, code: CodeId) -> Result<()> {
+        let buffer = self.code.get_mut(code.0).and_then(Option::take).ok_or(Error::UnknownCode(code.0))?;
+        self.unicorn
+            .mem_unmap(buffer.address(), buffer.capacity() as u64)
+            .map_err(emulator_error("unmapping removed code"))?;
+        self.unicorn.ctl_remove_cache(buffer.address(), buffer.address() + buffer.capacity() as u64).ok();
+        Ok(())
+    }
+
+    unsafe fn call(&mut self, code: CodeId, offset: usize, args: &[u64]) -> Result<u64> {
+        if args.len() > 8 {
+            return Err(Error::TooManyArguments(args.len()));
+        }
+        let buffer = self.buffer(code)?;
+        if offset >= buffer.len() || offset % 4 != 0 {
+            return Err(Error::OutOfCode { start: offset, end: offset + 4, len: buffer.len() });
+        }
+        let entry = buffer.address() + offset as u64;
+        let mut x = [0u64; 8];
+        x[..args.len()].copy_from_slice(args);
+        self.set_registers(x)?;
+
+        let timeout = self.timeout.map_or(0, |t| t.as_micros().max(1) as u64);
+        let outcome = self.unicorn.emu_start(entry, RETURN_ADDRESS, timeout, 0);
+        unmap_lazy_pages(&mut self.unicorn);
+        let failure = self.unicorn.get_data_mut().failure.take();
+        let pc = self.unicorn.pc_read().unwrap_or(0);
+        if let Some(failure) = failure {
+            return Err(failure);
+        }
+        if let Err(e) = outcome {
+            return Err(Error::DidNotReturn { pc, reason: format!("{e:?}") });
+        }
+        if pc != RETURN_ADDRESS {
+            return Err(Error::DidNotReturn { pc, reason: "stopped (timeout)".into() });
+        }
+        self.unicorn.reg_read(RegisterARM64::X0).map_err(emulator_error("reading x0"))
+    }
+}
+
+impl Drop for EmulatedExecutor {
+    fn drop(&mut self) {
+        // Unmap host-owned memory before the buffers go away (the emulator itself is dropped after
+        // this, then `code` and `stack`).
+        unmap_lazy_pages(&mut self.unicorn);
+        for buffer in self.code.iter().flatten() {
+            self.unicorn.mem_unmap(buffer.address(), buffer.capacity() as u64).ok();
+        }
+        self.unicorn.mem_unmap(self.stack.as_ptr() as u64, STACK_SIZE as u64).ok();
+    }
+}
+
+/// The unicorn register id of x`n` (n in 0..=30).
+fn x_register(n: usize) -> i32 {
+    match n {
+        29 => RegisterARM64::X29 as i32,
+        30 => RegisterARM64::X30 as i32,
+        _ => RegisterARM64::X0 as i32 + n as i32,
+    }
+}
+
+/// The unicorn register id of d`n` (n in 0..=31).
+fn d_register(n: usize) -> i32 {
+    RegisterARM64::D0 as i32 + n as i32
+}
+
+fn helper_hook(uc: &mut Unicorn<'_, GuestState>, address: u64, _size: u32) {
+    let index = ((address - HELPER_PAGE) / 4) as usize;
+    let Some(helper) = uc.get_data().helpers.get(index).copied() else {
+        fail(uc, Error::DidNotReturn { pc: address, reason: format!("called helper slot {index}, which is not registered") });
+        return;
+    };
+    let mut x = [0u64; 8];
+    for (n, slot) in x.iter_mut().enumerate() {
+        *slot = uc.reg_read(x_register(n)).unwrap_or(0);
+    }
+    let d = [0, 1].map(|n| f64::from_bits(uc.reg_read(d_register(n)).unwrap_or(0)));
+    // The helper may free memory the guest had mapped; forget those pages first.
+    let result = catch_unwind(AssertUnwindSafe(|| helper.invoke(x, d)));
+    unmap_lazy_pages(uc);
+    let written = match result {
+        Ok(HelperResult::Int(value)) => uc.reg_write(RegisterARM64::X0, value),
+        Ok(HelperResult::Float(value)) => uc.reg_write(d_register(0), value.to_bits()),
+        Err(_) => {
+            fail(uc, Error::HelperPanicked { index });
+            return;
+        }
+    };
+    if let Err(e) = written {
+        fail(uc, Error::Emulator { what: "writing a helper result", detail: format!("{e:?}") });
+    }
+}
+
+fn lazy_map_hook(uc: &mut Unicorn<'_, GuestState>, _kind: MemType, address: u64, size: usize, _value: i64) -> bool {
+    let pc = uc.pc_read().unwrap_or(0);
+    let first = address & !(PAGE as u64 - 1);
+    let last = address.saturating_add(size.max(1) as u64 - 1) & !(PAGE as u64 - 1);
+    let mut page = first;
+    loop {
+        if !is_guest_mapped(uc, page) {
+            let Some(writable) = host_page_access(page) else {
+                fail(uc, Error::Unmapped { address, pc });
+                return false;
+            };
+            let perms = if writable { Prot::READ | Prot::WRITE } else { Prot::READ };
+            // SAFETY: `page` is a whole 4 KiB page that /proc/self/maps lists as mapped readable
+            // (and writable iff `writable`) in this process; the guest gets no more access than the
+            // host has. It is unmapped again after the next helper call or at the end of the call,
+            // before the host can free it behind the emulator's back.
+            let mapped = unsafe { uc.mem_map_ptr(page, PAGE as u64, perms, page as *mut std::ffi::c_void) };
+            if mapped.is_err() {
+                fail(uc, Error::Unmapped { address, pc });
+                return false;
+            }
+            uc.get_data_mut().lazy_pages.push(page);
+        }
+        if page >= last {
+            return true;
+        }
+        page += PAGE as u64;
+    }
+}
+
+fn protection_hook(uc: &mut Unicorn<'_, GuestState>, kind: MemType, address: u64, _size: usize, _value: i64) -> bool {
+    let pc = uc.pc_read().unwrap_or(0);
+    let error = match kind {
+        MemType::WRITE_PROT => Error::WriteToReadOnly { address, pc },
+        _ => Error::Unmapped { address, pc },
+    };
+    fail(uc, error);
+    false
+}
+
+fn fail(uc: &mut Unicorn<'_, GuestState>, error: Error) {
+    let state = uc.get_data_mut();
+    if state.failure.is_none() {
+        state.failure = Some(error);
+    }
+    uc.emu_stop().ok();
+}
+
+fn is_guest_mapped(uc: &Unicorn<'_, GuestState>, page: u64) -> bool {
+    uc.mem_regions()
+        .map(|regions| regions.iter().any(|r| r.begin <= page && page <= r.end))
+        .unwrap_or(false)
+}
+
+fn unmap_lazy_pages(uc: &mut Unicorn<'_, GuestState>) {
+    let pages = std::mem::take(&mut uc.get_data_mut().lazy_pages);
+    for page in pages {
+        uc.mem_unmap(page, PAGE as u64).ok();
+    }
+}
+
+/// Whether the host maps `page` readable: `Some(writable)`, or `None` if not readable.
+fn host_page_access(page: u64) -> Option<bool> {
+    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
+    maps.lines().find_map(|line| {
+        let mut fields = line.split_whitespace();
+        let (range, perms) = (fields.next()?, fields.next()?);
+        let (start, end) = range.split_once('-')?;
+        let (start, end) = (u64::from_str_radix(start, 16).ok()?, u64::from_str_radix(end, 16).ok()?);
+        let perms = perms.as_bytes();
+        (start <= page && page < end && perms.first() == Some(&b'r')).then(|| perms.get(1) == Some(&b'w'))
+    })
+}

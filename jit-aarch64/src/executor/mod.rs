@@ -1,0 +1,66 @@
+//! Running generated code: one trait, a native and an emulated implementation.
+//!
+//! Code is position independent, so the same bytes run under either executor; only helper
+//! addresses differ (the native executor calls the function itself, the emulator a trap slot), which
+//! is why code must be built after asking the executor for [`Executor::helper_address`].
+
+#[cfg(feature = "emulator")]
+pub mod emulated;
+#[cfg(target_arch = "aarch64")]
+pub mod native;
+
+use crate::error::Result;
+use crate::helper::Helper;
+
+/// Names code installed in an executor.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct CodeId(pub(crate) usize);
+
+/// Installs, patches and calls A64 code.
+pub trait Executor {
+    /// A short name for messages (`"native"`, `"emulated"`).
+    fn name(&self) -> &'static str;
+
+    /// The address code must call (with `blr`) to reach `helper`.
+    fn helper_address(&mut self, helper: Helper) -> Result<u64>;
+
+    /// Copies position-independent code into executable memory.
+    fn install(&mut self, bytes: &[u8]) -> Result<CodeId>;
+
+    /// The address where installed code starts.
+    fn code_address(&self, code: CodeId) -> Result<u64>;
+
+    /// Overwrites installed code; later calls see the new bytes.
+    fn patch(&mut self, code: CodeId, offset: usize, bytes: &[u8]) -> Result<()>;
+
+    /// Frees installed code.
+    fn remove(&mut self, code: CodeId) -> Result<()>;
+
+    /// Calls the code at `offset` with up to eight integer arguments in x0..x7 and returns x0.
+    ///
+    /// # Safety
+    /// The code must follow the A64 C calling convention and may read and write only memory that
+    /// the caller allows it to, as if it were a Rust `unsafe` function called natively: the
+    /// emulated executor maps this process's memory at the same addresses, so it can corrupt
+    /// the host just as native code can.
+    unsafe fn call(&mut self, code: CodeId, offset: usize, args: &[u64]) -> Result<u64>;
+}
+
+/// The executor for this host: native on aarch64, emulated elsewhere (needs feature `emulator`).
+pub fn host_executor() -> Result<Box<dyn Executor>> {
+    #[cfg(target_arch = "aarch64")]
+    {
+        Ok(Box::new(native::NativeExecutor::new()))
+    }
+    #[cfg(all(not(target_arch = "aarch64"), feature = "emulator"))]
+    {
+        Ok(Box::new(emulated::EmulatedExecutor::new()?))
+    }
+    #[cfg(all(not(target_arch = "aarch64"), not(feature = "emulator")))]
+    {
+        Err(crate::error::Error::Emulator {
+            what: "no executor for this host",
+            detail: "A64 code runs natively only on aarch64; rebuild with feature `emulator`".into(),
+        })
+    }
+}
