@@ -1,0 +1,106 @@
+//! The exec-time patch of a new program's stack: the auxiliary vector's `AT_SYSINFO_EHDR` value is
+//! zeroed so libc makes real time system calls instead of using the vDSO, and the 16 `AT_RANDOM` bytes
+//! (the kernel's per-exec randomness: stack canary, pointer guard) are recorded and replayed.
+#![forbid(unsafe_code)]
+
+use crate::tracee::{read_memory, write_memory, Pid, TraceeResult};
+
+const AT_NULL: u64 = 0;
+const AT_RANDOM: u64 = 25;
+const AT_SYSINFO_EHDR: u64 = 33;
+const LARGEST_VECTORS: usize = 4 << 20;
+
+/// Where the patched and recorded auxv values live in one exec's stack.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExecStack {
+    /// Address of the 16 `AT_RANDOM` bytes.
+    pub at_random_address: u64,
+    /// The `AT_RANDOM` bytes as the kernel wrote them.
+    pub at_random: [u8; 16],
+    /// Address of the `AT_SYSINFO_EHDR` entry (type word), if the kernel gave one.
+    pub sysinfo_entry: Option<u64>,
+}
+
+/// Finds the auxiliary vector above `rsp` (a process at its exec stop).
+pub fn inspect(pid: Pid, rsp: u64) -> TraceeResult<ExecStack> {
+    let mut window = 16 << 10;
+    loop {
+        let words = read_words(pid, rsp, window)?;
+        if let Some(found) = scan(&words, rsp) {
+            let at_random = read_memory(pid, found.0, 16)?;
+            return Ok(ExecStack {
+                at_random_address: found.0,
+                at_random: at_random.try_into().expect("16 bytes"),
+                sysinfo_entry: found.1,
+            });
+        }
+        if window >= LARGEST_VECTORS {
+            return Err(crate::tracee::TraceeError::Memory {
+                operation: "find the auxiliary vector in",
+                pid,
+                address: rsp,
+                length: window,
+                error: std::io::Error::other("no AT_NULL entry found"),
+            });
+        }
+        window *= 4;
+    }
+}
+
+/// Switches the vDSO off by zeroing the `AT_SYSINFO_EHDR` value.
+pub fn disable_vdso(pid: Pid, sysinfo_entry: Option<u64>) -> TraceeResult<()> {
+    match sysinfo_entry {
+        Some(entry) => write_memory(pid, entry + 8, &0u64.to_le_bytes()),
+        None => Ok(()),
+    }
+}
+
+fn read_words(pid: Pid, rsp: u64, window: usize) -> TraceeResult<Vec<u64>> {
+    // The stack may end before the window does: shrink until the read fits.
+    let to_page_end = ((rsp | 0xfff) + 1 - rsp) as usize;
+    let mut length = window.max(to_page_end);
+    loop {
+        match read_memory(pid, rsp, length) {
+            Ok(bytes) => {
+                return Ok(bytes.chunks_exact(8).map(|word| u64::from_le_bytes(word.try_into().expect("8"))).collect())
+            }
+            Err(error) if length <= to_page_end => return Err(error),
+            Err(_) => length = (length / 2).max(to_page_end),
+        }
+    }
+}
+
+/// Returns `(AT_RANDOM address, AT_SYSINFO_EHDR entry address)` from the words at `rsp`.
+fn scan(words: &[u64], rsp: u64) -> Option<(u64, Option<u64>)> {
+    let argc = usize::try_from(*words.first()?).ok()?;
+    let mut index = 1 + argc + 1; // argv and its NULL
+    while *words.get(index)? != 0 {
+        index += 1; // envp
+    }
+    index += 1;
+    let mut at_random = None;
+    let mut sysinfo = None;
+    loop {
+        let kind = *words.get(index)?;
+        let value = *words.get(index + 1)?;
+        match kind {
+            AT_NULL => return at_random.map(|address| (address, sysinfo)),
+            AT_RANDOM => at_random = Some(value),
+            AT_SYSINFO_EHDR => sysinfo = Some(rsp + 8 * index as u64),
+            _ => {}
+        }
+        index += 2;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_entries_past_arguments_and_environment() {
+        let words = [2, 0x100, 0x108, 0, 0x200, 0, AT_SYSINFO_EHDR, 0x7fff_f7fc_1000, AT_RANDOM, 0x300, AT_NULL, 0];
+        assert_eq!(scan(&words, 0x1000), Some((0x300, Some(0x1000 + 8 * 6))));
+        assert_eq!(scan(&words[..9], 0x1000), None);
+    }
+}
