@@ -60,9 +60,6 @@ pub enum Error {
     /// Emulated code did not return to its caller.
     #[error("emulated code stopped at pc {pc:#x} without returning: {reason}")]
     DidNotReturn { pc: u64, reason: String },
-    /// A helper function panicked during an emulated call.
-    #[error("helper {index} panicked during an emulated call")]
-    HelperPanicked { index: usize },
 }
 
 /// The crate's result type.

@@ -2,7 +2,8 @@
 //!
 //! A helper is an `extern "C"` function of one of a few fixed shapes, so both executors can call it
 //! with the right arguments: natively by its address, and from the emulator by reading x0..x7
-//! (or d0/d1) and writing x0 (or d0).
+//! (or d0/d1) and writing x0 (or d0). A helper must not panic: a panic cannot unwind out of an
+//! `extern "C"` function and aborts the process.
 #![forbid(unsafe_code)]
 
 /// A helper function and its signature.

@@ -11,10 +11,9 @@
 //! registers, calls the Rust function, writes the result, and lets the `ret` return. Returning
 //! from the entry function lands on `RETURN_ADDRESS`, where emulation stops.
 //!
-//! This module must never map a page the host does not have mapped, and must never let a Rust
-//! panic unwind into the emulator.
+//! This module must never map a page the host does not have mapped. Helpers are `extern "C"`
+//! functions: a panic in one aborts the process, natively and here alike.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::Duration;
 
 use dynasmrt::mmap::MutableBuffer;
@@ -245,16 +244,12 @@ fn helper_hook(uc: &mut Unicorn<'_, GuestState>, address: u64, _size: u32) {
         *slot = uc.reg_read(x_register(n)).unwrap_or(0);
     }
     let d = [0, 1].map(|n| f64::from_bits(uc.reg_read(d_register(n)).unwrap_or(0)));
-    // The helper may free memory the guest had mapped; forget those pages first.
-    let result = catch_unwind(AssertUnwindSafe(|| helper.invoke(x, d)));
+    let result = helper.invoke(x, d);
+    // The helper may have freed memory the guest had mapped; forget those pages.
     unmap_lazy_pages(uc);
     let written = match result {
-        Ok(HelperResult::Int(value)) => uc.reg_write(RegisterARM64::X0, value),
-        Ok(HelperResult::Float(value)) => uc.reg_write(d_register(0), value.to_bits()),
-        Err(_) => {
-            fail(uc, Error::HelperPanicked { index });
-            return;
-        }
+        HelperResult::Int(value) => uc.reg_write(RegisterARM64::X0, value),
+        HelperResult::Float(value) => uc.reg_write(d_register(0), value.to_bits()),
     };
     if let Err(e) = written {
         fail(uc, Error::Emulator { what: "writing a helper result", detail: format!("{e:?}") });
