@@ -11,7 +11,7 @@ const AT_SYSINFO_EHDR: u64 = 33;
 const LARGEST_VECTORS: usize = 4 << 20;
 
 /// Where the patched and recorded auxv values live in one exec's stack.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExecStack {
     /// Address of the 16 `AT_RANDOM` bytes.
     pub at_random_address: u64,
@@ -19,7 +19,12 @@ pub struct ExecStack {
     pub at_random: [u8; 16],
     /// Address of the `AT_SYSINFO_EHDR` entry (type word), if the kernel gave one.
     pub sysinfo_entry: Option<u64>,
+    /// The new program's arguments (for listings; at most [`LISTED_ARGUMENTS`]).
+    pub argv: Vec<String>,
 }
+
+/// How many arguments of an exec are kept for listings.
+pub const LISTED_ARGUMENTS: usize = 32;
 
 /// Finds the auxiliary vector above `rsp` (a process at its exec stop).
 pub fn inspect(pid: Pid, rsp: u64) -> TraceeResult<ExecStack> {
@@ -28,10 +33,13 @@ pub fn inspect(pid: Pid, rsp: u64) -> TraceeResult<ExecStack> {
         let words = read_words(pid, rsp, window)?;
         if let Some(found) = scan(&words, rsp) {
             let at_random = read_memory(pid, found.0, 16)?;
+            let argc = usize::try_from(words[0]).unwrap_or(0).min(LISTED_ARGUMENTS);
+            let argv = words[1..=argc].iter().map(|address| read_string(pid, *address)).collect();
             return Ok(ExecStack {
                 at_random_address: found.0,
                 at_random: at_random.try_into().expect("16 bytes"),
                 sysinfo_entry: found.1,
+                argv,
             });
         }
         if window >= LARGEST_VECTORS {
@@ -45,6 +53,20 @@ pub fn inspect(pid: Pid, rsp: u64) -> TraceeResult<ExecStack> {
         }
         window *= 4;
     }
+}
+
+/// A NUL-terminated string of at most 256 bytes (longer ones are cut for listings).
+fn read_string(pid: Pid, address: u64) -> String {
+    let mut bytes = Vec::new();
+    for offset in (0..256).step_by(64) {
+        let Ok(chunk) = read_memory(pid, address + offset, 64) else { break };
+        if let Some(end) = chunk.iter().position(|byte| *byte == 0) {
+            bytes.extend_from_slice(&chunk[..end]);
+            return String::from_utf8_lossy(&bytes).into_owned();
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// Switches the vDSO off by zeroing the `AT_SYSINFO_EHDR` value.

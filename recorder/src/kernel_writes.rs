@@ -44,7 +44,8 @@ pub fn kernel_writes(pid: Pid, number: u64, args: [u64; 6], result: i64) -> Trac
     }
     let returned = result as u64;
     match number as c_long {
-        SYS_read | SYS_pread64 | SYS_getdents | SYS_getdents64 | SYS_getcwd => writes.add(args[1], returned),
+        SYS_read | SYS_pread64 | SYS_getdents | SYS_getdents64 => writes.add(args[1], returned),
+        SYS_getcwd => writes.add(args[0], returned),
         SYS_readlink => writes.add(args[1], returned),
         SYS_readlinkat => writes.add(args[2], returned),
         SYS_getrandom => writes.add(args[0], returned),

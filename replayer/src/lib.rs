@@ -1,1 +1,22 @@
-//! replayer
+//! Replays traces written by the recorder:
+//! `trace → spawn (same conditions) → PTRACE_SYSEMU stops → inject recorded results / execute memory-layout
+//! calls for real → check registers at every event`.
+//!
+//! The key idea: the program really runs again, instruction by instruction, but every input from the
+//! outside world comes from the trace; any register that differs from the recording at an event is a
+//! divergence, reported with the event number, never papered over.
+//!
+//! [`session::ReplaySession`] is the engine (step one event, inspect registers and memory); it knows
+//! nothing of debuggers or command lines, so a gdb front end can drive it.
+
+pub mod divergence;
+pub mod dump;
+pub mod error;
+mod inject;
+mod process;
+pub mod ps;
+pub mod session;
+
+pub use divergence::Divergence;
+pub use error::{ReplayError, ReplayResult};
+pub use session::{ReplayOptions, ReplaySession, Step};

@@ -269,7 +269,7 @@ impl Recorder {
     }
 
     fn on_syscall_entry(&mut self, pid: Pid) -> RecordResult<()> {
-        let mut registers = tracee::registers(pid)?;
+        let registers = tracee::registers(pid)?;
         let number = registers.orig_rax;
         let event_number = self.next_event_number();
         if registers.cs != 0x33 {
@@ -301,17 +301,31 @@ impl Recorder {
             }
             Kind::Exec => Pending::Exec { registers, stack: None, files: Vec::new(), initial },
             Kind::Deny => {
-                let entry = registers;
-                registers.orig_rax = u64::MAX;
-                registers.rax = (-i64::from(libc::ENOSYS)) as u64;
-                tracee::set_registers(pid, &registers)?;
-                Pending::Syscall { registers: entry, kind }
+                deny(pid, &registers, libc::ENOSYS)?;
+                Pending::Syscall { registers, kind }
+            }
+            _ if self.copies_into_output(pid, &registers) => {
+                // Data the kernel would copy straight into our output never passes through the
+                // program's memory, so replay could not print it: ask for the read/write fallback.
+                deny(pid, &registers, libc::EINVAL)?;
+                Pending::Syscall { registers, kind: Kind::Deny }
             }
             _ => Pending::Syscall { registers, kind },
         };
         self.process(pid)?.pending = Some(pending);
         resume(pid, Resume::ToSyscallExit, None);
         Ok(())
+    }
+
+    /// Whether the call is a kernel-side copy (sendfile, splice, copy_file_range) into our stdout/stderr.
+    fn copies_into_output(&mut self, pid: Pid, registers: &Registers) -> bool {
+        let args = registers.syscall_args();
+        let destination = match registers.orig_rax as libc::c_long {
+            libc::SYS_sendfile => args[0],
+            libc::SYS_splice | libc::SYS_copy_file_range | libc::SYS_tee => args[2],
+            _ => return false,
+        };
+        self.outputs.stream_of(pid, destination).is_some()
     }
 
     fn on_fork(&mut self, pid: Pid) -> RecordResult<()> {
@@ -358,6 +372,7 @@ impl Recorder {
                     registers,
                     registers_after: after,
                     initial,
+                    command: stack.argv,
                     files,
                     at_random_address: stack.at_random_address,
                     at_random: stack.at_random,
@@ -510,6 +525,16 @@ impl Recorder {
         }
         self.append(&Event::Exit { pid: pid.as_raw(), status }, &[])
     }
+}
+
+/// Makes the call at this seccomp stop fail with `errno` without running; `registers` keep the entry
+/// values, which is what the event records.
+fn deny(pid: Pid, registers: &Registers, errno: i32) -> RecordResult<()> {
+    let mut skipped = *registers;
+    skipped.orig_rax = u64::MAX;
+    skipped.rax = (-i64::from(errno)) as u64;
+    tracee::set_registers(pid, &skipped)?;
+    Ok(())
 }
 
 /// Whether a raw system-call return value is an error (-4095..=-1).

@@ -129,6 +129,8 @@ pub enum Event {
         registers_after: Registers,
         /// The first exec of the recording.
         initial: bool,
+        /// The new program's arguments (at most 32, each cut at 256 bytes): for listings only.
+        command: Vec<String>,
         /// The files the kernel mapped (executable, interpreter).
         files: Vec<FileIdentity>,
         /// Where the kernel put the 16 `AT_RANDOM` bytes.

@@ -1,0 +1,77 @@
+//! `replayer replay -a [TRACE]`, `replayer dump [TRACE]`, `replayer ps [TRACE]`.
+//!
+//! Exit status of `replay -a`: the recorded program's; 2 for an unreadable, truncated or incomplete
+//! trace; 3 for a divergence.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use recorder::trace::TraceReader;
+use recorder::trace_dir;
+use replayer::{dump, ps, ReplayError, ReplayOptions, ReplaySession};
+
+const USAGE: &str = "usage: replayer replay -a [TRACE]   replay to the end, printing the recorded output again
+       replayer dump [TRACE]        list the recorded events
+       replayer ps [TRACE]          list the recorded processes
+TRACE defaults to the latest recording ($RETRACE_TRACE_DIR or ~/.local/share/retrace, 'latest').
+Exit status of replay -a: the recorded one; 2 for a bad trace; 3 if replay diverged.";
+
+const BAD_TRACE: u8 = 2;
+const DIVERGED: u8 = 3;
+
+fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
+    eprintln!("replayer: {message}");
+    ExitCode::from(code)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else { return fail(format!("missing command\n{USAGE}"), BAD_TRACE) };
+    if command == "-h" || command == "--help" {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let mut autopilot = false;
+    let mut trace = None;
+    for arg in &args[1..] {
+        match arg.as_str() {
+            "-a" | "--autopilot" if command == "replay" => autopilot = true,
+            flag if flag.starts_with('-') => return fail(format!("unknown option '{flag}'\n{USAGE}"), BAD_TRACE),
+            path if trace.is_none() => trace = Some(PathBuf::from(path)),
+            extra => return fail(format!("unexpected argument '{extra}'\n{USAGE}"), BAD_TRACE),
+        }
+    }
+    let trace = trace.unwrap_or_else(trace_dir::latest);
+    match command.as_str() {
+        "replay" if autopilot => replay(&trace),
+        "replay" => fail("interactive replay (the gdb server) is not available yet; use 'replayer replay -a' to replay to the end", BAD_TRACE),
+        "dump" => match TraceReader::open(&trace) {
+            Ok(mut reader) => match dump::dump(&mut reader, &mut std::io::stdout().lock()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => fail(error, BAD_TRACE),
+            },
+            Err(error) => fail(error, BAD_TRACE),
+        },
+        "ps" => match TraceReader::open(&trace).and_then(|mut reader| ps::processes(&mut reader)) {
+            Ok(entries) => {
+                print!("{}", ps::table(&entries));
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(error, BAD_TRACE),
+        },
+        other => fail(format!("unknown command '{other}'\n{USAGE}"), BAD_TRACE),
+    }
+}
+
+fn replay(trace: &std::path::Path) -> ExitCode {
+    let mut session = match ReplaySession::start(trace, ReplayOptions { echo_output: true }) {
+        Ok(session) => session,
+        Err(error) => return fail(error, BAD_TRACE),
+    };
+    match session.run_to_end() {
+        Ok(status) => ExitCode::from(u8::try_from(status.shell_code() & 0xff).unwrap_or(BAD_TRACE)),
+        Err(error @ ReplayError::Divergence(_)) => fail(error, DIVERGED),
+        Err(error) if error.is_bad_trace() => fail(error, BAD_TRACE),
+        Err(error) => fail(format!("replay failed at event {}: {error}", session.event_number()), DIVERGED),
+    }
+}

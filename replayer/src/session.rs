@@ -1,0 +1,664 @@
+//! The replay engine: one [`ReplaySession`] re-runs one trace, one event per [`ReplaySession::step`].
+//!
+//! Each `replay_*` function mirrors the recorder's `record_*` for the same event kind. Processes run
+//! one at a time, in the recorded order of their events; as they share no memory and all their input
+//! comes from the trace, that order reproduces each one exactly.
+
+use std::collections::HashMap;
+use std::ffi::CString;
+use std::io::Write;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use nix::sys::ptrace::{self, Event as PtraceEvent, Options};
+use nix::sys::signal::{self, Signal};
+use nix::sys::wait::WaitStatus;
+use recorder::auxv;
+use recorder::instruction::{is_fault, timestamp_instruction_at};
+use recorder::kernel_writes::output_ranges;
+use recorder::spawn::{spawn_traced, Launch};
+use recorder::syscalls::{self, Kind};
+use recorder::trace::{
+    layout, Event, ExitStatus, FileIdentity, Header, MappedFile, MemoryWrite, Record, Registers, SignalCause, Stream,
+    TraceError, TraceReader,
+};
+use recorder::tracee::{self, ptrace_error, Pid, SiginfoFields, TraceeError};
+
+use crate::inject::{continue_to_exit, run_helper, run_syscall, wait, Executed};
+use crate::process::{Replayed, State, Stop};
+use crate::{Divergence, ReplayError, ReplayResult};
+
+/// How to replay.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReplayOptions {
+    /// Print the program's recorded stdout/stderr output again, as it is replayed.
+    pub echo_output: bool,
+}
+
+/// What one step did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Event `number` (of recorded process `pid`, if it has one) was replayed.
+    Event { number: u64, pid: Option<i32> },
+    /// The trace is complete; the first process ended with `status`.
+    Finished(ExitStatus),
+}
+
+/// A replay in progress.
+pub struct ReplaySession {
+    reader: TraceReader,
+    files: PathBuf,
+    options: ReplayOptions,
+    processes: HashMap<i32, Replayed>,
+    event_number: u64,
+    current_pid: Option<i32>,
+    finished: Option<ExitStatus>,
+    /// The signal replay has just sent to the process it is advancing.
+    awaited_signal: Option<i32>,
+}
+
+impl ReplaySession {
+    /// Opens `trace` and starts its program, stopped before its first instruction.
+    pub fn start(trace: &Path, options: ReplayOptions) -> ReplayResult<Self> {
+        let reader = TraceReader::open(trace)?;
+        let header = reader.header().clone();
+        if let Some(detail) = header.cpu.difference(&recorder::cpu::features()) {
+            return Err(TraceError::CpuMismatch { detail }.into());
+        }
+        let root = start_program(&header)?;
+        let options_mask = Options::PTRACE_O_TRACESYSGOOD
+            | Options::PTRACE_O_TRACEFORK
+            | Options::PTRACE_O_TRACEVFORK
+            | Options::PTRACE_O_TRACECLONE
+            | Options::PTRACE_O_TRACEEXEC
+            | Options::PTRACE_O_EXITKILL;
+        ptrace::setoptions(root, options_mask).map_err(ptrace_error("SETOPTIONS", root))?;
+        let processes = HashMap::from([(header.root_pid, Replayed { real: root, state: State::Stopped { deliver: None } })]);
+        Ok(ReplaySession {
+            // Absolute: the program may change directory before it maps a file.
+            files: std::fs::canonicalize(trace).map_err(|error| TraceError::io(trace, error))?.join(layout::FILES),
+            reader,
+            options,
+            processes,
+            event_number: 0,
+            current_pid: None,
+            finished: None,
+            awaited_signal: None,
+        })
+    }
+
+    /// The trace header.
+    pub fn header(&self) -> &Header {
+        self.reader.header()
+    }
+
+    /// Number of the last event replayed (0 before the first).
+    pub fn event_number(&self) -> u64 {
+        self.event_number
+    }
+
+    /// Recorded id of the process the last event belonged to.
+    pub fn current_pid(&self) -> Option<i32> {
+        self.current_pid
+    }
+
+    /// Live processes: `(recorded id, id in this replay)`.
+    pub fn processes(&self) -> Vec<(i32, Pid)> {
+        let mut live: Vec<_> = self
+            .processes
+            .iter()
+            .filter(|(_, process)| !matches!(process.state, State::Dead(_)))
+            .map(|(recorded, process)| (*recorded, process.real))
+            .collect();
+        live.sort();
+        live
+    }
+
+    /// Registers of recorded process `pid` as it stands now.
+    pub fn registers(&mut self, pid: i32) -> ReplayResult<Registers> {
+        let real = self.settle(pid)?;
+        Ok(tracee::registers(real)?)
+    }
+
+    /// `length` bytes of recorded process `pid`'s memory at `address`.
+    pub fn read_memory(&mut self, pid: i32, address: u64, length: usize) -> ReplayResult<Vec<u8>> {
+        let real = self.settle(pid)?;
+        Ok(tracee::read_memory(real, address, length)?)
+    }
+
+    /// Replays to the end; returns the recorded status of the first process.
+    pub fn run_to_end(&mut self) -> ReplayResult<ExitStatus> {
+        loop {
+            if let Step::Finished(status) = self.step()? {
+                return Ok(status);
+            }
+        }
+    }
+
+    /// Replays the next event.
+    pub fn step(&mut self) -> ReplayResult<Step> {
+        if let Some(status) = self.finished {
+            return Ok(Step::Finished(status));
+        }
+        let Some(record) = self.reader.next_record()? else {
+            return Err(ReplayError::Incomplete { event: self.event_number });
+        };
+        let Record { number, event, data } = record;
+        self.event_number = number;
+        self.current_pid = event.pid();
+        match event {
+            Event::Syscall { pid, registers, result, writes, output, mapped } => {
+                self.replay_syscall(pid, &registers, result, &writes, &data, output, mapped.as_ref())?
+            }
+            Event::Fork { pid, child, registers } => self.replay_fork(pid, child, &registers)?,
+            Event::Exec { pid, registers, registers_after, initial, files, at_random_address, at_random, sysinfo_entry, .. } => {
+                let exec = ExecRecord { registers, registers_after, initial, files, at_random_address, at_random, sysinfo_entry };
+                self.replay_exec(pid, &exec)?
+            }
+            Event::Signal { pid, signal, cause, siginfo, registers } => {
+                self.replay_signal(pid, signal, cause, &siginfo, &registers)?
+            }
+            Event::Rdtsc { pid, registers, value, .. } => self.replay_rdtsc(pid, &registers, value)?,
+            Event::Exit { pid, status } => self.replay_exit(pid, status)?,
+            Event::Aborted { reason } => return Err(ReplayError::RecordingAborted { event: number, reason }),
+            Event::End { status } => {
+                self.kill_all();
+                self.finished = Some(status);
+                return Ok(Step::Finished(status));
+            }
+        }
+        Ok(Step::Event { number, pid: self.current_pid })
+    }
+
+    fn diverge(&self, pid: i32, expected: impl Into<String>, actual: impl Into<String>) -> ReplayError {
+        Divergence { event: self.event_number, pid, expected: expected.into(), actual: actual.into() }.into()
+    }
+
+    fn process(&mut self, pid: i32) -> ReplayResult<&mut Replayed> {
+        let event = self.event_number;
+        self.processes.get_mut(&pid).ok_or_else(|| {
+            Divergence { event, pid, expected: "an event of a known process".into(), actual: "a process id never created".into() }
+                .into()
+        })
+    }
+
+    fn check_registers(&self, pid: i32, recorded: &Registers, actual: &Registers) -> ReplayResult<()> {
+        match recorded.first_difference(actual) {
+            None => Ok(()),
+            Some((name, expected, got)) => Err(self.diverge(
+                pid,
+                format!("{name} = {expected:#x} (at rip {:#x})", recorded.rip),
+                format!("{name} = {got:#x} (at rip {:#x})", actual.rip),
+            )),
+        }
+    }
+
+    /// Brings a new child or a parent inside a real fork to a plain stop; returns its real id.
+    fn settle(&mut self, pid: i32) -> ReplayResult<Pid> {
+        let process = self.process(pid)?;
+        let real = process.real;
+        match process.state {
+            State::Unstarted => {
+                loop {
+                    match wait(real)? {
+                        WaitStatus::Stopped(_, _) | WaitStatus::PtraceEvent(_, _, _) => break,
+                        WaitStatus::Exited(_, code) => {
+                            process.state = State::Dead(ExitStatus::Exited(code));
+                            return Ok(real);
+                        }
+                        WaitStatus::Signaled(_, signal, _) => {
+                            process.state = State::Dead(ExitStatus::Signaled(signal as i32));
+                            return Ok(real);
+                        }
+                        _ => continue,
+                    }
+                }
+                process.state = State::Stopped { deliver: None };
+            }
+            State::InFork { child } => {
+                match wait(real)? {
+                    WaitStatus::PtraceSyscall(_) => {}
+                    WaitStatus::Exited(_, code) => {
+                        process.state = State::Dead(ExitStatus::Exited(code));
+                        return Ok(real);
+                    }
+                    WaitStatus::Signaled(_, signal, _) => {
+                        process.state = State::Dead(ExitStatus::Signaled(signal as i32));
+                        return Ok(real);
+                    }
+                    other => {
+                        let actual = format!("{other:?}");
+                        return Err(self.diverge(pid, "the parent to return from fork", actual));
+                    }
+                }
+                let mut registers = tracee::registers(real)?;
+                registers.rax = child as u64;
+                tracee::set_registers(real, &registers)?;
+                self.process(pid)?.state = State::Stopped { deliver: None };
+            }
+            State::Stopped { .. } | State::Dead(_) => {}
+        }
+        Ok(real)
+    }
+
+    /// Runs `pid` to its next stop that an event must account for, handling on the way the calls the
+    /// recorder let through without a stop.
+    fn next_stop(&mut self, pid: i32) -> ReplayResult<Stop> {
+        let real = self.settle(pid)?;
+        loop {
+            let deliver = match self.process(pid)?.state {
+                State::Dead(status) => return Ok(Stop::Died(status)),
+                State::Stopped { deliver } => deliver,
+                State::Unstarted | State::InFork { .. } => None,
+            };
+            ptrace::sysemu(real, deliver).map_err(ptrace_error("SYSEMU", real))?;
+            self.process(pid)?.state = State::Stopped { deliver: None };
+            match wait(real)? {
+                WaitStatus::PtraceSyscall(_) => {
+                    let registers = tracee::registers(real)?;
+                    let kind = syscalls::lookup(registers.orig_rax).map(|row| row.kind);
+                    match kind {
+                        Some(Kind::ExecuteUntraced) => {
+                            if let Some(status) = self.execute_untraced(pid, real, &registers)? {
+                                return Ok(Stop::Died(status));
+                            }
+                        }
+                        Some(Kind::OwnPid) => {
+                            let mut answered = registers;
+                            answered.rax = pid as u64;
+                            tracee::set_registers(real, &answered)?;
+                        }
+                        Some(Kind::SetTidAddress) => {
+                            if let Some(status) = self.execute_untraced(pid, real, &registers)? {
+                                return Ok(Stop::Died(status));
+                            }
+                            let mut answered = tracee::registers(real)?;
+                            answered.rax = pid as u64;
+                            tracee::set_registers(real, &answered)?;
+                        }
+                        _ => return Ok(Stop::Syscall(registers)),
+                    }
+                }
+                WaitStatus::Stopped(_, signal) => {
+                    let Some(info) = tracee::siginfo(real)? else { continue };
+                    let fields = SiginfoFields::parse(&info);
+                    let registers = tracee::registers(real)?;
+                    let number = signal as i32;
+                    if signal == Signal::SIGSEGV {
+                        if let Some(instruction) = timestamp_instruction_at(real, registers.rip)? {
+                            return Ok(Stop::Rdtsc(registers, instruction));
+                        }
+                    }
+                    if is_fault(number, fields.code) {
+                        return Ok(Stop::Fault(number, registers));
+                    }
+                    // The signal the replayer just sent may have merged with a real one of the same
+                    // number (SIGCHLD of a real child), so its siginfo cannot identify it.
+                    if self.awaited_signal == Some(number) {
+                        return Ok(Stop::Injected(number, registers));
+                    }
+                    // Signals of this replay's own making (a real child's SIGCHLD): not the program's input.
+                }
+                WaitStatus::Exited(_, code) => {
+                    let status = ExitStatus::Exited(code);
+                    self.process(pid)?.state = State::Dead(status);
+                    return Ok(Stop::Died(status));
+                }
+                WaitStatus::Signaled(_, signal, _) => {
+                    let status = ExitStatus::Signaled(signal as i32);
+                    self.process(pid)?.state = State::Dead(status);
+                    return Ok(Stop::Died(status));
+                }
+                WaitStatus::PtraceEvent(..) | WaitStatus::Continued(_) | WaitStatus::StillAlive => {}
+            }
+        }
+    }
+
+    /// Runs an untraced call (memory protection, signal masks, exit) for real; `Some` if it ended the
+    /// process.
+    fn execute_untraced(&mut self, pid: i32, real: Pid, registers: &Registers) -> ReplayResult<Option<ExitStatus>> {
+        match run_syscall(real, registers, registers.orig_rax, registers.syscall_args())? {
+            Executed::Returned(..) => Ok(None),
+            Executed::Died(status) => {
+                self.process(pid)?.state = State::Dead(status);
+                Ok(Some(status))
+            }
+            Executed::Event(event) => Err(self.diverge(
+                pid,
+                format!("{} to run without events", syscalls::name(registers.orig_rax)),
+                format!("ptrace event {event}"),
+            )),
+        }
+    }
+
+    fn expect_syscall(&mut self, pid: i32, recorded: &Registers) -> ReplayResult<(Pid, Registers)> {
+        let stop = self.next_stop(pid)?;
+        let Stop::Syscall(actual) = stop else {
+            let expected = format!("system call {} at rip {:#x}", syscalls::name(recorded.orig_rax), recorded.rip);
+            return Err(self.diverge(pid, expected, stop.to_string()));
+        };
+        if actual.orig_rax != recorded.orig_rax {
+            return Err(self.diverge(
+                pid,
+                format!("system call {} at rip {:#x}", syscalls::name(recorded.orig_rax), recorded.rip),
+                format!("system call {} at rip {:#x}", syscalls::name(actual.orig_rax), actual.rip),
+            ));
+        }
+        Ok((self.process(pid)?.real, actual))
+    }
+
+    /// The mirror of the recorder's `record_syscall`.
+    #[allow(clippy::too_many_arguments)]
+    fn replay_syscall(
+        &mut self,
+        pid: i32,
+        recorded: &Registers,
+        result: i64,
+        writes: &[MemoryWrite],
+        data: &[u8],
+        output: Option<Stream>,
+        mapped: Option<&MappedFile>,
+    ) -> ReplayResult<()> {
+        let (real, actual) = self.expect_syscall(pid, recorded)?;
+        self.check_registers(pid, recorded, &actual)?;
+        let kind = syscalls::lookup(actual.orig_rax).map(|row| row.kind);
+        if kind == Some(Kind::Execute) && !recorder::record::is_error(result) {
+            let replayed = self.execute_for_real(pid, real, &actual, mapped, result)?;
+            if replayed != result {
+                return Err(self.diverge(
+                    pid,
+                    format!("{} to return {result:#x}", syscalls::name(actual.orig_rax)),
+                    format!("{replayed:#x}"),
+                ));
+            }
+        } else {
+            let mut offset = 0usize;
+            for write in writes {
+                let length = write.length as usize;
+                tracee::write_memory(real, write.address, &data[offset..offset + length])?;
+                offset += length;
+            }
+        }
+        // Whatever ran for real (including helper calls) leaves the program's registers as at entry,
+        // with the recorded result.
+        let mut answered = actual;
+        answered.rax = result as u64;
+        tracee::set_registers(real, &answered)?;
+        if let (Some(stream), true) = (output, self.options.echo_output) {
+            self.echo(real, &actual, result, stream)?;
+        }
+        Ok(())
+    }
+
+    /// Runs an address-space call for real at its recorded place; returns its result.
+    fn execute_for_real(
+        &mut self,
+        pid: i32,
+        real: Pid,
+        registers: &Registers,
+        mapped: Option<&MappedFile>,
+        recorded_result: i64,
+    ) -> ReplayResult<i64> {
+        let mut args = registers.syscall_args();
+        let number = registers.orig_rax;
+        if number == libc::SYS_mmap as u64 {
+            // The recorded result is the address: map exactly there.
+            return self.replay_mmap(pid, real, registers, &mut args, mapped, recorded_result as u64);
+        }
+        match run_syscall(real, registers, number, args)? {
+            Executed::Returned(result, _) => Ok(result),
+            _ => Err(self.diverge(pid, format!("{} to return", syscalls::name(number)), "the process ended inside it")),
+        }
+    }
+
+    fn replay_mmap(
+        &mut self,
+        pid: i32,
+        real: Pid,
+        registers: &Registers,
+        args: &mut [u64; 6],
+        mapped: Option<&MappedFile>,
+        recorded_address: u64,
+    ) -> ReplayResult<i64> {
+        args[0] = recorded_address;
+        args[3] = (args[3] & !(libc::MAP_FIXED_NOREPLACE as u64)) | libc::MAP_FIXED as u64;
+        let Some(file) = mapped else {
+            args[4] = u64::MAX;
+            return match run_syscall(real, registers, libc::SYS_mmap as u64, *args)? {
+                Executed::Returned(result, _) => Ok(result),
+                _ => Err(self.diverge(pid, "mmap to return", "the process ended inside it")),
+            };
+        };
+        if file.writable_shared {
+            // Writes must not reach the preserved copy: the mapping becomes private.
+            args[3] = (args[3] & !(libc::MAP_SHARED as u64 | libc::MAP_SHARED_VALIDATE as u64)) | libc::MAP_PRIVATE as u64;
+        }
+        let path = self.files.join(&file.stored_as);
+        let path = CString::new(path.as_os_str().as_encoded_bytes())
+            .map_err(|_| ReplayError::Start("trace path contains a NUL byte".into()))?;
+        let scratch = (registers.rsp - 8192) & !15;
+        let saved = tracee::read_memory(real, scratch, path.as_bytes_with_nul().len())?;
+        tracee::write_memory(real, scratch, path.as_bytes_with_nul())?;
+        let fd = run_helper(real, registers, libc::SYS_openat, [libc::AT_FDCWD as u64, scratch, libc::O_RDONLY as u64, 0, 0, 0])?;
+        tracee::write_memory(real, scratch, &saved)?;
+        if fd < 0 {
+            return Err(self.diverge(
+                pid,
+                format!("to map the preserved copy of {}", file.original),
+                format!("open of {} failed with errno {}", String::from_utf8_lossy(path.as_bytes()), -fd),
+            ));
+        }
+        args[4] = fd as u64;
+        let result = run_helper(real, registers, libc::SYS_mmap, *args)?;
+        run_helper(real, registers, libc::SYS_close, [fd as u64, 0, 0, 0, 0, 0])?;
+        Ok(result)
+    }
+
+    fn echo(&mut self, real: Pid, registers: &Registers, result: i64, stream: Stream) -> ReplayResult<()> {
+        let Some((_, ranges)) = output_ranges(real, registers.orig_rax, registers.syscall_args(), result)? else {
+            return Ok(());
+        };
+        let mut bytes = Vec::new();
+        for (address, length) in ranges {
+            bytes.extend(tracee::read_memory(real, address, length as usize)?);
+        }
+        let _ = match stream {
+            Stream::Stdout => std::io::stdout().lock().write_all(&bytes).and_then(|()| std::io::stdout().flush()),
+            Stream::Stderr => std::io::stderr().lock().write_all(&bytes),
+        };
+        Ok(())
+    }
+
+    fn replay_fork(&mut self, pid: i32, child: i32, recorded: &Registers) -> ReplayResult<()> {
+        let (real, actual) = self.expect_syscall(pid, recorded)?;
+        self.check_registers(pid, recorded, &actual)?;
+        let number = actual.orig_rax;
+        let args = actual.syscall_args();
+        match run_syscall(real, &actual, number, args)? {
+            Executed::Event(event)
+                if event == PtraceEvent::PTRACE_EVENT_FORK as i32
+                    || event == PtraceEvent::PTRACE_EVENT_VFORK as i32
+                    || event == PtraceEvent::PTRACE_EVENT_CLONE as i32 => {}
+            Executed::Returned(result, _) => {
+                return Err(self.diverge(pid, format!("{} to create process {child}", syscalls::name(number)), format!("result {result}")))
+            }
+            _ => return Err(self.diverge(pid, format!("{} to create process {child}", syscalls::name(number)), "no new process")),
+        }
+        let child_real = Pid::from_raw(ptrace::getevent(real).map_err(ptrace_error("GETEVENTMSG", real))? as i32);
+        self.processes.insert(child, Replayed { real: child_real, state: State::Unstarted });
+        self.settle(child)?;
+        // The kernel stored the real child id where clone was asked to; the program must see the recorded one.
+        if number == libc::SYS_clone as u64 {
+            let flags = args[0];
+            if flags & libc::CLONE_PARENT_SETTID as u64 != 0 {
+                tracee::write_memory(real, args[2], &child.to_le_bytes())?;
+            }
+            if flags & libc::CLONE_CHILD_SETTID as u64 != 0 {
+                tracee::write_memory(child_real, args[3], &child.to_le_bytes())?;
+            }
+        }
+        ptrace::syscall(real, None).map_err(ptrace_error("SYSCALL", real))?;
+        self.process(pid)?.state = State::InFork { child };
+        Ok(())
+    }
+
+    fn replay_exec(&mut self, pid: i32, exec: &ExecRecord) -> ReplayResult<()> {
+        let (real, actual) = self.expect_syscall(pid, &exec.registers)?;
+        if !exec.initial {
+            self.check_registers(pid, &exec.registers, &actual)?;
+        }
+        match run_syscall(real, &actual, actual.orig_rax, actual.syscall_args())? {
+            Executed::Event(event) if event == PtraceEvent::PTRACE_EVENT_EXEC as i32 => {}
+            Executed::Returned(result, _) => {
+                let files = exec.files.first().map_or("the program".to_string(), |file| file.path.clone());
+                return Err(self.diverge(pid, format!("execve of {files} to succeed"), format!("errno {}", -result)));
+            }
+            _ => return Err(self.diverge(pid, "execve to succeed", "no exec event")),
+        }
+        for file in &exec.files {
+            if let Some(change) = file_change(file) {
+                return Err(self.diverge(pid, format!("{} as recorded", file.path), change));
+            }
+        }
+        let registers_now = tracee::registers(real)?;
+        let stack = auxv::inspect(real, registers_now.rsp)?;
+        if stack.at_random_address != exec.at_random_address || stack.sysinfo_entry != exec.sysinfo_entry {
+            return Err(self.diverge(
+                pid,
+                format!("the auxiliary vector at {:#x}", exec.at_random_address),
+                format!("it at {:#x}", stack.at_random_address),
+            ));
+        }
+        tracee::write_memory(real, exec.at_random_address, &exec.at_random)?;
+        auxv::disable_vdso(real, exec.sysinfo_entry)?;
+        match continue_to_exit(real)? {
+            Executed::Returned(_, after) => self.check_registers(pid, &exec.registers_after, &after)?,
+            _ => return Err(self.diverge(pid, "execve to return", "the process ended")),
+        }
+        self.process(pid)?.state = State::Stopped { deliver: None };
+        Ok(())
+    }
+
+    fn replay_signal(&mut self, pid: i32, signal: i32, cause: SignalCause, siginfo: &[u8], recorded: &Registers) -> ReplayResult<()> {
+        let name = recorder::trace::signal_name(signal);
+        let sig = Signal::try_from(signal).map_err(|_| self.diverge(pid, format!("a valid signal, not {signal}"), "-"))?;
+        let real = self.settle(pid)?;
+        if cause == SignalCause::Delivered {
+            signal::kill(real, sig).map_err(|errno| ReplayError::Tracee(ptrace_error("kill", real)(errno)))?;
+        }
+        self.awaited_signal = (cause == SignalCause::Delivered).then_some(signal);
+        let stop = self.next_stop(pid);
+        self.awaited_signal = None;
+        let stop = stop?;
+        let actual = match (&stop, cause) {
+            (Stop::Fault(number, registers), SignalCause::Fault) if *number == signal => *registers,
+            (Stop::Injected(number, registers), SignalCause::Delivered) if *number == signal => *registers,
+            _ => return Err(self.diverge(pid, format!("{name} at rip {:#x}", recorded.rip), stop.to_string())),
+        };
+        self.check_registers(pid, recorded, &actual)?;
+        if cause == SignalCause::Delivered {
+            tracee::set_siginfo(real, siginfo)?;
+        }
+        self.process(pid)?.state = State::Stopped { deliver: Some(sig) };
+        Ok(())
+    }
+
+    fn replay_rdtsc(&mut self, pid: i32, recorded: &Registers, value: u64) -> ReplayResult<()> {
+        let stop = self.next_stop(pid)?;
+        let Stop::Rdtsc(actual, instruction) = stop else {
+            return Err(self.diverge(pid, format!("rdtsc at rip {:#x}", recorded.rip), stop.to_string()));
+        };
+        self.check_registers(pid, recorded, &actual)?;
+        let mut answered = actual;
+        instruction.emulate(&mut answered, value);
+        let real = self.process(pid)?.real;
+        tracee::set_registers(real, &answered)?;
+        Ok(())
+    }
+
+    fn replay_exit(&mut self, pid: i32, recorded: ExitStatus) -> ReplayResult<()> {
+        let stop = self.next_stop(pid)?;
+        let actual = match stop {
+            Stop::Died(status) => status,
+            other if recorded == ExitStatus::Signaled(libc::SIGKILL) => {
+                // Killed from outside at a point no event marks: end it here the same way.
+                let real = self.process(pid)?.real;
+                let _ = signal::kill(real, Signal::SIGKILL);
+                let _ = other;
+                loop {
+                    match wait(real)? {
+                        WaitStatus::Exited(..) | WaitStatus::Signaled(..) => break,
+                        _ => {
+                            let _ = ptrace::cont(real, None);
+                        }
+                    }
+                }
+                recorded
+            }
+            other => return Err(self.diverge(pid, format!("the process to end ({recorded})"), other.to_string())),
+        };
+        self.process(pid)?.state = State::Dead(actual);
+        if actual != recorded {
+            return Err(self.diverge(pid, format!("the process to end ({recorded})"), format!("{actual}")));
+        }
+        Ok(())
+    }
+
+    fn kill_all(&mut self) {
+        for process in self.processes.values_mut() {
+            if !matches!(process.state, State::Dead(_)) {
+                let _ = signal::kill(process.real, Signal::SIGKILL);
+                let _ = nix::sys::wait::waitpid(process.real, Some(nix::sys::wait::WaitPidFlag::__WALL));
+                process.state = State::Dead(ExitStatus::Signaled(libc::SIGKILL));
+            }
+        }
+    }
+}
+
+impl Drop for ReplaySession {
+    fn drop(&mut self) {
+        self.kill_all();
+    }
+}
+
+/// The parts of an exec event replay needs.
+struct ExecRecord {
+    registers: Registers,
+    registers_after: Registers,
+    initial: bool,
+    files: Vec<FileIdentity>,
+    at_random_address: u64,
+    at_random: [u8; 16],
+    sysinfo_entry: Option<u64>,
+}
+
+/// How a file the kernel maps at exec differs from the recording, if it does.
+fn file_change(file: &FileIdentity) -> Option<String> {
+    let Ok(metadata) = std::fs::metadata(&file.path) else {
+        return Some(format!("{} no longer exists", file.path));
+    };
+    let modified = i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec());
+    (metadata.ino() != file.inode || metadata.size() != file.size || modified != file.modified_ns)
+        .then(|| format!("{} changed since the recording (replay needs the same binary)", file.path))
+}
+
+/// Starts the recorded command under the recorded conditions.
+fn start_program(header: &Header) -> ReplayResult<Pid> {
+    let to_c = |bytes: &[u8]| CString::new(bytes).map_err(|_| TraceError::Corrupt { event: 0, what: "header string contains NUL".into() });
+    let executable = to_c(&header.executable)?;
+    let argv = header.command.iter().map(|arg| to_c(arg)).collect::<Result<Vec<_>, _>>()?;
+    let env = header.env.iter().map(|var| to_c(var)).collect::<Result<Vec<_>, _>>()?;
+    let cwd = to_c(&header.cwd)?;
+    spawn_traced(&Launch {
+        executable: &executable,
+        argv: &argv,
+        env: &env,
+        cwd: Some(&cwd),
+        stack_limit: Some(header.stack_limit),
+        seccomp: None,
+    })
+    .map_err(|error| match error {
+        TraceeError::Spawn { program, reason } => ReplayError::Start(format!("cannot start {program} again: {reason}")),
+        other => other.into(),
+    })
+}
