@@ -11,7 +11,9 @@ use crate::emit::{self, Encoded};
 use crate::error::{Error, Result};
 use crate::fuse::{self, Fusion};
 use crate::imm::{Imm12, MoveWide, PairOffset, SImm9, ScaledOffset};
-use crate::inst::{Addressing, ImmOp, Inst, Label, Literal, LiteralDst, MemOp, MoveOp, PairOp, Width};
+use crate::inst::{
+    Addressing, ImmOp, Inst, Label, Literal, LiteralDst, MemOp, MoveOp, PairOp, Width,
+};
 use crate::reg::{Base, Data, Gp, SCRATCH_CALL, SCRATCH_IMMEDIATE};
 
 /// Whether [`Assembler::finish`] runs the pair fuser.
@@ -42,7 +44,11 @@ impl Code {
 
     /// The byte offset of a bound label.
     pub fn label_offset(&self, label: Label) -> Option<usize> {
-        self.encoded.label_offsets.get(label.0 as usize).copied().flatten()
+        self.encoded
+            .label_offsets
+            .get(label.0 as usize)
+            .copied()
+            .flatten()
     }
 }
 
@@ -120,14 +126,28 @@ impl Assembler {
     }
 
     /// `ldp first, second, [base, #offset]`; the offset must fit the pair form.
-    pub fn load_pair(&mut self, width: Width, first: Data, second: Data, base: Base, offset: i64) -> Result<()> {
+    pub fn load_pair(
+        &mut self,
+        width: Width,
+        first: Data,
+        second: Data,
+        base: Base,
+        offset: i64,
+    ) -> Result<()> {
         let pair = pair_operand(width, first, second, base, offset)?;
         self.insts.push(Inst::LoadPair(pair));
         Ok(())
     }
 
     /// `stp first, second, [base, #offset]`; the offset must fit the pair form.
-    pub fn store_pair(&mut self, width: Width, first: Data, second: Data, base: Base, offset: i64) -> Result<()> {
+    pub fn store_pair(
+        &mut self,
+        width: Width,
+        first: Data,
+        second: Data,
+        base: Base,
+        offset: i64,
+    ) -> Result<()> {
         let pair = pair_operand(width, first, second, base, offset)?;
         self.insts.push(Inst::StorePair(pair));
         Ok(())
@@ -138,7 +158,11 @@ impl Assembler {
         let chunks = |v: u64| (0..4).map(move |i| ((v >> (16 * i)) & 0xffff) as u16);
         let zeros = chunks(value).filter(|&c| c == 0).count();
         let ones = chunks(value).filter(|&c| c == 0xffff).count();
-        let (first, filler, invert) = if ones > zeros { (MoveOp::Movn, 0xffff, true) } else { (MoveOp::Movz, 0, false) };
+        let (first, filler, invert) = if ones > zeros {
+            (MoveOp::Movn, 0xffff, true)
+        } else {
+            (MoveOp::Movz, 0, false)
+        };
         let mut started = false;
         for (i, chunk) in chunks(value).enumerate() {
             if chunk == filler {
@@ -162,19 +186,30 @@ impl Assembler {
 
     /// `dst = src + value` for any 64-bit `value` (through x17 if no immediate form fits).
     pub fn add_imm(&mut self, dst: Base, src: Base, value: i64) -> Result<()> {
-        let (op, magnitude) = if value < 0 { (ImmOp::Sub, value.unsigned_abs()) } else { (ImmOp::Add, value as u64) };
+        let (op, magnitude) = if value < 0 {
+            (ImmOp::Sub, value.unsigned_abs())
+        } else {
+            (ImmOp::Add, value as u64)
+        };
         if let Some(imm) = Imm12::new(magnitude) {
             self.insts.push(Inst::IntImm { op, dst, src, imm });
             return Ok(());
         }
         let (Base::Gp(dst), Base::Gp(src)) = (dst, src) else {
-            return Err(Error::NoEncoding(format!("adding {value} to or from SP (use an immediate of at most 24 bits)")));
+            return Err(Error::NoEncoding(format!(
+                "adding {value} to or from SP (use an immediate of at most 24 bits)"
+            )));
         };
         if src == SCRATCH_IMMEDIATE {
             return Err(Error::ScratchInUse { what: "add_imm" });
         }
         self.mov_imm(SCRATCH_IMMEDIATE, value as u64);
-        self.insts.push(Inst::Int { op: crate::inst::IntOp::Add, dst, lhs: src, rhs: SCRATCH_IMMEDIATE });
+        self.insts.push(Inst::Int {
+            op: crate::inst::IntOp::Add,
+            dst,
+            lhs: src,
+            rhs: SCRATCH_IMMEDIATE,
+        });
         Ok(())
     }
 
@@ -195,7 +230,11 @@ impl Assembler {
             Fusing::Off => (self.insts, Vec::new()),
         };
         let encoded = emit::encode(&insts, self.label_count, &self.literals)?;
-        Ok(Code { insts, fusions, encoded })
+        Ok(Code {
+            insts,
+            fusions,
+            encoded,
+        })
     }
 
     fn push_move(&mut self, op: MoveOp, dst: Gp, chunk: u16, shift: u8) {
@@ -205,14 +244,23 @@ impl Assembler {
         }
     }
 
-    fn memory_operand(&mut self, width: Width, data: Data, base: Base, offset: i64, what: &'static str) -> Result<MemOp> {
-        let no_encoding = || Error::NoEncoding(format!("a {}-byte {what} through {data:?}", width.bytes()));
+    fn memory_operand(
+        &mut self,
+        width: Width,
+        data: Data,
+        base: Base,
+        offset: i64,
+        what: &'static str,
+    ) -> Result<MemOp> {
+        let no_encoding =
+            || Error::NoEncoding(format!("a {}-byte {what} through {data:?}", width.bytes()));
         let addressing = if let Some(scaled) = ScaledOffset::from_bytes(offset, width.bytes()) {
             Addressing::Scaled(scaled)
         } else if let Some(unscaled) = SImm9::new(offset) {
             Addressing::Unscaled(unscaled)
         } else {
-            let scratch_used = base == Base::Gp(SCRATCH_IMMEDIATE) || data == Data::Gp(SCRATCH_IMMEDIATE);
+            let scratch_used =
+                base == Base::Gp(SCRATCH_IMMEDIATE) || data == Data::Gp(SCRATCH_IMMEDIATE);
             if scratch_used {
                 return Err(Error::ScratchInUse { what });
             }
@@ -223,9 +271,24 @@ impl Assembler {
     }
 }
 
-fn pair_operand(width: Width, first: Data, second: Data, base: Base, offset: i64) -> Result<PairOp> {
-    let describe = || format!("a {}-byte pair of {first:?} and {second:?} at offset {offset}", width.bytes());
-    let offset = PairOffset::from_bytes(offset, width.bytes())
-        .ok_or_else(|| Error::NoEncoding(format!("{} (offset must be a multiple of the size in -64..=63 elements)", describe())))?;
+fn pair_operand(
+    width: Width,
+    first: Data,
+    second: Data,
+    base: Base,
+    offset: i64,
+) -> Result<PairOp> {
+    let describe = || {
+        format!(
+            "a {}-byte pair of {first:?} and {second:?} at offset {offset}",
+            width.bytes()
+        )
+    };
+    let offset = PairOffset::from_bytes(offset, width.bytes()).ok_or_else(|| {
+        Error::NoEncoding(format!(
+            "{} (offset must be a multiple of the size in -64..=63 elements)",
+            describe()
+        ))
+    })?;
     PairOp::new(width, first, second, base, offset).ok_or_else(|| Error::NoEncoding(describe()))
 }

@@ -33,7 +33,11 @@ impl CodeBuffer {
         let executable = writable.make_exec()?;
         dynasmrt::cache_control::synchronize_icache(&executable[..]);
         dynasmrt::cache_control::prepare_for_execution(&executable[..]);
-        Ok(CodeBuffer { buffer: Some(executable), len: bytes.len(), capacity })
+        Ok(CodeBuffer {
+            buffer: Some(executable),
+            len: bytes.len(),
+            capacity,
+        })
     }
 
     /// The address of the first byte.
@@ -63,9 +67,15 @@ impl CodeBuffer {
 
     /// Overwrites `bytes.len()` bytes at `offset`, keeping W^X and the instruction cache coherent.
     pub fn patch(&mut self, offset: usize, bytes: &[u8]) -> Result<()> {
-        let end = offset.checked_add(bytes.len()).filter(|&end| end <= self.len);
+        let end = offset
+            .checked_add(bytes.len())
+            .filter(|&end| end <= self.len);
         let Some(end) = end else {
-            return Err(Error::OutOfCode { start: offset, end: offset.saturating_add(bytes.len()), len: self.len });
+            return Err(Error::OutOfCode {
+                start: offset,
+                end: offset.saturating_add(bytes.len()),
+                len: self.len,
+            });
         };
         let executable = self.buffer.take().ok_or(Error::EmptyCode)?;
         let mut writable = executable.make_mut()?;
@@ -85,7 +95,11 @@ impl CodeBuffer {
 /// the C calling convention, and everything that code does when called must be sound.
 pub unsafe fn call_host(buffer: &CodeBuffer, offset: usize, args: [u64; 8]) -> Result<u64> {
     if offset >= buffer.len || offset % 4 != 0 {
-        return Err(Error::OutOfCode { start: offset, end: offset + 4, len: buffer.len });
+        return Err(Error::OutOfCode {
+            start: offset,
+            end: offset + 4,
+            len: buffer.len,
+        });
     }
     let address = buffer.bytes()[offset..].as_ptr();
     // SAFETY: the pointer lies inside this executable mapping; the caller guarantees it starts a
@@ -111,7 +125,10 @@ mod tests {
         code.patch(4, &[9, 9]).unwrap();
         assert_eq!(code.bytes(), &[1, 2, 3, 4, 9, 9, 7, 8]);
         assert_eq!(code.address(), address);
-        assert!(matches!(code.patch(7, &[0, 0]), Err(Error::OutOfCode { .. })));
+        assert!(matches!(
+            code.patch(7, &[0, 0]),
+            Err(Error::OutOfCode { .. })
+        ));
         assert!(matches!(CodeBuffer::new(&[]), Err(Error::EmptyCode)));
     }
 }

@@ -11,7 +11,9 @@ use crate::assembler::Code;
 
 /// Decodes one little-endian instruction word.
 pub fn decode(word: [u8; 4]) -> Option<Instruction> {
-    InstDecoder::default().decode(&mut U8Reader::new(&word)).ok()
+    InstDecoder::default()
+        .decode(&mut U8Reader::new(&word))
+        .ok()
 }
 
 /// The assembly text of one instruction word (`.inst 0x...` if it does not decode).
@@ -43,7 +45,12 @@ pub fn listing(code: &Code) -> String {
             let _ = writeln!(out, "=>L{label}:");
         }
         let word = [chunk[0], chunk[1], chunk[2], chunk[3]];
-        let _ = writeln!(out, "{offset:08x}  {:08x}  {}", u32::from_le_bytes(word), text(word));
+        let _ = writeln!(
+            out,
+            "{offset:08x}  {:08x}  {}",
+            u32::from_le_bytes(word),
+            text(word)
+        );
     }
     for (index, chunk) in bytes[pool..].chunks_exact(8).enumerate() {
         let value = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
@@ -106,7 +113,13 @@ pub fn memory_access(word: [u8; 4]) -> Option<Access> {
         Operand::RegPreIndex(base, offset, false) => (base, i64::from(offset)),
         _ => return None,
     };
-    Some(Access { load, base, offset, size: size?, registers })
+    Some(Access {
+        load,
+        base,
+        offset,
+        size: size?,
+        registers,
+    })
 }
 
 fn register_operand(operand: &Operand) -> Option<(bool, u16, u32)> {

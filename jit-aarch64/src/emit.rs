@@ -5,6 +5,8 @@
 //! can never fire and register numbers are never masked. Label and literal-pool resolution is
 //! dynasm's: code is position independent (PC-relative branches and literal loads only).
 #![forbid(unsafe_code)]
+// dynasm's expansion converts every dynamic register operand with `.into()`.
+#![allow(clippy::useless_conversion)]
 
 use dynasm::dynasm;
 use dynasmrt::aarch64::Aarch64Relocation;
@@ -85,12 +87,17 @@ pub fn encode(insts: &[Inst], label_count: u32, literals: &[u64]) -> Result<Enco
     let mut label_offsets = vec![None; label_count as usize];
     let mut inst_offsets = Vec::with_capacity(insts.len());
     let label = |l: Label| -> Result<DynamicLabel> {
-        labels.get(l.0 as usize).copied().ok_or(Error::UnknownLabel(l.0))
+        labels
+            .get(l.0 as usize)
+            .copied()
+            .ok_or(Error::UnknownLabel(l.0))
     };
     for inst in insts {
         inst_offsets.push(ops.offset().0);
         if let Inst::Bind(l) = inst {
-            let slot = label_offsets.get_mut(l.0 as usize).ok_or(Error::UnknownLabel(l.0))?;
+            let slot = label_offsets
+                .get_mut(l.0 as usize)
+                .ok_or(Error::UnknownLabel(l.0))?;
             if slot.is_some() {
                 return Err(Error::LabelBoundTwice(l.0));
             }
@@ -103,8 +110,16 @@ pub fn encode(insts: &[Inst], label_count: u32, literals: &[u64]) -> Result<Enco
     }
     for (index, inst) in insts.iter().enumerate() {
         if let Some(target) = branch_target(inst) {
-            if label_offsets.get(target.0 as usize).copied().flatten().is_none() {
-                return Err(Error::UnboundLabel { label: target.0, instruction: index });
+            if label_offsets
+                .get(target.0 as usize)
+                .copied()
+                .flatten()
+                .is_none()
+            {
+                return Err(Error::UnboundLabel {
+                    label: target.0,
+                    instruction: index,
+                });
             }
         }
     }
@@ -120,8 +135,15 @@ pub fn encode(insts: &[Inst], label_count: u32, literals: &[u64]) -> Result<Enco
         }
         start
     };
-    let bytes = ops.finalize().map_err(|e| Error::Relocation(e.to_string()))?;
-    Ok(Encoded { bytes, label_offsets, inst_offsets, pool_offset })
+    let bytes = ops
+        .finalize()
+        .map_err(|e| Error::Relocation(e.to_string()))?;
+    Ok(Encoded {
+        bytes,
+        label_offsets,
+        inst_offsets,
+        pool_offset,
+    })
 }
 
 /// The encoding of one instruction that refers to no label or literal (for tables and patching).
@@ -130,14 +152,18 @@ pub fn encode_one(inst: &Inst) -> Result<[u8; 4]> {
         return Err(Error::NotStandalone(format!("{inst:?}")));
     }
     let encoded = encode(std::slice::from_ref(inst), 0, &[])?;
-    encoded.bytes.try_into().map_err(|_| Error::NotStandalone(format!("{inst:?}")))
+    encoded
+        .bytes
+        .try_into()
+        .map_err(|_| Error::NotStandalone(format!("{inst:?}")))
 }
 
 fn branch_target(inst: &Inst) -> Option<Label> {
     match *inst {
-        Inst::Branch(l) | Inst::BranchCond(_, l) | Inst::BranchZero(_, l) | Inst::BranchNonZero(_, l) => {
-            Some(l)
-        }
+        Inst::Branch(l)
+        | Inst::BranchCond(_, l)
+        | Inst::BranchZero(_, l)
+        | Inst::BranchNonZero(_, l) => Some(l),
         _ => None,
     }
 }
@@ -155,7 +181,9 @@ fn encode_inst(
         Inst::LoadPair(p) => encode_pair(ops, &p, true),
         Inst::StorePair(p) => encode_pair(ops, &p, false),
         Inst::LoadLiteral { dst, literal } => {
-            let target = *pool.get(literal.0 as usize).ok_or(Error::UnknownLiteral(literal.0))?;
+            let target = *pool
+                .get(literal.0 as usize)
+                .ok_or(Error::UnknownLiteral(literal.0))?;
             match dst {
                 LiteralDst::Gp(r) => a64!(ops ; ldr X(r.number()), =>target),
                 LiteralDst::Fp(r) => a64!(ops ; ldr D(r.number()), =>target),
@@ -188,7 +216,12 @@ fn encode_inst(
                 (ImmOp::Sub, true) => a64!(ops ; sub XSP(d), XSP(n), #bits, lsl #12),
             }
         }
-        Inst::Shift { op, dst, src, amount } => {
+        Inst::Shift {
+            op,
+            dst,
+            src,
+            amount,
+        } => {
             let (d, n, a) = (dst.number(), src.number(), u32::from(amount.amount()));
             match op {
                 ShiftOp::Lsl => a64!(ops ; lsl X(d), X(n), #a),
@@ -223,7 +256,12 @@ fn encode_inst(
                 (MoveOp::Movk, _) => a64!(ops ; movk X(d), #chunk, lsl #48),
             }
         }
-        Inst::Csel { dst, lhs, rhs, cond } => {
+        Inst::Csel {
+            dst,
+            lhs,
+            rhs,
+            cond,
+        } => {
             let (d, n, m) = (dst.number(), lhs.number(), rhs.number());
             with_cond!(cond, csel_cond!(ops, d, n, m))
         }

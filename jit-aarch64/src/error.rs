@@ -7,10 +7,14 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 pub enum Error {
     /// A label was used that this assembler never created.
-    #[error("label {0} was not created by this assembler; create labels with Assembler::new_label")]
+    #[error(
+        "label {0} was not created by this assembler; create labels with Assembler::new_label"
+    )]
     UnknownLabel(u32),
     /// A literal was used that this assembler never created.
-    #[error("literal {0} was not created by this assembler; create literals with Assembler::literal")]
+    #[error(
+        "literal {0} was not created by this assembler; create literals with Assembler::literal"
+    )]
     UnknownLiteral(u32),
     /// A label was bound at two places.
     #[error("label {0} is bound twice; bind each label exactly once")]
@@ -38,7 +42,11 @@ pub enum Error {
     UnknownCode(usize),
     /// A call entry or patch range lies outside the installed code.
     #[error("offset range {start}..{end} lies outside the installed code of {len} bytes")]
-    OutOfCode { start: usize, end: usize, len: usize },
+    OutOfCode {
+        start: usize,
+        end: usize,
+        len: usize,
+    },
     /// Code was installed empty.
     #[error("cannot install empty code")]
     EmptyCode,

@@ -71,7 +71,11 @@ pub fn fuse_pairs(insts: &[Inst]) -> Fused {
     while i < insts.len() {
         if let Some(next) = insts.get(i + 1) {
             if let Ok(pair) = fuse(&insts[i], next) {
-                fusions.push(Fusion { first: i, second: i + 1, output: out.len() });
+                fusions.push(Fusion {
+                    first: i,
+                    second: i + 1,
+                    output: out.len(),
+                });
                 out.push(pair);
                 i += 2;
                 continue;
@@ -80,7 +84,10 @@ pub fn fuse_pairs(insts: &[Inst]) -> Fused {
         out.push(insts[i]);
         i += 1;
     }
-    Fused { insts: out, fusions }
+    Fused {
+        insts: out,
+        fusions,
+    }
 }
 
 /// The pair instruction doing the same as `earlier` followed by `later`, or why there is none.
@@ -126,19 +133,26 @@ pub fn fuse(earlier: &Inst, later: &Inst) -> Result<Inst, Refusal> {
     if low_offset % size != 0 {
         return Err(Refusal::Misaligned);
     }
-    let offset = PairOffset::from_bytes(low_offset, width.bytes()).ok_or(Refusal::OutOfPairRange)?;
+    let offset =
+        PairOffset::from_bytes(low_offset, width.bytes()).ok_or(Refusal::OutOfPairRange)?;
     if load {
         check_loads(a, b)?;
     }
-    let pair = PairOp::new(width, low.data(), high.data(), low.base(), offset).ok_or(Refusal::NoPairForm)?;
-    Ok(if load { Inst::LoadPair(pair) } else { Inst::StorePair(pair) })
+    let pair = PairOp::new(width, low.data(), high.data(), low.base(), offset)
+        .ok_or(Refusal::NoPairForm)?;
+    Ok(if load {
+        Inst::LoadPair(pair)
+    } else {
+        Inst::StorePair(pair)
+    })
 }
 
 fn check_loads(a: &MemOp, b: &MemOp) -> Result<(), Refusal> {
     if a.data() == b.data() {
         return Err(Refusal::SameDestination);
     }
-    let writes_base = |data: Data| matches!((data, a.base()), (Data::Gp(d), Base::Gp(base)) if d == base);
+    let writes_base =
+        |data: Data| matches!((data, a.base()), (Data::Gp(d), Base::Gp(base)) if d == base);
     if writes_base(a.data()) || writes_base(b.data()) {
         return Err(Refusal::LoadWritesBase);
     }

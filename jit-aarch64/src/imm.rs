@@ -108,9 +108,15 @@ impl Imm12 {
     /// `Some` if `value` is 0..=4095, or a multiple of 4096 up to 4095·4096.
     pub fn new(value: u64) -> Option<Imm12> {
         if value <= 0xfff {
-            Some(Imm12 { bits: value as u16, shifted: false })
+            Some(Imm12 {
+                bits: value as u16,
+                shifted: false,
+            })
         } else if value & 0xfff == 0 && value >> 12 <= 0xfff {
-            Some(Imm12 { bits: (value >> 12) as u16, shifted: true })
+            Some(Imm12 {
+                bits: (value >> 12) as u16,
+                shifted: true,
+            })
         } else {
             None
         }
@@ -195,10 +201,16 @@ mod tests {
 
     #[test]
     fn scaled_offsets_reject_negative_unaligned_and_too_large() {
-        assert_eq!(ScaledOffset::from_bytes(488, 8).map(|o| o.index()), Some(61));
+        assert_eq!(
+            ScaledOffset::from_bytes(488, 8).map(|o| o.index()),
+            Some(61)
+        );
         assert_eq!(ScaledOffset::from_bytes(-16, 8), None);
         assert_eq!(ScaledOffset::from_bytes(4, 8), None);
-        assert_eq!(ScaledOffset::from_bytes(4095 * 8, 8).map(|o| o.bytes(8)), Some(32760));
+        assert_eq!(
+            ScaledOffset::from_bytes(4095 * 8, 8).map(|o| o.bytes(8)),
+            Some(32760)
+        );
         assert_eq!(ScaledOffset::from_bytes(4096 * 8, 8), None);
         assert_eq!(ScaledOffset::new(4096), None);
     }
@@ -216,12 +228,18 @@ mod tests {
 
     #[test]
     fn pair_offsets_are_scaled_signed_seven_bit() {
-        assert_eq!(PairOffset::from_bytes(-512, 8).map(|o| o.index()), Some(-64));
+        assert_eq!(
+            PairOffset::from_bytes(-512, 8).map(|o| o.index()),
+            Some(-64)
+        );
         assert_eq!(PairOffset::from_bytes(-520, 8), None);
         assert_eq!(PairOffset::from_bytes(504, 8).map(|o| o.index()), Some(63));
         assert_eq!(PairOffset::from_bytes(512, 8), None);
         assert_eq!(PairOffset::from_bytes(-12, 8), None);
-        assert_eq!(PairOffset::from_bytes(-1008, 16).map(|o| o.bytes(16)), Some(-1008));
+        assert_eq!(
+            PairOffset::from_bytes(-1008, 16).map(|o| o.bytes(16)),
+            Some(-1008)
+        );
         assert_eq!(PairOffset::new(64), None);
         assert_eq!(PairOffset::new(-65), None);
     }
@@ -229,7 +247,10 @@ mod tests {
     #[test]
     fn imm12_and_move_wide_ranges() {
         assert_eq!(Imm12::new(4095).map(Imm12::value), Some(4095));
-        assert_eq!(Imm12::new(4096).map(|i| (i.bits(), i.shifted())), Some((1, true)));
+        assert_eq!(
+            Imm12::new(4096).map(|i| (i.bits(), i.shifted())),
+            Some((1, true))
+        );
         assert_eq!(Imm12::new(4097), None);
         assert_eq!(Imm12::new(0xfff000).map(Imm12::value), Some(0xfff000));
         assert_eq!(Imm12::new(0x1000000), None);

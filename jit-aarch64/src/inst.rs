@@ -81,7 +81,12 @@ impl MemOp {
         if width == Width::B16 && !data.is_fp() {
             return None;
         }
-        Some(MemOp { width, data, base, addressing })
+        Some(MemOp {
+            width,
+            data,
+            base,
+            addressing,
+        })
     }
 
     /// The access size.
@@ -127,7 +132,13 @@ pub struct PairOp {
 impl PairOp {
     /// `None` unless the width has a pair form for the register class (x/w: 4 or 8 bytes; s/d/q:
     /// 4, 8 or 16 bytes) and both registers are of the same class.
-    pub fn new(width: Width, first: Data, second: Data, base: Base, offset: PairOffset) -> Option<PairOp> {
+    pub fn new(
+        width: Width,
+        first: Data,
+        second: Data,
+        base: Base,
+        offset: PairOffset,
+    ) -> Option<PairOp> {
         if first.is_fp() != second.is_fp() {
             return None;
         }
@@ -136,7 +147,13 @@ impl PairOp {
             Width::B16 => first.is_fp(),
             Width::B1 | Width::B2 => false,
         };
-        allowed.then_some(PairOp { width, first, second, base, offset })
+        allowed.then_some(PairOp {
+            width,
+            first,
+            second,
+            base,
+            offset,
+        })
     }
 
     /// The size of each of the two elements.
@@ -320,11 +337,26 @@ pub enum Inst {
     /// `LDR (literal)` of a 64-bit pool constant.
     LoadLiteral { dst: LiteralDst, literal: Literal },
     /// `op dst, lhs, rhs` on x registers.
-    Int { op: IntOp, dst: Gp, lhs: Gp, rhs: Gp },
+    Int {
+        op: IntOp,
+        dst: Gp,
+        lhs: Gp,
+        rhs: Gp,
+    },
     /// `add/sub dst, src, #imm` (SP allowed on both sides).
-    IntImm { op: ImmOp, dst: Base, src: Base, imm: Imm12 },
+    IntImm {
+        op: ImmOp,
+        dst: Base,
+        src: Base,
+        imm: Imm12,
+    },
     /// `lsl/lsr/asr dst, src, #amount`.
-    Shift { op: ShiftOp, dst: Gp, src: Gp, amount: ShiftAmount },
+    Shift {
+        op: ShiftOp,
+        dst: Gp,
+        src: Gp,
+        amount: ShiftAmount,
+    },
     /// `cmp lhs, rhs`.
     Cmp { lhs: Gp, rhs: Gp },
     /// `cmp lhs, #imm` (SP allowed).
@@ -334,11 +366,21 @@ pub enum Inst {
     /// `movz/movn/movk dst, #chunk, lsl #shift`.
     MoveWide { op: MoveOp, dst: Gp, imm: MoveWide },
     /// `csel dst, lhs, rhs, cond`.
-    Csel { dst: Gp, lhs: Gp, rhs: Gp, cond: Cond },
+    Csel {
+        dst: Gp,
+        lhs: Gp,
+        rhs: Gp,
+        cond: Cond,
+    },
     /// `cset dst, cond`.
     Cset { dst: Gp, cond: Cond },
     /// `op dst, lhs, rhs` on d registers.
-    Float { op: FloatOp, dst: Fp, lhs: Fp, rhs: Fp },
+    Float {
+        op: FloatOp,
+        dst: Fp,
+        lhs: Fp,
+        rhs: Fp,
+    },
     /// `op dst, src` on d registers.
     FloatUnary { op: FloatUnaryOp, dst: Fp, src: Fp },
     /// `fcmp lhs, rhs` (d registers).

@@ -16,8 +16,8 @@
 use jit_aarch64::disasm;
 use jit_aarch64::imm::{Imm12, MoveWide, PairOffset, SImm9, ScaledOffset, ShiftAmount};
 use jit_aarch64::inst::{
-    Addressing, Cond, FloatOp, FloatUnaryOp, ImmOp, Inst, IntOp, Label, LiteralDst, MemOp, MoveOp, PairOp,
-    ShiftOp, Width,
+    Addressing, Cond, FloatOp, FloatUnaryOp, ImmOp, Inst, IntOp, Label, LiteralDst, MemOp, MoveOp,
+    PairOp, ShiftOp, Width,
 };
 use jit_aarch64::reg::*;
 use jit_aarch64::{Assembler, Fusing};
@@ -279,7 +279,12 @@ fn every_row_encodes_to_its_hex_and_decodes_to_its_text() {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} rows differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} rows differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -289,7 +294,13 @@ fn standalone_rows_match_encode_one() {
         match jit_aarch64::emit::encode_one(&inst) {
             Ok(word) => assert_eq!(hex(&word), *expected_hex, "{inst:?}"),
             Err(_) => assert!(
-                matches!(inst, Inst::Branch(_) | Inst::BranchCond(..) | Inst::BranchZero(..) | Inst::BranchNonZero(..)),
+                matches!(
+                    inst,
+                    Inst::Branch(_)
+                        | Inst::BranchCond(..)
+                        | Inst::BranchZero(..)
+                        | Inst::BranchNonZero(..)
+                ),
                 "{inst:?} should encode on its own"
             ),
         }
@@ -305,13 +316,17 @@ fn memory_rows_decode_to_the_offsets_the_emitter_meant() {
         match inst {
             Inst::Load(m) | Inst::Store(m) => match m.byte_offset() {
                 Some(offset) => {
-                    let access = decoded.unwrap_or_else(|| panic!("{inst:?} not decoded as an access"));
+                    let access =
+                        decoded.unwrap_or_else(|| panic!("{inst:?} not decoded as an access"));
                     assert_eq!(access.offset, offset, "{inst:?}");
                     assert_eq!(access.size, m.width().bytes(), "{inst:?}");
                     assert_eq!(access.base, u16::from(m.base().field()), "{inst:?}");
                     assert_eq!(access.load, matches!(inst, Inst::Load(_)), "{inst:?}");
                 }
-                None => assert_eq!(decoded, None, "register-offset forms are not immediate accesses"),
+                None => assert_eq!(
+                    decoded, None,
+                    "register-offset forms are not immediate accesses"
+                ),
             },
             Inst::LoadPair(p) | Inst::StorePair(p) => {
                 let access = decoded.unwrap_or_else(|| panic!("{inst:?} not decoded as an access"));
@@ -352,7 +367,14 @@ fn forward_branches_resolve() {
     assembler.bind(target);
     assembler.push(Inst::Ret);
     let code = assembler.finish(Fusing::Off).unwrap();
-    let texts: Vec<String> = code.bytes().chunks(4).map(|w| disasm::text(w.try_into().unwrap())).collect();
-    assert_eq!(texts, ["b $+0x10", "b.ne $+0xc", "cbz x1, $+0x8", "nop", "ret"]);
+    let texts: Vec<String> = code
+        .bytes()
+        .chunks(4)
+        .map(|w| disasm::text(w.try_into().unwrap()))
+        .collect();
+    assert_eq!(
+        texts,
+        ["b $+0x10", "b.ne $+0xc", "cbz x1, $+0x8", "nop", "ret"]
+    );
     assert_eq!(code.label_offset(target), Some(16));
 }

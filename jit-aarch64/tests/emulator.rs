@@ -9,7 +9,9 @@ use jit_aarch64::reg::*;
 use jit_aarch64::{Assembler, Error, Executor, Fusing, Helper, Width};
 
 fn install(executor: &mut EmulatedExecutor, assembler: Assembler) -> jit_aarch64::CodeId {
-    executor.install(assembler.finish(Fusing::Off).unwrap().bytes()).unwrap()
+    executor
+        .install(assembler.finish(Fusing::Off).unwrap().bytes())
+        .unwrap()
 }
 
 fn returns_seven(executor: &mut EmulatedExecutor) {
@@ -18,7 +20,8 @@ fn returns_seven(executor: &mut EmulatedExecutor) {
     a.push(Inst::Ret);
     let id = install(executor, a);
     // SAFETY: register-only code.
-    assert_eq!(unsafe { executor.call(id, 0, &[]) }.unwrap(), 7, "executor unusable after an error");
+    let result = unsafe { executor.call(id, 0, &[]) }.unwrap();
+    assert_eq!(result, 7, "executor unusable after an error");
 }
 
 #[test]
@@ -31,7 +34,10 @@ fn load_from_an_unmapped_address_is_an_error() {
     for address in [0x10u64, 0x8000_0000_0000, 0x10_0000] {
         // SAFETY: the emulator checks the access; nothing on the host is touched.
         let error = unsafe { executor.call(id, 0, &[address]) }.unwrap_err();
-        assert!(matches!(error, Error::Unmapped { address: a, .. } if a == address), "{error}");
+        assert!(
+            matches!(error, Error::Unmapped { address: a, .. } if a == address),
+            "{error}"
+        );
     }
     returns_seven(&mut executor);
 }
@@ -49,7 +55,10 @@ fn write_to_read_only_host_memory_is_an_error() {
     let address = READ_ONLY.as_ptr() as u64;
     // SAFETY: the store targets a read-only page, which the emulator maps read-only.
     let error = unsafe { executor.call(id, 0, &[address]) }.unwrap_err();
-    assert!(matches!(error, Error::WriteToReadOnly { address: a, .. } if a == address), "{error}");
+    assert!(
+        matches!(error, Error::WriteToReadOnly { address: a, .. } if a == address),
+        "{error}"
+    );
     assert_eq!(READ_ONLY[0], 1);
     returns_seven(&mut executor);
 }
@@ -115,5 +124,8 @@ fn helper_page_has_a_fixed_capacity() {
     for _ in 0..MAX_HELPERS {
         executor.helper_address(Helper::Int0(zero)).unwrap();
     }
-    assert!(matches!(executor.helper_address(Helper::Int0(zero)), Err(Error::TooManyHelpers(_))));
+    assert!(matches!(
+        executor.helper_address(Helper::Int0(zero)),
+        Err(Error::TooManyHelpers(_))
+    ));
 }

@@ -1,12 +1,14 @@
 //! Executor behaviour through the `Executor` trait: arithmetic, loops, helper calls, host memory
 //! and patching. These run on whichever executor the host gets (emulated on x86-64, native on
 //! aarch64).
+// Needs an executor: native on aarch64, emulated elsewhere.
+#![cfg(any(feature = "emulator", target_arch = "aarch64"))]
 
 use std::time::Instant;
 
 use jit_aarch64::executor::host_executor;
-use jit_aarch64::inst::{Cond, FloatOp, ImmOp, Inst, IntOp, LiteralDst, MoveOp};
 use jit_aarch64::imm::{Imm12, MoveWide};
+use jit_aarch64::inst::{Cond, FloatOp, ImmOp, Inst, IntOp, LiteralDst, MoveOp};
 use jit_aarch64::reg::*;
 use jit_aarch64::{emit, Assembler, Executor, Fusing, Helper, Width};
 
@@ -22,11 +24,13 @@ fn run(executor: &mut dyn Executor, assembler: Assembler, args: &[u64]) -> u64 {
 /// `stp x29, x30, [sp, #-16]!` spelled without writeback: sub sp; stp.
 fn push_frame(a: &mut Assembler) {
     a.add_imm(Base::Sp, Base::Sp, -16).unwrap();
-    a.store_pair(Width::B8, X29.into(), X30.into(), Base::Sp, 0).unwrap();
+    a.store_pair(Width::B8, X29.into(), X30.into(), Base::Sp, 0)
+        .unwrap();
 }
 
 fn pop_frame_and_return(a: &mut Assembler) {
-    a.load_pair(Width::B8, X29.into(), X30.into(), Base::Sp, 0).unwrap();
+    a.load_pair(Width::B8, X29.into(), X30.into(), Base::Sp, 0)
+        .unwrap();
     a.add_imm(Base::Sp, Base::Sp, 16).unwrap();
     a.push(Inst::Ret);
 }
@@ -36,12 +40,37 @@ fn integer_arithmetic() {
     let mut executor = host_executor().unwrap();
     // ((x0 + x1) * x2 - x3) / x4, then xor with a 64-bit constant and shift.
     let mut a = Assembler::new();
-    a.push(Inst::Int { op: IntOp::Add, dst: X5, lhs: X0, rhs: X1 });
-    a.push(Inst::Int { op: IntOp::Mul, dst: X5, lhs: X5, rhs: X2 });
-    a.push(Inst::Int { op: IntOp::Sub, dst: X5, lhs: X5, rhs: X3 });
-    a.push(Inst::Int { op: IntOp::Sdiv, dst: X5, lhs: X5, rhs: X4 });
+    a.push(Inst::Int {
+        op: IntOp::Add,
+        dst: X5,
+        lhs: X0,
+        rhs: X1,
+    });
+    a.push(Inst::Int {
+        op: IntOp::Mul,
+        dst: X5,
+        lhs: X5,
+        rhs: X2,
+    });
+    a.push(Inst::Int {
+        op: IntOp::Sub,
+        dst: X5,
+        lhs: X5,
+        rhs: X3,
+    });
+    a.push(Inst::Int {
+        op: IntOp::Sdiv,
+        dst: X5,
+        lhs: X5,
+        rhs: X4,
+    });
     a.mov_imm(X6, 0x0123_4567_89ab_cdef);
-    a.push(Inst::Int { op: IntOp::Eor, dst: X0, lhs: X5, rhs: X6 });
+    a.push(Inst::Int {
+        op: IntOp::Eor,
+        dst: X0,
+        lhs: X5,
+        rhs: X6,
+    });
     a.add_imm(X0.into(), X0.into(), -0x1234_5678).unwrap();
     a.push(Inst::Ret);
     let (x0, x1, x2, x3, x4) = (7i64, -3, 1000, 17, -6);
@@ -53,7 +82,16 @@ fn integer_arithmetic() {
 #[test]
 fn immediates_of_every_shape() {
     let mut executor = host_executor().unwrap();
-    for value in [0u64, 1, 0xffff, 0x1_0000, 0xffff_ffff_ffff_ffff, 0xffff_ffff_ffff_0000, 0x8000_0000_0000_0001, 0xdead_beef_0000_cafe] {
+    for value in [
+        0u64,
+        1,
+        0xffff,
+        0x1_0000,
+        0xffff_ffff_ffff_ffff,
+        0xffff_ffff_ffff_0000,
+        0x8000_0000_0000_0001,
+        0xdead_beef_0000_cafe,
+    ] {
         let mut a = Assembler::new();
         a.mov_imm(X0, value);
         a.push(Inst::Ret);
@@ -73,22 +111,50 @@ fn flags_select_and_compare_branches() {
     let less = a.new_label();
     let done = a.new_label();
     a.push(Inst::Cmp { lhs: X0, rhs: X1 });
-    a.push(Inst::Csel { dst: X2, lhs: X0, rhs: X1, cond: Cond::Gt });
-    a.push(Inst::Cset { dst: X3, cond: Cond::Eq });
+    a.push(Inst::Csel {
+        dst: X2,
+        lhs: X0,
+        rhs: X1,
+        cond: Cond::Gt,
+    });
+    a.push(Inst::Cset {
+        dst: X3,
+        cond: Cond::Eq,
+    });
     a.push(Inst::BranchCond(Cond::Lt, less));
     a.mov_imm(X4, 1000);
     a.push(Inst::Branch(done));
     a.bind(less);
     a.mov_imm(X4, 2000);
     a.bind(done);
-    a.push(Inst::Int { op: IntOp::Add, dst: X0, lhs: X2, rhs: X4 });
+    a.push(Inst::Int {
+        op: IntOp::Add,
+        dst: X0,
+        lhs: X2,
+        rhs: X4,
+    });
     a.mov_imm(X5, 100);
-    a.push(Inst::Int { op: IntOp::Mul, dst: X3, lhs: X3, rhs: X5 });
-    a.push(Inst::Int { op: IntOp::Add, dst: X0, lhs: X0, rhs: X3 });
+    a.push(Inst::Int {
+        op: IntOp::Mul,
+        dst: X3,
+        lhs: X3,
+        rhs: X5,
+    });
+    a.push(Inst::Int {
+        op: IntOp::Add,
+        dst: X0,
+        lhs: X0,
+        rhs: X3,
+    });
     a.push(Inst::Ret);
     let code = a.finish(Fusing::Pairs).unwrap();
     let id = executor.install(code.bytes()).unwrap();
-    for (x, y, expected) in [(5i64, 3i64, 1005i64), (-5, 3, 2003), (4, 4, 1104), (-1, -2, 999)] {
+    for (x, y, expected) in [
+        (5i64, 3i64, 1005i64),
+        (-5, 3, 2003),
+        (4, 4, 1104),
+        (-1, -2, 999),
+    ] {
         // SAFETY: register-only code.
         let result = unsafe { executor.call(id, 0, &[x as u64, y as u64]) }.unwrap();
         assert_eq!(result as i64, expected, "({x}, {y})");
@@ -103,16 +169,49 @@ fn floating_point_arithmetic() {
     a.push(Inst::BitsToFloat { dst: V0, src: X0 });
     a.push(Inst::BitsToFloat { dst: V1, src: X1 });
     a.push(Inst::IntToFloat { dst: V2, src: X2 });
-    a.push(Inst::Float { op: FloatOp::Mul, dst: V0, lhs: V0, rhs: V0 });
-    a.push(Inst::Float { op: FloatOp::Mul, dst: V1, lhs: V1, rhs: V1 });
-    a.push(Inst::Float { op: FloatOp::Add, dst: V0, lhs: V0, rhs: V1 });
-    a.push(Inst::FloatUnary { op: jit_aarch64::inst::FloatUnaryOp::Sqrt, dst: V0, src: V0 });
-    a.push(Inst::Float { op: FloatOp::Div, dst: V0, lhs: V0, rhs: V2 });
+    a.push(Inst::Float {
+        op: FloatOp::Mul,
+        dst: V0,
+        lhs: V0,
+        rhs: V0,
+    });
+    a.push(Inst::Float {
+        op: FloatOp::Mul,
+        dst: V1,
+        lhs: V1,
+        rhs: V1,
+    });
+    a.push(Inst::Float {
+        op: FloatOp::Add,
+        dst: V0,
+        lhs: V0,
+        rhs: V1,
+    });
+    a.push(Inst::FloatUnary {
+        op: jit_aarch64::inst::FloatUnaryOp::Sqrt,
+        dst: V0,
+        src: V0,
+    });
+    a.push(Inst::Float {
+        op: FloatOp::Div,
+        dst: V0,
+        lhs: V0,
+        rhs: V2,
+    });
     a.load_literal(LiteralDst::Fp(V3), 1000.0f64.to_bits());
-    a.push(Inst::Float { op: FloatOp::Mul, dst: V0, lhs: V0, rhs: V3 });
+    a.push(Inst::Float {
+        op: FloatOp::Mul,
+        dst: V0,
+        lhs: V0,
+        rhs: V3,
+    });
     a.push(Inst::FloatToInt { dst: X0, src: V0 });
     a.push(Inst::Ret);
-    let result = run(executor.as_mut(), a, &[3.0f64.to_bits(), 4.0f64.to_bits(), (-2i64) as u64]);
+    let result = run(
+        executor.as_mut(),
+        a,
+        &[3.0f64.to_bits(), 4.0f64.to_bits(), (-2i64) as u64],
+    );
     assert_eq!(result as i64, -2500);
 }
 
@@ -126,8 +225,18 @@ fn ten_million_iteration_loop() {
     a.mov_imm(X1, 0);
     a.push(Inst::BranchZero(X0, done));
     a.bind(top);
-    a.push(Inst::Int { op: IntOp::Add, dst: X1, lhs: X1, rhs: X0 });
-    a.push(Inst::IntImm { op: ImmOp::Sub, dst: X0.into(), src: X0.into(), imm: Imm12::new(1).unwrap() });
+    a.push(Inst::Int {
+        op: IntOp::Add,
+        dst: X1,
+        lhs: X1,
+        rhs: X0,
+    });
+    a.push(Inst::IntImm {
+        op: ImmOp::Sub,
+        dst: X0.into(),
+        src: X0.into(),
+        imm: Imm12::new(1).unwrap(),
+    });
     a.push(Inst::BranchNonZero(X0, top));
     a.bind(done);
     a.push(Inst::Mov { dst: X0, src: X1 });
@@ -149,7 +258,11 @@ fn ten_million_iteration_loop() {
 }
 
 extern "C" fn weigh_eight(a: u64, b: u64, c: u64, d: u64, e: u64, f: u64, g: u64, h: u64) -> u64 {
-    [a, b, c, d, e, f, g, h].iter().enumerate().map(|(i, v)| v.wrapping_mul(1 << (8 * i))).fold(0, u64::wrapping_add)
+    [a, b, c, d, e, f, g, h]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v.wrapping_mul(1 << (8 * i)))
+        .fold(0, u64::wrapping_add)
 }
 
 extern "C" fn hypotenuse(a: f64, b: f64) -> f64 {
@@ -169,10 +282,28 @@ fn helper_calls_with_eight_arguments() {
     let mut a = Assembler::new();
     push_frame(&mut a);
     // Pass the entry's arguments on, reversed, so each register is really read.
-    for (dst, src) in [(X9, X0), (X10, X1), (X11, X2), (X12, X3), (X13, X4), (X14, X5), (X15, X6), (X8, X7)] {
+    for (dst, src) in [
+        (X9, X0),
+        (X10, X1),
+        (X11, X2),
+        (X12, X3),
+        (X13, X4),
+        (X14, X5),
+        (X15, X6),
+        (X8, X7),
+    ] {
         a.push(Inst::Mov { dst, src });
     }
-    for (dst, src) in [(X0, X8), (X1, X15), (X2, X14), (X3, X13), (X4, X12), (X5, X11), (X6, X10), (X7, X9)] {
+    for (dst, src) in [
+        (X0, X8),
+        (X1, X15),
+        (X2, X14),
+        (X3, X13),
+        (X4, X12),
+        (X5, X11),
+        (X6, X10),
+        (X7, X9),
+    ] {
         a.push(Inst::Mov { dst, src });
     }
     a.call(weigh);
@@ -185,13 +316,28 @@ fn helper_calls_with_eight_arguments() {
     a.load_literal(LiteralDst::Fp(V1), 12.0f64.to_bits());
     a.call(hypot);
     a.push(Inst::FloatToInt { dst: X1, src: V0 });
-    a.push(Inst::Int { op: IntOp::Add, dst: X0, lhs: X19, rhs: X1 });
+    a.push(Inst::Int {
+        op: IntOp::Add,
+        dst: X0,
+        lhs: X19,
+        rhs: X1,
+    });
     a.load(Width::B8, X19.into(), Base::Sp, 0).unwrap();
     a.add_imm(Base::Sp, Base::Sp, 16).unwrap();
     pop_frame_and_return(&mut a);
     let args = [1u64, 2, 3, 4, 5, 6, 7, 8];
     let reversed = [8u64, 7, 6, 5, 4, 3, 2, 1];
-    let expected = weigh_eight(reversed[0], reversed[1], reversed[2], reversed[3], reversed[4], reversed[5], reversed[6], reversed[7]) + 1 + 13;
+    let expected = weigh_eight(
+        reversed[0],
+        reversed[1],
+        reversed[2],
+        reversed[3],
+        reversed[4],
+        reversed[5],
+        reversed[6],
+        reversed[7],
+    ) + 1
+        + 13;
     assert_eq!(run(executor.as_mut(), a, &args), expected);
 }
 
@@ -208,7 +354,12 @@ fn many_helper_calls_in_a_loop() {
     let top = a.new_label();
     a.bind(top);
     a.call(increment);
-    a.push(Inst::IntImm { op: ImmOp::Sub, dst: X19.into(), src: X19.into(), imm: Imm12::new(1).unwrap() });
+    a.push(Inst::IntImm {
+        op: ImmOp::Sub,
+        dst: X19.into(),
+        src: X19.into(),
+        imm: Imm12::new(1).unwrap(),
+    });
     a.push(Inst::BranchNonZero(X19, top));
     a.load(Width::B8, X19.into(), Base::Sp, 0).unwrap();
     a.add_imm(Base::Sp, Base::Sp, 16).unwrap();
@@ -217,7 +368,10 @@ fn many_helper_calls_in_a_loop() {
     let start = Instant::now();
     assert_eq!(run(executor.as_mut(), a, &[calls]), calls);
     let per_call = start.elapsed() / calls as u32;
-    eprintln!("{} executor: {calls} helper calls, {per_call:?} per call", executor.name());
+    eprintln!(
+        "{} executor: {calls} helper calls, {per_call:?} per call",
+        executor.name()
+    );
 }
 
 #[test]
@@ -230,9 +384,19 @@ fn reads_and_writes_host_memory_at_the_same_addresses() {
     a.mov_imm(X2, 0);
     a.bind(top);
     a.load(Width::B8, X3.into(), X0.into(), 0).unwrap();
-    a.push(Inst::Int { op: IntOp::Add, dst: X2, lhs: X2, rhs: X3 });
+    a.push(Inst::Int {
+        op: IntOp::Add,
+        dst: X2,
+        lhs: X2,
+        rhs: X3,
+    });
     a.add_imm(X0.into(), X0.into(), 8).unwrap();
-    a.push(Inst::IntImm { op: ImmOp::Sub, dst: X1.into(), src: X1.into(), imm: Imm12::new(1).unwrap() });
+    a.push(Inst::IntImm {
+        op: ImmOp::Sub,
+        dst: X1.into(),
+        src: X1.into(),
+        imm: Imm12::new(1).unwrap(),
+    });
     a.push(Inst::BranchNonZero(X1, top));
     a.store(Width::B8, X2.into(), X0.into(), -8).unwrap();
     a.push(Inst::Mov { dst: X0, src: X2 });
@@ -253,10 +417,17 @@ fn patched_code_runs_the_new_instructions() {
     let id = executor.install(code.bytes()).unwrap();
     // SAFETY: register-only code.
     assert_eq!(unsafe { executor.call(id, 0, &[]) }.unwrap(), 1);
-    let replacement = Inst::MoveWide { op: MoveOp::Movz, dst: X0, imm: MoveWide::new(2, 0).unwrap() };
-    executor.patch(id, 0, &emit::encode_one(&replacement).unwrap()).unwrap();
+    let replacement = Inst::MoveWide {
+        op: MoveOp::Movz,
+        dst: X0,
+        imm: MoveWide::new(2, 0).unwrap(),
+    };
+    executor
+        .patch(id, 0, &emit::encode_one(&replacement).unwrap())
+        .unwrap();
     // SAFETY: as above.
-    assert_eq!(unsafe { executor.call(id, 0, &[]) }.unwrap(), 2, "stale translation after patch");
+    let result = unsafe { executor.call(id, 0, &[]) }.unwrap();
+    assert_eq!(result, 2, "stale translation after patch");
     // Patch a branch in: jump over the mov to a second exit.
     let mut a = Assembler::new();
     let second = a.new_label();
@@ -286,7 +457,9 @@ fn patched_code_runs_the_new_instructions() {
 #[test]
 fn call_checks_its_arguments() {
     let mut executor = host_executor().unwrap();
-    let id = executor.install(&emit::encode_one(&Inst::Ret).unwrap()).unwrap();
+    let id = executor
+        .install(&emit::encode_one(&Inst::Ret).unwrap())
+        .unwrap();
     // SAFETY: `ret` only.
     unsafe {
         assert!(executor.call(id, 0, &[0; 9]).is_err());

@@ -52,23 +52,40 @@ pub struct EmulatedExecutor {
 }
 
 fn emulator_error(what: &'static str) -> impl Fn(unicorn_engine::uc_error) -> Error {
-    move |e| Error::Emulator { what, detail: format!("{e:?}") }
+    move |e| Error::Emulator {
+        what,
+        detail: format!("{e:?}"),
+    }
 }
 
 impl EmulatedExecutor {
     /// A fresh emulator with the helper page, return page and a 1 MiB stack mapped.
     pub fn new() -> Result<EmulatedExecutor> {
-        let state = GuestState { helpers: Vec::new(), lazy_pages: Vec::new(), failure: None };
+        let state = GuestState {
+            helpers: Vec::new(),
+            lazy_pages: Vec::new(),
+            failure: None,
+        };
         let mut unicorn = Unicorn::new_with_data(Arch::ARM64, Mode::LITTLE_ENDIAN, state)
             .map_err(emulator_error("creating the aarch64 emulator"))?;
-        unicorn.ctl_set_cpu_model(Arm64CpuModel::MAX as i32).map_err(emulator_error("selecting CPU model MAX"))?;
+        unicorn
+            .ctl_set_cpu_model(Arm64CpuModel::MAX as i32)
+            .map_err(emulator_error("selecting CPU model MAX"))?;
 
         let page = PAGE as u64;
-        unicorn.mem_map(HELPER_PAGE, page, Prot::READ | Prot::EXEC).map_err(emulator_error("mapping the helper page"))?;
-        let rets: Vec<u8> = std::iter::repeat_n(RET.to_le_bytes(), PAGE / 4).flatten().collect();
-        unicorn.mem_write(HELPER_PAGE, &rets).map_err(emulator_error("filling the helper page"))?;
-        unicorn.mem_map(RETURN_ADDRESS, page, Prot::READ | Prot::EXEC).map_err(emulator_error("mapping the return page"))?;
-        unicorn.mem_write(RETURN_ADDRESS, &BRK_0.to_le_bytes()).map_err(emulator_error("filling the return page"))?;
+        unicorn
+            .mem_map(HELPER_PAGE, page, Prot::READ | Prot::EXEC)
+            .map_err(emulator_error("mapping the helper page"))?;
+        let rets: Vec<u8> = RET.to_le_bytes().repeat(PAGE / 4);
+        unicorn
+            .mem_write(HELPER_PAGE, &rets)
+            .map_err(emulator_error("filling the helper page"))?;
+        unicorn
+            .mem_map(RETURN_ADDRESS, page, Prot::READ | Prot::EXEC)
+            .map_err(emulator_error("mapping the return page"))?;
+        unicorn
+            .mem_write(RETURN_ADDRESS, &BRK_0.to_le_bytes())
+            .map_err(emulator_error("filling the return page"))?;
 
         let mut stack = MutableBuffer::new(STACK_SIZE)?;
         stack.set_len(STACK_SIZE);
@@ -77,7 +94,12 @@ impl EmulatedExecutor {
         // the executor; it outlives the emulator's use of it because `unicorn` is dropped first
         // (field order) and the mapping is never moved or unmapped while the executor lives.
         unsafe {
-            unicorn.mem_map_ptr(stack_address as u64, STACK_SIZE as u64, Prot::READ | Prot::WRITE, stack_address.cast())
+            unicorn.mem_map_ptr(
+                stack_address as u64,
+                STACK_SIZE as u64,
+                Prot::READ | Prot::WRITE,
+                stack_address.cast(),
+            )
         }
         .map_err(emulator_error("mapping the guest stack"))?;
 
@@ -85,13 +107,28 @@ impl EmulatedExecutor {
             .add_code_hook(HELPER_PAGE, HELPER_PAGE + page - 1, helper_hook)
             .map_err(emulator_error("installing the helper hook"))?;
         unicorn
-            .add_mem_hook(HookType::MEM_READ_UNMAPPED | HookType::MEM_WRITE_UNMAPPED, 1, 0, lazy_map_hook)
+            .add_mem_hook(
+                HookType::MEM_READ_UNMAPPED | HookType::MEM_WRITE_UNMAPPED,
+                1,
+                0,
+                lazy_map_hook,
+            )
             .map_err(emulator_error("installing the lazy mapping hook"))?;
         unicorn
-            .add_mem_hook(HookType::MEM_WRITE_PROT | HookType::MEM_FETCH_UNMAPPED, 1, 0, protection_hook)
+            .add_mem_hook(
+                HookType::MEM_WRITE_PROT | HookType::MEM_FETCH_UNMAPPED,
+                1,
+                0,
+                protection_hook,
+            )
             .map_err(emulator_error("installing the protection hook"))?;
 
-        Ok(EmulatedExecutor { unicorn, code: Vec::new(), stack, timeout: None })
+        Ok(EmulatedExecutor {
+            unicorn,
+            code: Vec::new(),
+            stack,
+            timeout: None,
+        })
     }
 
     /// Stops calls that run longer than `timeout` (none by default).
@@ -100,7 +137,10 @@ impl EmulatedExecutor {
     }
 
     fn buffer(&self, code: CodeId) -> Result<&CodeBuffer> {
-        self.code.get(code.0).and_then(Option::as_ref).ok_or(Error::UnknownCode(code.0))
+        self.code
+            .get(code.0)
+            .and_then(Option::as_ref)
+            .ok_or(Error::UnknownCode(code.0))
     }
 
     fn stack_top(&self) -> u64 {
@@ -111,11 +151,15 @@ impl EmulatedExecutor {
         let stack_top = self.stack_top();
         let uc = &mut self.unicorn;
         for (n, value) in entry_args.into_iter().enumerate() {
-            uc.reg_write(x_register(n), value).map_err(emulator_error("writing argument registers"))?;
+            uc.reg_write(x_register(n), value)
+                .map_err(emulator_error("writing argument registers"))?;
         }
-        uc.reg_write(RegisterARM64::SP, stack_top).map_err(emulator_error("writing SP"))?;
-        uc.reg_write(RegisterARM64::X29, 0).map_err(emulator_error("writing the frame pointer"))?;
-        uc.reg_write(RegisterARM64::X30, RETURN_ADDRESS).map_err(emulator_error("writing the link register"))?;
+        uc.reg_write(RegisterARM64::SP, stack_top)
+            .map_err(emulator_error("writing SP"))?;
+        uc.reg_write(RegisterARM64::X29, 0)
+            .map_err(emulator_error("writing the frame pointer"))?;
+        uc.reg_write(RegisterARM64::X30, RETURN_ADDRESS)
+            .map_err(emulator_error("writing the link register"))?;
         Ok(())
     }
 }
@@ -158,7 +202,11 @@ impl Executor for EmulatedExecutor {
     }
 
     fn patch(&mut self, code: CodeId, offset: usize, bytes: &[u8]) -> Result<()> {
-        let buffer = self.code.get_mut(code.0).and_then(Option::as_mut).ok_or(Error::UnknownCode(code.0))?;
+        let buffer = self
+            .code
+            .get_mut(code.0)
+            .and_then(Option::as_mut)
+            .ok_or(Error::UnknownCode(code.0))?;
         buffer.patch(offset, bytes)?;
         let start = buffer.address() + offset as u64;
         // The emulator caches translated blocks by address; drop those covering the patch.
@@ -168,11 +216,20 @@ impl Executor for EmulatedExecutor {
     }
 
     fn remove(&mut self, code: CodeId) -> Result<()> {
-        let buffer = self.code.get_mut(code.0).and_then(Option::take).ok_or(Error::UnknownCode(code.0))?;
+        let buffer = self
+            .code
+            .get_mut(code.0)
+            .and_then(Option::take)
+            .ok_or(Error::UnknownCode(code.0))?;
         self.unicorn
             .mem_unmap(buffer.address(), buffer.capacity() as u64)
             .map_err(emulator_error("unmapping removed code"))?;
-        self.unicorn.ctl_remove_cache(buffer.address(), buffer.address() + buffer.capacity() as u64).ok();
+        self.unicorn
+            .ctl_remove_cache(
+                buffer.address(),
+                buffer.address() + buffer.capacity() as u64,
+            )
+            .ok();
         Ok(())
     }
 
@@ -182,7 +239,11 @@ impl Executor for EmulatedExecutor {
         }
         let buffer = self.buffer(code)?;
         if offset >= buffer.len() || offset % 4 != 0 {
-            return Err(Error::OutOfCode { start: offset, end: offset + 4, len: buffer.len() });
+            return Err(Error::OutOfCode {
+                start: offset,
+                end: offset + 4,
+                len: buffer.len(),
+            });
         }
         let entry = buffer.address() + offset as u64;
         let mut x = [0u64; 8];
@@ -198,12 +259,20 @@ impl Executor for EmulatedExecutor {
             return Err(failure);
         }
         if let Err(e) = outcome {
-            return Err(Error::DidNotReturn { pc, reason: format!("{e:?}") });
+            return Err(Error::DidNotReturn {
+                pc,
+                reason: format!("{e:?}"),
+            });
         }
         if pc != RETURN_ADDRESS {
-            return Err(Error::DidNotReturn { pc, reason: "stopped (timeout)".into() });
+            return Err(Error::DidNotReturn {
+                pc,
+                reason: "stopped (timeout)".into(),
+            });
         }
-        self.unicorn.reg_read(RegisterARM64::X0).map_err(emulator_error("reading x0"))
+        self.unicorn
+            .reg_read(RegisterARM64::X0)
+            .map_err(emulator_error("reading x0"))
     }
 }
 
@@ -213,9 +282,13 @@ impl Drop for EmulatedExecutor {
         // this, then `code` and `stack`).
         unmap_lazy_pages(&mut self.unicorn);
         for buffer in self.code.iter().flatten() {
-            self.unicorn.mem_unmap(buffer.address(), buffer.capacity() as u64).ok();
+            self.unicorn
+                .mem_unmap(buffer.address(), buffer.capacity() as u64)
+                .ok();
         }
-        self.unicorn.mem_unmap(self.stack.as_ptr() as u64, STACK_SIZE as u64).ok();
+        self.unicorn
+            .mem_unmap(self.stack.as_ptr() as u64, STACK_SIZE as u64)
+            .ok();
     }
 }
 
@@ -236,7 +309,13 @@ fn d_register(n: usize) -> i32 {
 fn helper_hook(uc: &mut Unicorn<'_, GuestState>, address: u64, _size: u32) {
     let index = ((address - HELPER_PAGE) / 4) as usize;
     let Some(helper) = uc.get_data().helpers.get(index).copied() else {
-        fail(uc, Error::DidNotReturn { pc: address, reason: format!("called helper slot {index}, which is not registered") });
+        fail(
+            uc,
+            Error::DidNotReturn {
+                pc: address,
+                reason: format!("called helper slot {index}, which is not registered"),
+            },
+        );
         return;
     };
     let mut x = [0u64; 8];
@@ -252,11 +331,23 @@ fn helper_hook(uc: &mut Unicorn<'_, GuestState>, address: u64, _size: u32) {
         HelperResult::Float(value) => uc.reg_write(d_register(0), value.to_bits()),
     };
     if let Err(e) = written {
-        fail(uc, Error::Emulator { what: "writing a helper result", detail: format!("{e:?}") });
+        fail(
+            uc,
+            Error::Emulator {
+                what: "writing a helper result",
+                detail: format!("{e:?}"),
+            },
+        );
     }
 }
 
-fn lazy_map_hook(uc: &mut Unicorn<'_, GuestState>, _kind: MemType, address: u64, size: usize, _value: i64) -> bool {
+fn lazy_map_hook(
+    uc: &mut Unicorn<'_, GuestState>,
+    _kind: MemType,
+    address: u64,
+    size: usize,
+    _value: i64,
+) -> bool {
     let pc = uc.pc_read().unwrap_or(0);
     let first = address & !(PAGE as u64 - 1);
     let last = address.saturating_add(size.max(1) as u64 - 1) & !(PAGE as u64 - 1);
@@ -267,12 +358,17 @@ fn lazy_map_hook(uc: &mut Unicorn<'_, GuestState>, _kind: MemType, address: u64,
                 fail(uc, Error::Unmapped { address, pc });
                 return false;
             };
-            let perms = if writable { Prot::READ | Prot::WRITE } else { Prot::READ };
+            let perms = if writable {
+                Prot::READ | Prot::WRITE
+            } else {
+                Prot::READ
+            };
             // SAFETY: `page` is a whole 4 KiB page that /proc/self/maps lists as mapped readable
             // (and writable iff `writable`) in this process; the guest gets no more access than the
             // host has. It is unmapped again after the next helper call or at the end of the call,
             // before the host can free it behind the emulator's back.
-            let mapped = unsafe { uc.mem_map_ptr(page, PAGE as u64, perms, page as *mut std::ffi::c_void) };
+            let mapped =
+                unsafe { uc.mem_map_ptr(page, PAGE as u64, perms, page as *mut std::ffi::c_void) };
             if mapped.is_err() {
                 fail(uc, Error::Unmapped { address, pc });
                 return false;
@@ -286,7 +382,13 @@ fn lazy_map_hook(uc: &mut Unicorn<'_, GuestState>, _kind: MemType, address: u64,
     }
 }
 
-fn protection_hook(uc: &mut Unicorn<'_, GuestState>, kind: MemType, address: u64, _size: usize, _value: i64) -> bool {
+fn protection_hook(
+    uc: &mut Unicorn<'_, GuestState>,
+    kind: MemType,
+    address: u64,
+    _size: usize,
+    _value: i64,
+) -> bool {
     let pc = uc.pc_read().unwrap_or(0);
     let error = match kind {
         MemType::WRITE_PROT => Error::WriteToReadOnly { address, pc },
@@ -324,8 +426,12 @@ fn host_page_access(page: u64) -> Option<bool> {
         let mut fields = line.split_whitespace();
         let (range, perms) = (fields.next()?, fields.next()?);
         let (start, end) = range.split_once('-')?;
-        let (start, end) = (u64::from_str_radix(start, 16).ok()?, u64::from_str_radix(end, 16).ok()?);
+        let (start, end) = (
+            u64::from_str_radix(start, 16).ok()?,
+            u64::from_str_radix(end, 16).ok()?,
+        );
         let perms = perms.as_bytes();
-        (start <= page && page < end && perms.first() == Some(&b'r')).then(|| perms.get(1) == Some(&b'w'))
+        (start <= page && page < end && perms.first() == Some(&b'r'))
+            .then(|| perms.get(1) == Some(&b'w'))
     })
 }

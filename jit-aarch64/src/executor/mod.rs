@@ -60,7 +60,8 @@ pub fn host_executor() -> Result<Box<dyn Executor>> {
     {
         Err(crate::error::Error::Emulator {
             what: "no executor for this host",
-            detail: "A64 code runs natively only on aarch64; rebuild with feature `emulator`".into(),
+            detail: "A64 code runs natively only on aarch64; rebuild with feature `emulator`"
+                .into(),
         })
     }
 }

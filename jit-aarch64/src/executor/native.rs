@@ -18,7 +18,10 @@ impl NativeExecutor {
     }
 
     fn buffer(&self, code: CodeId) -> Result<&CodeBuffer> {
-        self.code.get(code.0).and_then(Option::as_ref).ok_or(Error::UnknownCode(code.0))
+        self.code
+            .get(code.0)
+            .and_then(Option::as_ref)
+            .ok_or(Error::UnknownCode(code.0))
     }
 }
 
@@ -41,12 +44,20 @@ impl Executor for NativeExecutor {
     }
 
     fn patch(&mut self, code: CodeId, offset: usize, bytes: &[u8]) -> Result<()> {
-        let buffer = self.code.get_mut(code.0).and_then(Option::as_mut).ok_or(Error::UnknownCode(code.0))?;
+        let buffer = self
+            .code
+            .get_mut(code.0)
+            .and_then(Option::as_mut)
+            .ok_or(Error::UnknownCode(code.0))?;
         buffer.patch(offset, bytes)
     }
 
     fn remove(&mut self, code: CodeId) -> Result<()> {
-        self.code.get_mut(code.0).and_then(Option::take).map(drop).ok_or(Error::UnknownCode(code.0))
+        self.code
+            .get_mut(code.0)
+            .and_then(Option::take)
+            .map(drop)
+            .ok_or(Error::UnknownCode(code.0))
     }
 
     unsafe fn call(&mut self, code: CodeId, offset: usize, args: &[u64]) -> Result<u64> {
