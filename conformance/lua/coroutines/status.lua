@@ -1,0 +1,25 @@
+-- coroutine.status from every vantage point; resuming running/normal/dead ones.
+local main_view = {}
+local outer
+local inner = coroutine.create(function()
+  main_view[#main_view + 1] = "inner sees outer: " .. coroutine.status(outer)
+  main_view[#main_view + 1] = "inner sees itself: " .. coroutine.status(coroutine.running())
+  print(coroutine.resume(outer))
+  coroutine.yield()
+end)
+outer = coroutine.create(function()
+  main_view[#main_view + 1] = "outer sees itself: " .. coroutine.status(outer)
+  print(coroutine.resume(outer))
+  coroutine.resume(inner)
+  main_view[#main_view + 1] = "outer sees inner: " .. coroutine.status(inner)
+end)
+print(coroutine.status(outer), coroutine.status(inner))
+print(coroutine.resume(outer))
+for _, line in ipairs(main_view) do print(line) end
+print(coroutine.status(outer), coroutine.status(inner))
+print(coroutine.resume(outer))
+print(coroutine.resume(inner))
+print(coroutine.status(inner))
+print(coroutine.resume(inner))
+print(pcall(coroutine.status, nil))
+print(coroutine.isyieldable and "has isyieldable" or "no isyieldable")

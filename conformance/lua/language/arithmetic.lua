@@ -1,0 +1,16 @@
+-- Arithmetic operators, precedence and coercion of numeric strings.
+print(1 + 2, 7 - 10, 6 * 7, 7 / 2, 7 % 3, 2 ^ 10)
+print(-7 % 3, 7 % -3, -7 % -3, 5.5 % 2, -5.5 % 2)
+print(2 ^ 3 ^ 2, -2 ^ 2, (-2) ^ 2, 2 ^ -1, 2 ^ 0.5)
+print(1 + 2 * 3 - 4 / 2, (1 + 2) * 3, 10 - 2 - 3, 2 * 3 % 4)
+print("10" + 5, "3" * "4", "0x10" + 0, " 12 " + 1, "1e2" * 1)
+print(10 / 0, -10 / 0, 0 / 0 ~= 0 / 0)
+print(math.huge - math.huge ~= math.huge - math.huge)
+print(1e308 * 10, -1e308 * 10, 2 ^ 1024)
+print(3 % math.huge, -3 % math.huge, 3 % -math.huge)
+print(0x7fffffff + 1, 2 ^ 53 + 1 == 2 ^ 53, 1 / 3 * 3 == 1)
+local n = 5
+n = -n; print(n, - -n, -(-n))
+print(-"2", -"-2.5")
+print(pcall(function() return "a" + 1 end))
+print(pcall(function() return {} * 2 end))

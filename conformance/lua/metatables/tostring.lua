@@ -1,0 +1,20 @@
+-- __tostring and __name-free printing: print and tostring consult __tostring.
+local P = {__tostring = function(p) return "P(" .. p.x .. ")" end}
+local p = setmetatable({x = 1}, P)
+print(p, tostring(p), tostring(p) .. "!")
+local bad = setmetatable({}, {__tostring = function() return 42 end})
+print(pcall(tostring, bad))
+local bad2 = setmetatable({}, {__tostring = function() return {} end})
+local ok, r = pcall(tostring, bad2)
+print(ok, type(r))
+print(pcall(print, bad2))
+local err = setmetatable({}, {__tostring = function() error("inside tostring") end})
+print(pcall(tostring, err))
+print(string.format("%s|%s", p, "plain"))
+print(pcall(table.concat, {p}))
+local u = newproxy(true)
+getmetatable(u).__tostring = function() return "userdata!" end
+print(u)
+print(tostring(nil), tostring(true), tostring(false), tostring(12), tostring(-0.5), tostring("s"))
+print(type(tostring({})), tostring({}):match("^table: ") ~= nil, tostring(print):match("^builtin") ~= nil or tostring(print):match("^function") ~= nil)
+print(pcall(tostring))
