@@ -1,0 +1,53 @@
+//! Running a chunk the way the `runtime` command does: load, call with arguments, and turn an
+//! uncaught error into Lua's report (message, `stack traceback:`).
+
+use crate::stdlib::base::{load_chunk, load_file};
+use crate::value::Value;
+use crate::vm::{LuaError, Vm};
+
+/// An uncaught error, formatted for stderr.
+pub struct Failure {
+    pub message: String,
+    pub traceback: Option<String>,
+}
+
+/// Text of an error value as the standalone interpreter prints it.
+pub fn error_text(vm: &mut Vm, err: &LuaError) -> String {
+    match err.value {
+        Value::String(_) | Value::Number(_) => {
+            String::from_utf8_lossy(&vm.to_text(err.value).unwrap_or_default()).into_owned()
+        }
+        v => {
+            let tm = vm.metamethod(v, vm.names.tostring);
+            if !tm.is_nil() {
+                if let Ok(s @ Value::String(_)) = vm.tostring(v) {
+                    return String::from_utf8_lossy(&vm.to_text(s).unwrap_or_default()).into_owned();
+                }
+            }
+            format!("(error object is a {} value)", v.type_name())
+        }
+    }
+}
+
+fn failure(vm: &mut Vm, err: Box<LuaError>) -> Failure {
+    let message = error_text(vm, &err);
+    Failure { message, traceback: err.traceback.clone() }
+}
+
+/// Compiles and runs a chunk given as source text.
+pub fn run_source(vm: &mut Vm, source: &[u8], chunk_name: &[u8], args: &[Value]) -> Result<(), Failure> {
+    let f = load_chunk(vm, source, chunk_name).map_err(|message| Failure { message, traceback: None })?;
+    call_main(vm, f, args)
+}
+
+/// Loads and runs a script file (`-` for stdin).
+pub fn run_file(vm: &mut Vm, path: &str, args: &[Value]) -> Result<(), Failure> {
+    let f = load_file(vm, Some(path)).map_err(|message| Failure { message, traceback: None })?;
+    call_main(vm, f, args)
+}
+
+fn call_main(vm: &mut Vm, f: Value, args: &[Value]) -> Result<(), Failure> {
+    let r = vm.call_n(f, args, 0);
+    let r = r.and_then(|()| vm.run_finalizers());
+    r.map_err(|e| failure(vm, e))
+}

@@ -1,0 +1,604 @@
+//! The base library: `print`, `type`, `pairs`, `pcall`, `error`, `load`, `require`, ...
+
+use super::{loaded_table, register};
+use crate::heap::{Function, LuaClosure, Special, Userdata};
+use crate::text::number::{parse_integer_in_base, parse_number};
+use crate::value::{TableRef, Value};
+use crate::vm::{LuaError, LuaResult, Vm};
+use std::io::Write;
+
+pub fn open(vm: &mut Vm) {
+    let g = vm.globals;
+    register(
+        vm,
+        g,
+        &[
+            ("assert", assert),
+            ("collectgarbage", collectgarbage),
+            ("dofile", dofile),
+            ("error", error),
+            ("getfenv", getfenv),
+            ("getmetatable", getmetatable),
+            ("ipairs", ipairs),
+            ("load", load),
+            ("loadfile", loadfile),
+            ("loadstring", loadstring),
+            ("next", next),
+            ("pairs", pairs),
+            ("print", print),
+            ("rawequal", rawequal),
+            ("rawget", rawget),
+            ("rawset", rawset),
+            ("select", select),
+            ("setfenv", setfenv),
+            ("setmetatable", setmetatable),
+            ("tonumber", tonumber),
+            ("tostring", tostring),
+            ("type", type_),
+            ("unpack", unpack),
+            ("newproxy", newproxy),
+            ("require", require),
+        ],
+    );
+    let pcall_fn = vm.new_native_special("pcall", special_placeholder, Vec::new(), Special::Pcall);
+    vm.set_field(g, "pcall", pcall_fn);
+    let xpcall_fn = vm.new_native_special("xpcall", special_placeholder, Vec::new(), Special::Xpcall);
+    vm.set_field(g, "xpcall", xpcall_fn);
+    vm.set_field(g, "_G", Value::Table(g));
+    let version = vm.str_value(b"Lua 5.1");
+    vm.set_field(g, "_VERSION", version);
+
+    // package
+    let package = vm.heap.new_table(0, 8);
+    let loaded = vm.heap.new_table(0, 16);
+    let reg = vm.registry;
+    vm.set_field(reg, "_LOADED", Value::Table(loaded));
+    vm.set_field(package, "loaded", Value::Table(loaded));
+    let preload = vm.heap.new_table(0, 0);
+    vm.set_field(package, "preload", Value::Table(preload));
+    let path = std::env::var("LUA_PATH")
+        .map(|p| p.replace(";;", ";./?.lua;./?/init.lua;"))
+        .unwrap_or_else(|_| "./?.lua;./?/init.lua;/usr/local/share/lua/5.1/?.lua;/usr/share/lua/5.1/?.lua".into());
+    let path = vm.str_value(path.as_bytes());
+    vm.set_field(package, "path", path);
+    let cpath = vm.str_value(b"");
+    vm.set_field(package, "cpath", cpath);
+    let config = vm.str_value(b"/\n;\n?\n!\n-\n");
+    vm.set_field(package, "config", config);
+    vm.set_global("package", Value::Table(package));
+    vm.set_field(loaded, "_G", Value::Table(g));
+    vm.set_field(loaded, "package", Value::Table(package));
+    // The iterators pairs/ipairs return.
+    let next_fn = vm.get_global("next");
+    vm.set_field(reg, "next", next_fn);
+    let inext = vm.new_native("ipairs_aux", ipairs_aux);
+    vm.set_field(reg, "ipairs_aux", inext);
+}
+
+/// Never called: the dispatch loop implements natives marked special.
+fn special_placeholder(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    Err(vm.rt_error("internal error: special native called directly"))
+}
+
+/// Compiles `source` into a function whose environment is the globals table.
+pub fn load_chunk(vm: &mut Vm, source: &[u8], chunk_name: &[u8]) -> Result<Value, String> {
+    let display = crate::syntax::chunk_display_name(chunk_name);
+    let chunk = crate::syntax::parse(source, &display).map_err(|e| e.to_string())?;
+    let proto = crate::compiler::compile(&chunk, &display, &mut vm.heap).map_err(|e| e.to_string())?;
+    let env = vm.globals;
+    let f = vm.heap.new_function(Function::Lua(LuaClosure { proto, upvalues: Vec::new(), env }));
+    Ok(Value::Function(f))
+}
+
+/// Reads and compiles a file (`-` or None: stdin) with Lua's chunk name `@file`.
+pub fn load_file(vm: &mut Vm, path: Option<&str>) -> Result<Value, String> {
+    let (bytes, name) = match path {
+        None | Some("-") => {
+            let mut buf = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| format!("cannot read stdin: {e}"))?;
+            (buf, "=stdin".to_string())
+        }
+        Some(p) => match std::fs::read(p) {
+            Ok(b) => (b, format!("@{p}")),
+            Err(e) => return Err(format!("cannot open {p}: {}", io_error_text(&e))),
+        },
+    };
+    let bytes = skip_shebang(bytes);
+    load_chunk(vm, &bytes, name.as_bytes())
+}
+
+fn skip_shebang(bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.starts_with(b"#") {
+        // Keep the newline so line numbers stay right.
+        let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+        bytes[end..].to_vec()
+    } else {
+        bytes
+    }
+}
+
+/// The C library's wording for an I/O error ("No such file or directory").
+pub fn io_error_text(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+fn print(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
+    let mut line = Vec::new();
+    for i in 0..nargs {
+        if i > 0 {
+            line.push(b'\t');
+        }
+        let v = vm.arg(i);
+        match v {
+            Value::String(s) => line.extend_from_slice(vm.heap.str_bytes(s)),
+            Value::Number(n) => crate::text::number::format_number(n, &mut line),
+            _ => {
+                let s = vm.tostring(v)?;
+                match s {
+                    Value::String(s) => line.extend_from_slice(vm.heap.str_bytes(s)),
+                    _ => return Err(vm.rt_error("'tostring' must return a string to 'print'")),
+                }
+            }
+        }
+    }
+    line.push(b'\n');
+    let _ = vm.stdout.write_all(&line);
+    Ok(0)
+}
+
+fn type_(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let v = vm.check_any(0)?;
+    let s = vm.str_value(v.type_name().as_bytes());
+    vm.ret1(s)
+}
+
+fn tostring(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let v = vm.check_any(0)?;
+    let s = vm.tostring(v)?;
+    vm.ret1(s)
+}
+
+fn tonumber(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let base = vm.opt_int(1, 10)?;
+    let v = vm.arg(0);
+    if base == 10 {
+        let n = match v {
+            Value::Number(n) => Some(n),
+            Value::String(s) => parse_number(vm.heap.str_bytes(s)),
+            _ => {
+                vm.check_any(0)?;
+                None
+            }
+        };
+        return vm.ret1(n.map_or(Value::Nil, Value::Number));
+    }
+    if !(2..=36).contains(&base) {
+        return Err(vm.arg_error(1, "base out of range"));
+    }
+    let s = vm.check_str(0)?;
+    let n = parse_integer_in_base(&s, base as u32);
+    vm.ret1(n.map_or(Value::Nil, Value::Number))
+}
+
+fn ipairs(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let t = vm.check_any(0)?;
+    if !matches!(t, Value::Table(_)) {
+        return Err(vm.arg_type_error(0, "table"));
+    }
+    let reg = vm.registry;
+    let key = vm.str_value(b"ipairs_aux");
+    let f = vm.heap.table(reg).get(key);
+    vm.push(f);
+    vm.push(t);
+    vm.push(Value::Number(0.0));
+    Ok(3)
+}
+
+fn ipairs_aux(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let t = vm.check_table(0)?;
+    let i = vm.check_int(1)? + 1;
+    let v = vm.heap.table(t).get_int(i);
+    if v.is_nil() {
+        return Ok(0);
+    }
+    vm.push(Value::Number(i as f64));
+    vm.push(v);
+    Ok(2)
+}
+
+fn pairs(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let t = vm.check_table(0)?;
+    let reg = vm.registry;
+    let key = vm.str_value(b"next");
+    let f = vm.heap.table(reg).get(key);
+    vm.push(f);
+    vm.push(Value::Table(t));
+    vm.push(Value::Nil);
+    Ok(3)
+}
+
+fn next(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let t = vm.check_table(0)?;
+    let k = vm.arg(1);
+    match vm.heap.table(t).next(k) {
+        Ok(Some((k, v))) => {
+            vm.push(k);
+            vm.push(v);
+            Ok(2)
+        }
+        Ok(None) => vm.ret1(Value::Nil),
+        Err(e) => Err(vm.rt_error(&e.to_string())),
+    }
+}
+
+fn rawget(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let t = vm.check_table(0)?;
+    let k = vm.arg(1);
+    let v = vm.heap.table(t).get(k);
+    vm.ret1(v)
+}
+
+fn rawset(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let t = vm.check_table(0)?;
+    let (k, v) = (vm.arg(1), vm.arg(2));
+    vm.raw_set(t, k, v).map_err(|_| {
+        let msg = if k.is_nil() { "table index is nil" } else { "table index is NaN" };
+        vm.rt_error(msg)
+    })?;
+    vm.ret1(Value::Table(t))
+}
+
+fn rawequal(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let a = vm.check_any(0)?;
+    let b = vm.check_any(1)?;
+    vm.ret1(Value::Boolean(a.raw_eq(b)))
+}
+
+fn getmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let v = vm.check_any(0)?;
+    let Some(mt) = vm.metatable(v) else { return vm.ret1(Value::Nil) };
+    let protected = vm.heap.table(mt).get_str(Value::String(vm.names.metatable));
+    if !protected.is_nil() {
+        return vm.ret1(protected);
+    }
+    vm.ret1(Value::Table(mt))
+}
+
+fn setmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let t = vm.check_table(0)?;
+    let mt = match vm.arg(1) {
+        Value::Nil => None,
+        Value::Table(m) => Some(m),
+        _ => return Err(vm.arg_error(1, "nil or table expected")),
+    };
+    if let Some(old) = vm.heap.table(t).metatable {
+        if !vm.heap.table(old).get_str(Value::String(vm.names.metatable)).is_nil() {
+            return Err(vm.rt_error("cannot change a protected metatable"));
+        }
+    }
+    vm.heap.table_mut(t).metatable = mt;
+    vm.ret1(Value::Table(t))
+}
+
+fn assert(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
+    let v = vm.check_any(0)?;
+    if v.truthy() {
+        return Ok(nargs); // the arguments are already on top
+    }
+    if nargs >= 2 {
+        let msg = vm.arg(1);
+        return Err(LuaError::new(msg));
+    }
+    Err(vm.rt_error("assertion failed!"))
+}
+
+fn error(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let v = vm.arg(0);
+    let level = vm.opt_int(1, 1)?;
+    if let (Value::String(_), true) = (v, level > 0) {
+        let text = vm.to_text(v).unwrap_or_default();
+        let pos = vm.where_(level as usize);
+        let mut msg = pos.into_bytes();
+        msg.extend_from_slice(&text);
+        let s = vm.new_string(&msg)?;
+        return Err(LuaError::new(s));
+    }
+    Err(LuaError::new(v))
+}
+
+fn select(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
+    if let Value::String(s) = vm.arg(0) {
+        if vm.heap.str_bytes(s) == b"#" {
+            return vm.ret1(Value::Number((nargs - 1) as f64));
+        }
+    }
+    let n = vm.check_int(0)?;
+    let rest = nargs as i64 - 1;
+    let start = if n < 0 {
+        if -n > rest {
+            return Err(vm.arg_error(0, "index out of range"));
+        }
+        rest + n
+    } else if n == 0 {
+        return Err(vm.arg_error(0, "index out of range"));
+    } else {
+        (n - 1).min(rest)
+    };
+    // Results are the arguments from `start + 1` on, already on the stack top.
+    Ok((rest - start) as usize)
+}
+
+fn unpack(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let t = vm.check_table(0)?;
+    let i = vm.opt_int(1, 1)?;
+    let j = match vm.arg(2) {
+        Value::Nil => vm.heap.table(t).border() as i64,
+        _ => vm.check_int(2)?,
+    };
+    if i > j {
+        return Ok(0);
+    }
+    let n = (j - i + 1) as u64;
+    if n >= 8_000_000 {
+        return Err(vm.rt_error("too many results to unpack"));
+    }
+    vm.ensure_stack(vm.th.top + n as usize + 16)?;
+    for k in i..=j {
+        let v = vm.heap.table(t).get_int(k);
+        vm.push(v);
+    }
+    Ok(n as usize)
+}
+
+fn collectgarbage(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let opt = vm.opt_str(0)?;
+    let opt = opt.as_deref().unwrap_or(b"collect");
+    match opt {
+        b"collect" => {
+            vm.collect_garbage();
+            vm.run_finalizers()?;
+            vm.ret1(Value::Number(0.0))
+        }
+        b"count" => {
+            let kb = vm.memory_kb();
+            vm.ret1(Value::Number(kb))
+        }
+        b"step" => {
+            vm.collect_garbage();
+            vm.run_finalizers()?;
+            vm.ret1(Value::Boolean(true))
+        }
+        b"stop" | b"restart" | b"setpause" | b"setstepmul" => vm.ret1(Value::Number(0.0)),
+        _ => {
+            let text = String::from_utf8_lossy(opt).into_owned();
+            Err(vm.arg_error(0, &format!("invalid option '{text}'")))
+        }
+    }
+}
+
+fn load_result(vm: &mut Vm, r: Result<Value, String>) -> LuaResult<usize> {
+    match r {
+        Ok(f) => vm.ret1(f),
+        Err(msg) => {
+            vm.push(Value::Nil);
+            let s = vm.new_string(msg.as_bytes())?;
+            vm.push(s);
+            Ok(2)
+        }
+    }
+}
+
+fn loadstring(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let s = vm.check_str(0)?;
+    let name = vm.opt_str(1)?.map(|n| n.to_vec()).unwrap_or_else(|| s.to_vec());
+    let r = load_chunk(vm, &s, &name);
+    load_result(vm, r)
+}
+
+fn load(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let chunk = vm.arg(0);
+    let source = match chunk {
+        Value::String(_) | Value::Number(_) => vm.check_str(0)?.to_vec(),
+        Value::Function(_) => {
+            let mut source = Vec::new();
+            vm.temp_roots.push(chunk);
+            let r = loop {
+                let piece = match vm.call1(chunk, &[]) {
+                    Ok(p) => p,
+                    Err(e) => break Err(e),
+                };
+                match piece {
+                    Value::Nil => break Ok(()),
+                    Value::String(s) => {
+                        let b = vm.heap.str_bytes(s);
+                        if b.is_empty() {
+                            break Ok(());
+                        }
+                        source.extend_from_slice(b);
+                    }
+                    _ => {
+                        vm.temp_roots.pop();
+                        return load_result(vm, Err("reader function must return a string".into()));
+                    }
+                }
+            };
+            vm.temp_roots.pop();
+            if let Err(e) = r {
+                let msg = vm.to_text(e.value).unwrap_or_default();
+                return load_result(vm, Err(String::from_utf8_lossy(&msg).into_owned()));
+            }
+            source
+        }
+        _ => return Err(vm.arg_type_error(0, "function")),
+    };
+    let default_name: &[u8] = if matches!(chunk, Value::Function(_)) { b"=(load)" } else { &source };
+    let name = vm.opt_str(1)?.map(|n| n.to_vec()).unwrap_or_else(|| default_name.to_vec());
+    let r = load_chunk(vm, &source, &name);
+    load_result(vm, r)
+}
+
+fn loadfile(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let path = vm.opt_str(0)?.map(|p| String::from_utf8_lossy(&p).into_owned());
+    let r = load_file(vm, path.as_deref());
+    load_result(vm, r)
+}
+
+fn dofile(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let path = vm.opt_str(0)?.map(|p| String::from_utf8_lossy(&p).into_owned());
+    let f = match load_file(vm, path.as_deref()) {
+        Ok(f) => f,
+        Err(msg) => {
+            let s = vm.new_string(msg.as_bytes())?;
+            return Err(LuaError::new(s));
+        }
+    };
+    let results = vm.call(f, &[])?;
+    let n = results.len();
+    for v in results {
+        vm.push(v);
+    }
+    Ok(n)
+}
+
+/// The function at stack `level` for getfenv/setfenv (0 = the running function's caller
+/// context as Lua numbers it: 1 = the function that called getfenv).
+fn function_at_level(vm: &mut Vm, arg: usize) -> LuaResult<Option<Value>> {
+    match vm.arg(arg) {
+        Value::Function(f) => Ok(Some(Value::Function(f))),
+        Value::Nil if arg == 0 => level_function(vm, 1),
+        _ => {
+            let level = vm.check_int(arg)?;
+            if level < 0 {
+                return Err(vm.arg_error(arg, "level must be non-negative"));
+            }
+            if level == 0 {
+                return Ok(None);
+            }
+            level_function(vm, level as usize)
+        }
+    }
+}
+
+fn level_function(vm: &mut Vm, level: usize) -> LuaResult<Option<Value>> {
+    let frames = &vm.th.frames;
+    if level >= frames.len() {
+        return Err(vm.arg_error(0, "invalid level"));
+    }
+    Ok(Some(Value::Function(frames[frames.len() - 1 - level].closure)))
+}
+
+fn getfenv(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let env = match function_at_level(vm, 0)? {
+        None => vm.globals,
+        Some(Value::Function(f)) => vm.heap.function(f).env(),
+        Some(_) => vm.globals,
+    };
+    vm.ret1(Value::Table(env))
+}
+
+fn setfenv(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let env: TableRef = vm.check_table(1)?;
+    match function_at_level(vm, 0)? {
+        None => {
+            vm.globals = env;
+            Ok(0)
+        }
+        Some(Value::Function(f)) => {
+            let is_native = matches!(vm.heap.function(f), Function::Native(_));
+            if is_native && !matches!(vm.arg(0), Value::Function(_)) {
+                return Err(vm.rt_error("'setfenv' cannot change environment of given object"));
+            }
+            match vm.heap.functions.get_mut(f.0) {
+                Function::Lua(c) => c.env = env,
+                Function::Native(n) => n.env = env,
+            }
+            vm.ret1(Value::Function(f))
+        }
+        Some(_) => Ok(0),
+    }
+}
+
+fn newproxy(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let metatable = match vm.arg(0) {
+        Value::Boolean(true) => Some(vm.heap.new_table(0, 0)),
+        Value::Userdata(u) => vm.heap.userdata.get(u.0).metatable,
+        Value::Nil | Value::Boolean(false) => None,
+        _ => return Err(vm.arg_error(0, "boolean or proxy expected")),
+    };
+    let u = vm.heap.new_userdata(Userdata { metatable, env: None, payload: Box::new(()), finalized: false });
+    vm.ret1(Value::Userdata(u))
+}
+
+fn require(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let name = vm.check_str(0)?;
+    let name_value = vm.new_string(&name)?;
+    let loaded = loaded_table(vm).expect("package.loaded exists");
+    let existing = vm.heap.table(loaded).get(name_value);
+    if existing.truthy() {
+        return vm.ret1(existing);
+    }
+    let name_text = String::from_utf8_lossy(&name).into_owned();
+    // package.preload
+    let package = vm.get_global("package");
+    let mut tried = String::new();
+    if let Value::Table(pkg) = package {
+        let preload_key = vm.str_value(b"preload");
+        if let Value::Table(preload) = vm.heap.table(pkg).get(preload_key) {
+            let loader = vm.heap.table(preload).get(name_value);
+            if !loader.is_nil() {
+                return finish_require(vm, loaded, name_value, loader);
+            }
+            tried.push_str(&format!("\n\tno field package.preload['{name_text}']"));
+        }
+        let path_key = vm.str_value(b"path");
+        if let Some(path) = vm.heap.table(pkg).get(path_key).as_string_bytes(vm) {
+            let file_part = name_text.replace('.', "/");
+            for template in String::from_utf8_lossy(&path).split(';') {
+                if template.is_empty() {
+                    continue;
+                }
+                let candidate = template.replace('?', &file_part);
+                if std::path::Path::new(&candidate).is_file() {
+                    let f = match load_file(vm, Some(&candidate)) {
+                        Ok(f) => f,
+                        Err(msg) => {
+                            return Err(vm.rt_error(&format!(
+                                "error loading module '{name_text}' from file '{candidate}':\n\t{msg}"
+                            )))
+                        }
+                    };
+                    return finish_require(vm, loaded, name_value, f);
+                }
+                tried.push_str(&format!("\n\tno file '{candidate}'"));
+            }
+        }
+    }
+    Err(vm.rt_error(&format!("module '{name_text}' not found:{tried}")))
+}
+
+fn finish_require(vm: &mut Vm, loaded: TableRef, name: Value, loader: Value) -> LuaResult<usize> {
+    let r = vm.call1(loader, &[name])?;
+    if !r.is_nil() {
+        vm.raw_set(loaded, name, r)?;
+    }
+    let v = vm.heap.table(loaded).get(name);
+    if v.is_nil() {
+        vm.raw_set(loaded, name, Value::Boolean(true))?;
+        return vm.ret1(Value::Boolean(true));
+    }
+    vm.ret1(v)
+}
+
+trait StringBytes {
+    fn as_string_bytes(self, vm: &Vm) -> Option<std::rc::Rc<[u8]>>;
+}
+
+impl StringBytes for Value {
+    fn as_string_bytes(self, vm: &Vm) -> Option<std::rc::Rc<[u8]>> {
+        vm.bytes_of(self)
+    }
+}

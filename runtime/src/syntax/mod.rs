@@ -1,0 +1,102 @@
+//! Lua source → AST: the lexer and parser of the LuaJIT 2.1 dialect of Lua 5.1.
+//!
+//! `parse` accepts exactly what LuaJIT's `loadstring` accepts (except FFI cdata literals such
+//! as `1LL`) and reports errors with LuaJIT's wording and line numbers, e.g.
+//! `t.lua:4: '=' expected near 'x'`. Besides syntax, the parser performs the checks LuaJIT makes
+//! while parsing: `goto`/label resolution (undefined and duplicate labels, jumps into the scope
+//! of a local, `break` outside a loop), `...` outside a vararg function, and the limits on
+//! nesting (`chunk has too many syntax levels`) and on active local variables (200 per
+//! function). Upvalue, register and constant limits are left to the compiler.
+//!
+//! Parsing never panics, never overflows the stack (nesting is bounded, see
+//! [`MAX_SYNTAX_LEVELS`] and [`MAX_TREE_DEPTH`]) and runs in time linear in the source size.
+
+pub mod ast;
+pub mod chunk_name;
+pub mod lexer;
+pub mod parser;
+pub mod token;
+
+pub use chunk_name::chunk_display_name;
+pub use parser::{MAX_LOCAL_VARIABLES, MAX_SYNTAX_LEVELS, MAX_TREE_DEPTH};
+
+/// A syntax error, displayed as LuaJIT displays it: `chunk:line: message`
+/// (for example `[string "x = = 1"]:1: unexpected symbol near '='`).
+///
+/// `line` is 0 only for errors that are about the chunk as a whole (precompiled bytecode);
+/// those display as `chunk: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.render())]
+pub struct SyntaxError {
+    /// The chunk's display name (see [`chunk_display_name`]).
+    pub chunk_name: String,
+    pub line: u32,
+    /// The message after `chunk:line: `, including any `near '...'` part.
+    pub message: String,
+}
+
+impl SyntaxError {
+    fn render(&self) -> String {
+        if self.line == 0 {
+            format!("{}: {}", self.chunk_name, self.message)
+        } else {
+            format!("{}:{}: {}", self.chunk_name, self.line, self.message)
+        }
+    }
+}
+
+/// An error found by the lexer or parser, before the chunk name is attached. The message is
+/// kept as bytes because it may quote source text that is not UTF-8.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub line: u32,
+    pub message: Vec<u8>,
+}
+
+impl Diagnostic {
+    /// `message near 'near'` (LuaJIT's format), or just `message` when there is no token to quote.
+    pub fn new(line: u32, mut message: Vec<u8>, near: Option<&[u8]>) -> Diagnostic {
+        if let Some(near) = near {
+            message.extend_from_slice(b" near '");
+            message.extend_from_slice(near);
+            message.push(b'\'');
+        }
+        Diagnostic { line, message }
+    }
+
+    fn into_syntax_error(self, chunk_name: &str) -> SyntaxError {
+        SyntaxError {
+            chunk_name: chunk_name.to_string(),
+            line: self.line,
+            message: String::from_utf8_lossy(&self.message).into_owned(),
+        }
+    }
+}
+
+/// Parses a whole chunk. `chunk_name` is the display name used in error messages
+/// (already shortened, see [`chunk_display_name`]).
+pub fn parse(source: &[u8], chunk_name: &str) -> Result<ast::Chunk, SyntaxError> {
+    parser::parse_chunk(source).map_err(|d| d.into_syntax_error(chunk_name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_matches_luajit() {
+        let error = parse(b"x = = 1", "[string \"x = = 1\"]").unwrap_err();
+        assert_eq!(error.to_string(), "[string \"x = = 1\"]:1: unexpected symbol near '='");
+        assert_eq!(error.line, 1);
+        assert_eq!(error.message, "unexpected symbol near '='");
+        let error = parse(b"\x1bLJ", "(binary)").unwrap_err();
+        assert_eq!(error.to_string(), "(binary): cannot load incompatible bytecode");
+    }
+
+    #[test]
+    fn parses_a_small_chunk() {
+        let chunk = parse(b"local x = 1\nreturn x + 2", "t.lua").expect("parse");
+        assert_eq!(chunk.body.stats.len(), 2);
+        assert_eq!(chunk.body.end_line, 2);
+    }
+}

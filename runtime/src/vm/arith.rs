@@ -1,0 +1,76 @@
+//! Arithmetic semantics: Lua 5.1's operators on numbers, string coercion, and the arithmetic
+//! metamethods.
+
+use super::{LuaResult, Vm};
+use crate::text::number::parse_number;
+use crate::value::{StrRef, Value};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    Pow,
+    Unm,
+}
+
+/// Lua's `%`: the result has the sign of the divisor.
+#[inline]
+pub fn lua_mod(a: f64, b: f64) -> f64 {
+    a - (a / b).floor() * b
+}
+
+#[inline]
+pub fn apply(op: ArithOp, a: f64, b: f64) -> f64 {
+    match op {
+        ArithOp::Add => a + b,
+        ArithOp::Sub => a - b,
+        ArithOp::Mul => a * b,
+        ArithOp::Div => a / b,
+        ArithOp::Mod => lua_mod(a, b),
+        ArithOp::Pow => a.powf(b),
+        ArithOp::Unm => -a,
+    }
+}
+
+impl Vm {
+    /// A number, or a string that converts to one.
+    pub fn to_number(&self, v: Value) -> Option<f64> {
+        match v {
+            Value::Number(n) => Some(n),
+            Value::String(s) => parse_number(self.heap.str_bytes(s)),
+            _ => None,
+        }
+    }
+
+    fn arith_event(&self, op: ArithOp) -> StrRef {
+        match op {
+            ArithOp::Add => self.names.add,
+            ArithOp::Sub => self.names.sub,
+            ArithOp::Mul => self.names.mul,
+            ArithOp::Div => self.names.div,
+            ArithOp::Mod => self.names.mod_,
+            ArithOp::Pow => self.names.pow,
+            ArithOp::Unm => self.names.unm,
+        }
+    }
+
+    /// Arithmetic after the number fast path failed: coercion, then metamethods. `Ok(None)`
+    /// means no metamethod applies; the caller reports which operand is at fault.
+    pub fn arith_slow(&mut self, op: ArithOp, a: Value, b: Value) -> LuaResult<Option<Value>> {
+        if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b)) {
+            return Ok(Some(Value::Number(apply(op, x, y))));
+        }
+        let event = self.arith_event(op);
+        let mut tm = self.metamethod(a, event);
+        if tm.is_nil() {
+            tm = self.metamethod(b, event);
+        }
+        if tm.is_nil() {
+            return Ok(None);
+        }
+        Ok(Some(self.call1(tm, &[a, b])?))
+    }
+}

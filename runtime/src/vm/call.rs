@@ -1,0 +1,401 @@
+//! Calls and returns: frame setup for Lua functions (fixed parameters and varargs), native
+//! calls, `__call`, the protected calls `pcall`/`xpcall` as frames of the dispatch loop, error
+//! recovery at those frames, and calls from Rust into Lua.
+
+use super::exec::Exit;
+use super::thread::{Frame, FrameKind};
+use super::{LuaError, LuaResult, Vm, MAX_FRAMES, MAX_NESTED_CALLS, MAX_STACK_SLOTS};
+use crate::bytecode::{Op, Proto};
+use crate::heap::{Function, NativeFn, Special, Upval};
+use crate::value::{FuncRef, Value};
+use std::rc::Rc;
+
+/// What `precall` did.
+pub(crate) enum Precall {
+    /// A Lua frame was pushed; the dispatch loop continues in it.
+    Lua,
+    /// The call completed (native function); results are in place.
+    Done,
+    /// `coroutine.yield` with its values at `first..first + count`.
+    Yield { first: usize, count: usize },
+}
+
+impl Vm {
+    #[inline]
+    pub(crate) fn ensure_stack(&mut self, size: usize) -> LuaResult<()> {
+        if size > self.th.stack.len() {
+            if size > MAX_STACK_SLOTS {
+                return Err(self.error_at(0, "stack overflow"));
+            }
+            let new_len = size.max(self.th.stack.len() * 2).min(MAX_STACK_SLOTS + 64);
+            self.th.stack.resize(new_len, Value::Nil);
+        }
+        Ok(())
+    }
+
+    /// Where values may be pushed without clobbering the registers of the running Lua frame.
+    pub(crate) fn safe_top(&self) -> usize {
+        match self.th.frames.last() {
+            Some(Frame { proto: Some(p), base, .. }) => self.th.top.max(base + p.max_stack),
+            _ => self.th.top,
+        }
+    }
+
+    /// Calls the value in `func_slot` with the `nargs` values above it.
+    pub(crate) fn precall(&mut self, func_slot: usize, nargs: usize, nresults: i32, kind: FrameKind) -> LuaResult<Precall> {
+        let Value::Function(fr) = self.th.stack[func_slot] else {
+            return self.call_via_metamethod(func_slot, nargs, nresults, kind);
+        };
+        match self.heap.function(fr) {
+            Function::Lua(cl) => {
+                let proto = cl.proto.clone();
+                self.push_lua_frame(func_slot, nargs, nresults, fr, proto, kind)?;
+                Ok(Precall::Lua)
+            }
+            Function::Native(n) => {
+                let f = n.f;
+                match n.special {
+                    Special::None => {
+                        self.call_native(func_slot, nargs, nresults, fr, f)?;
+                        Ok(Precall::Done)
+                    }
+                    Special::Pcall => self.precall_protected(func_slot, nargs, nresults, FrameKind::Pcall),
+                    Special::Xpcall => self.precall_protected(func_slot, nargs, nresults, FrameKind::Xpcall),
+                    Special::Yield => self.precall_yield(func_slot, nargs, nresults),
+                }
+            }
+        }
+    }
+
+    fn call_via_metamethod(&mut self, func_slot: usize, nargs: usize, nresults: i32, kind: FrameKind) -> LuaResult<Precall> {
+        let obj = self.th.stack[func_slot];
+        let tm = self.metamethod(obj, self.names.call);
+        if tm.is_nil() {
+            let name = self.callee_name(func_slot);
+            return Err(self.type_error("call", obj, name));
+        }
+        self.ensure_stack(func_slot + nargs + 2)?;
+        self.th.stack.copy_within(func_slot..func_slot + 1 + nargs, func_slot + 1);
+        self.th.stack[func_slot] = tm;
+        self.th.top = self.th.top.max(func_slot + nargs + 2);
+        self.precall(func_slot, nargs + 1, nresults, kind)
+    }
+
+    /// The name the running Lua frame gives the function in `func_slot` (for "attempt to call").
+    fn callee_name(&self, func_slot: usize) -> Option<(&'static str, String)> {
+        let f = self.th.frames.last()?;
+        let p = f.proto.as_ref()?;
+        let pc = f.pc.checked_sub(1)?;
+        match p.code.get(pc)? {
+            Op::Call { a, .. } | Op::TailCall { a, .. } if f.base + *a as usize == func_slot => {
+                super::describe_register(p, self, pc, *a)
+            }
+            _ => None,
+        }
+    }
+
+    pub(crate) fn push_lua_frame(
+        &mut self,
+        func_slot: usize,
+        nargs: usize,
+        nresults: i32,
+        closure: FuncRef,
+        proto: Rc<Proto>,
+        kind: FrameKind,
+    ) -> LuaResult<()> {
+        if self.th.frames.len() >= MAX_FRAMES {
+            return Err(self.error_at(0, "stack overflow"));
+        }
+        let np = proto.num_params as usize;
+        let (base, num_varargs) = if proto.is_vararg {
+            let base = func_slot + 1 + nargs;
+            self.ensure_stack(base + proto.max_stack + 1)?;
+            for i in 0..np {
+                self.th.stack[base + i] =
+                    if i < nargs { std::mem::take(&mut self.th.stack[func_slot + 1 + i]) } else { Value::Nil };
+            }
+            (base, nargs.saturating_sub(np))
+        } else {
+            let base = func_slot + 1;
+            self.ensure_stack(base + proto.max_stack + 1)?;
+            for i in nargs..np {
+                self.th.stack[base + i] = Value::Nil;
+            }
+            (base, 0)
+        };
+        self.th.top = base + proto.max_stack;
+        if kind != FrameKind::Normal {
+            self.th.protected += 1;
+        }
+        self.th.frames.push(Frame {
+            func: func_slot,
+            base,
+            pc: 0,
+            closure,
+            proto: Some(proto),
+            nresults,
+            num_varargs,
+            kind,
+            tail_calls: 0,
+        });
+        Ok(())
+    }
+
+    fn call_native(&mut self, func_slot: usize, nargs: usize, nresults: i32, closure: FuncRef, f: NativeFn) -> LuaResult<()> {
+        if self.th.frames.len() >= MAX_FRAMES {
+            return Err(self.error_at(0, "stack overflow"));
+        }
+        self.th.top = func_slot + 1 + nargs;
+        self.ensure_stack(self.th.top + 32)?;
+        self.th.frames.push(Frame {
+            func: func_slot,
+            base: func_slot + 1,
+            pc: 0,
+            closure,
+            proto: None,
+            nresults,
+            num_varargs: nargs,
+            kind: FrameKind::Normal,
+            tail_calls: 0,
+        });
+        let n = f(self, nargs)?;
+        self.th.frames.pop();
+        let first = self.th.top - n;
+        self.place_results(func_slot, first, n, nresults);
+        Ok(())
+    }
+
+    /// Moves `count` results from `first` to `dest`, adjusted to `wanted` (-1: all, setting top).
+    #[inline]
+    pub(crate) fn place_results(&mut self, dest: usize, first: usize, count: usize, wanted: i32) {
+        let stack = &mut self.th.stack;
+        if wanted < 0 {
+            if first != dest {
+                stack.copy_within(first..first + count, dest);
+            }
+            self.th.top = dest + count;
+        } else {
+            let wanted = wanted as usize;
+            let n = count.min(wanted);
+            if first != dest {
+                stack.copy_within(first..first + n, dest);
+            }
+            if wanted > n {
+                if dest + wanted > stack.len() {
+                    stack.resize(dest + wanted + 16, Value::Nil);
+                }
+                for v in &mut stack[dest + n..dest + wanted] {
+                    *v = Value::Nil;
+                }
+            }
+            self.th.top = dest + wanted;
+        }
+    }
+
+    /// Pops the top frame, delivering `count` results found at `first`.
+    pub(crate) fn post_return(&mut self, first: usize, count: usize) {
+        let frame = self.th.frames.pop().expect("a frame returns");
+        match frame.kind {
+            FrameKind::Normal => self.place_results(frame.func, first, count, frame.nresults),
+            FrameKind::Pcall | FrameKind::Xpcall => {
+                self.th.protected -= 1;
+                let dest = frame.func - 1;
+                self.th.stack.copy_within(first..first + count, dest + 1);
+                self.th.stack[dest] = Value::Boolean(true);
+                self.place_results(dest, dest, count + 1, frame.nresults);
+            }
+        }
+    }
+
+    /// `pcall(f, ...)` and `xpcall(f, handler, ...)`.
+    fn precall_protected(&mut self, func_slot: usize, nargs: usize, nresults: i32, kind: FrameKind) -> LuaResult<Precall> {
+        let name = if kind == FrameKind::Pcall { "pcall" } else { "xpcall" };
+        let min_args = if kind == FrameKind::Pcall { 1 } else { 2 };
+        if nargs < min_args {
+            return Err(self.error_at(0, &format!("bad argument #{} to '{name}' (value expected)", nargs + 1)));
+        }
+        let mut call_args = nargs - 1;
+        if kind == FrameKind::Xpcall {
+            // Layout for the frame: handler in the xpcall slot, f above it, then f's arguments.
+            let handler = self.th.stack[func_slot + 2];
+            self.th.stack[func_slot] = handler;
+            self.th.stack.copy_within(func_slot + 3..func_slot + 1 + nargs, func_slot + 2);
+            call_args = nargs - 2;
+        }
+        let depth = self.th.frames.len();
+        match self.precall(func_slot + 1, call_args, -1, kind) {
+            Ok(Precall::Lua) => {
+                self.th.frames.last_mut().expect("pushed").nresults = nresults;
+                Ok(Precall::Lua)
+            }
+            Ok(Precall::Done) => {
+                let count = self.th.top - (func_slot + 1);
+                self.th.stack[func_slot] = Value::Boolean(true);
+                self.place_results(func_slot, func_slot, count + 1, nresults);
+                Ok(Precall::Done)
+            }
+            Ok(Precall::Yield { .. }) => Err(self.error_at(0, "attempt to yield across C-call boundary")),
+            Err(err) => {
+                let value = if kind == FrameKind::Xpcall {
+                    let handler = self.th.stack[func_slot];
+                    self.call_handler(handler, err.value)
+                } else {
+                    err.value
+                };
+                self.th.frames.truncate(depth);
+                self.th.stack[func_slot] = Value::Boolean(false);
+                self.th.stack[func_slot + 1] = value;
+                self.place_results(func_slot, func_slot, 2, nresults);
+                Ok(Precall::Done)
+            }
+        }
+    }
+
+    fn call_handler(&mut self, handler: Value, error: Value) -> Value {
+        match self.call1(handler, &[error]) {
+            Ok(v) => v,
+            Err(_) => self.str_value(b"error in error handling"),
+        }
+    }
+
+    /// Recovers from an error at the protected frame `index`: runs the xpcall handler (with the
+    /// failing frames still in place, so it can take a traceback), unwinds, and delivers
+    /// `false, message` to pcall's caller.
+    pub(crate) fn recover(&mut self, index: usize, err: Box<LuaError>) {
+        let frame = self.th.frames[index].clone();
+        let value = if frame.kind == FrameKind::Xpcall {
+            let handler = self.th.stack[frame.func - 1];
+            self.call_handler(handler, err.value)
+        } else {
+            err.value
+        };
+        self.unwind_to(index);
+        let dest = frame.func - 1;
+        self.th.stack[dest] = Value::Boolean(false);
+        self.th.stack[dest + 1] = value;
+        self.place_results(dest, dest, 2, frame.nresults);
+    }
+
+    /// Removes frames above `len`, closing their upvalues.
+    pub(crate) fn unwind_to(&mut self, len: usize) {
+        if self.th.frames.len() <= len {
+            return;
+        }
+        let level = self.th.frames[len].func;
+        self.close_upvals(level);
+        let removed = self.th.frames[len..].iter().filter(|f| f.kind != FrameKind::Normal).count();
+        self.th.protected -= removed;
+        self.th.frames.truncate(len);
+    }
+
+    fn precall_yield(&mut self, func_slot: usize, nargs: usize, nresults: i32) -> LuaResult<Precall> {
+        if self.current == self.main_thread {
+            return Err(self.error_at(0, "attempt to yield from outside a coroutine"));
+        }
+        if self.th.nested > 0 {
+            return Err(self.error_at(0, "attempt to yield across C-call boundary"));
+        }
+        self.th.yield_results = Some((func_slot, nresults));
+        Ok(Precall::Yield { first: func_slot + 1, count: nargs })
+    }
+
+    // ---- upvalues ----
+
+    pub(crate) fn find_upval(&mut self, slot: usize) -> crate::value::UpvalRef {
+        let list = &self.th.open_upvals;
+        let mut i = list.len();
+        while i > 0 && list[i - 1].0 >= slot {
+            if list[i - 1].0 == slot {
+                return list[i - 1].1;
+            }
+            i -= 1;
+        }
+        let uv = self.heap.new_upval(Upval::Open { thread: self.current, slot });
+        self.th.open_upvals.insert(i, (slot, uv));
+        uv
+    }
+
+    /// Closes open upvalues for slots >= `level`.
+    #[inline]
+    pub(crate) fn close_upvals(&mut self, level: usize) {
+        while let Some(&(slot, uv)) = self.th.open_upvals.last() {
+            if slot < level {
+                break;
+            }
+            let v = self.th.stack[slot];
+            *self.heap.upvals.get_mut(uv.0) = Upval::Closed(v);
+            self.th.open_upvals.pop();
+        }
+    }
+
+    // ---- calls from Rust ----
+
+    /// Calls `f` with `args`, returning all results.
+    pub fn call(&mut self, f: Value, args: &[Value]) -> LuaResult<Vec<Value>> {
+        let slot = self.call_at_top(f, args, -1)?;
+        let results = self.th.stack[slot..self.th.top].to_vec();
+        self.th.top = slot;
+        Ok(results)
+    }
+
+    /// Calls `f` with `args`, returning the first result.
+    pub fn call1(&mut self, f: Value, args: &[Value]) -> LuaResult<Value> {
+        let slot = self.call_at_top(f, args, 1)?;
+        let v = self.th.stack[slot];
+        self.th.top = slot;
+        Ok(v)
+    }
+
+    /// Calls `f` with `args`, discarding results beyond `n` (returns nothing).
+    pub fn call_n(&mut self, f: Value, args: &[Value], n: i32) -> LuaResult<()> {
+        let slot = self.call_at_top(f, args, n)?;
+        self.th.top = slot;
+        Ok(())
+    }
+
+    /// Pushes `f` and `args` above everything live, calls, and returns the slot the results
+    /// start at (they end at `th.top`).
+    fn call_at_top(&mut self, f: Value, args: &[Value], nresults: i32) -> LuaResult<usize> {
+        let saved_top = self.th.top;
+        let slot = self.safe_top();
+        self.ensure_stack(slot + args.len() + 1 + 32)?;
+        self.th.stack[slot] = f;
+        self.th.stack[slot + 1..slot + 1 + args.len()].copy_from_slice(args);
+        self.th.top = slot + 1 + args.len();
+        let entry = self.th.frames.len();
+        let r = self.precall(slot, args.len(), nresults, FrameKind::Normal);
+        let r = match r {
+            Ok(Precall::Lua) => self.run_nested(entry),
+            Ok(Precall::Done) => Ok(()),
+            Ok(Precall::Yield { .. }) => Err(self.error_at(0, "attempt to yield across C-call boundary")),
+            Err(e) => {
+                self.unwind_to(entry);
+                Err(e)
+            }
+        };
+        if let Err(e) = r {
+            self.th.top = saved_top;
+            return Err(e);
+        }
+        Ok(slot)
+    }
+
+    /// Runs the dispatch loop for a frame pushed from Rust until it returns.
+    fn run_nested(&mut self, entry: usize) -> LuaResult<()> {
+        if self.nested_calls >= MAX_NESTED_CALLS {
+            self.unwind_to(entry);
+            return Err(self.error_at(0, "C stack overflow"));
+        }
+        self.nested_calls += 1;
+        self.th.nested += 1;
+        let r = self.execute(entry);
+        self.th.nested -= 1;
+        self.nested_calls -= 1;
+        match r {
+            Ok(Exit::Returned) => Ok(()),
+            Ok(Exit::Yielded { .. }) => Err(self.error_at(0, "attempt to yield across C-call boundary")),
+            Err(e) => Err(e),
+        }
+    }
+}
+

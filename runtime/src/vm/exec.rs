@@ -1,0 +1,596 @@
+//! The dispatch loop: one `match` over the instruction set. Fast paths (numbers, plain tables)
+//! are inline; everything else goes to the metamethod-aware slow paths, which name the culprit
+//! variable in their errors. Errors are caught here at `pcall`/`xpcall` frames.
+
+use super::arith::ArithOp;
+use super::call::Precall;
+use super::thread::FrameKind;
+use super::{describe_register, LuaError, LuaResult, Vm};
+use crate::bytecode::{Op, Proto, Rk, RK_CONSTANT};
+use crate::heap::{Function, LuaClosure, Upval};
+use crate::value::{FuncRef, Value};
+use std::rc::Rc;
+
+/// How a run of the dispatch loop ended.
+pub(crate) enum Exit {
+    /// The entry frame returned; its results are in place.
+    Returned,
+    /// The running coroutine yielded the values at `first..first + count`.
+    Yielded { first: usize, count: usize },
+}
+
+impl Vm {
+    /// Runs until the frame count drops to `entry`, catching errors at protected frames above it.
+    pub(crate) fn execute(&mut self, entry: usize) -> LuaResult<Exit> {
+        loop {
+            match self.run(entry) {
+                Ok(exit) => return Ok(exit),
+                Err(mut err) => {
+                    let protected = self.th.frames[entry..]
+                        .iter()
+                        .rposition(|f| f.kind != FrameKind::Normal)
+                        .map(|i| i + entry);
+                    match protected {
+                        Some(index) => {
+                            self.recover(index, err);
+                            if self.th.frames.len() <= entry {
+                                return Ok(Exit::Returned);
+                            }
+                        }
+                        None => {
+                            if err.traceback.is_none() && self.th.protected == 0 && self.current == self.main_thread {
+                                err.traceback = Some(self.traceback(0));
+                            }
+                            self.unwind_to(entry);
+                            return Err(err);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn run(&mut self, entry: usize) -> LuaResult<Exit> {
+        'frame: loop {
+            let fi = self.th.frames.len() - 1;
+            let frame = &self.th.frames[fi];
+            let proto: Rc<Proto> = frame.proto.clone().expect("the dispatch loop runs Lua frames");
+            let closure = frame.closure;
+            let base = frame.base;
+            let mut pc = frame.pc;
+            let code = &proto.code[..];
+            let k = &proto.constants[..];
+
+            macro_rules! reg {
+                ($r:expr) => {
+                    self.th.stack[base + $r as usize]
+                };
+            }
+            macro_rules! rk {
+                ($x:expr) => {{
+                    let x: Rk = $x;
+                    if x < RK_CONSTANT {
+                        self.th.stack[base + x as usize]
+                    } else {
+                        k[(x - RK_CONSTANT) as usize]
+                    }
+                }};
+            }
+            // Slow paths may raise errors (which need the position) or call out (which may
+            // inspect this frame): save pc first.
+            macro_rules! slow {
+                ($e:expr) => {{
+                    self.th.frames[fi].pc = pc;
+                    $e?
+                }};
+            }
+            macro_rules! take_jump {
+                () => {{
+                    if let Op::Jmp { offset, .. } = code[pc] {
+                        pc = (pc as i64 + 1 + offset as i64) as usize;
+                    } else {
+                        pc += 1;
+                    }
+                }};
+            }
+            macro_rules! arith {
+                ($op:expr, $a:expr, $b:expr, $c:expr, $f:expr) => {{
+                    let (x, y) = (rk!($b), rk!($c));
+                    reg!($a) = match (x, y) {
+                        (Value::Number(x), Value::Number(y)) => Value::Number($f(x, y)),
+                        _ => slow!(self.arith_op(&proto, pc, $op, x, y, $b, $c)),
+                    };
+                }};
+            }
+            macro_rules! gc_point {
+                () => {
+                    if self.heap.allocated >= self.heap.threshold {
+                        self.th.frames[fi].pc = pc;
+                        slow!(self.gc_safe_point())
+                    }
+                };
+            }
+
+            loop {
+                let op = code[pc];
+                pc += 1;
+                match op {
+                    Op::Move { a, b } => reg!(a) = reg!(b),
+                    Op::LoadK { a, k: i } => reg!(a) = k[i as usize],
+                    Op::LoadBool { a, value, skip } => {
+                        reg!(a) = Value::Boolean(value);
+                        if skip {
+                            pc += 1;
+                        }
+                    }
+                    Op::LoadNil { a, b } => {
+                        for r in a..=b {
+                            reg!(r) = Value::Nil;
+                        }
+                    }
+                    Op::GetUpval { a, b } => reg!(a) = self.upval_get(closure, b),
+                    Op::SetUpval { a, b } => {
+                        let v = reg!(a);
+                        self.upval_set(closure, b, v);
+                    }
+                    Op::GetGlobal { a, k: i } => {
+                        let env = self.heap.function(closure).env();
+                        let key = k[i as usize];
+                        let t = self.heap.table(env);
+                        let v = t.get_str(key);
+                        reg!(a) = if !v.is_nil() || t.metatable.is_none() {
+                            v
+                        } else {
+                            slow!(self.index(Value::Table(env), key))
+                        };
+                    }
+                    Op::SetGlobal { a, k: i } => {
+                        let env = self.heap.function(closure).env();
+                        let key = k[i as usize];
+                        let v = reg!(a);
+                        slow!(self.set_index(Value::Table(env), key, v));
+                    }
+                    Op::GetTable { a, b, c } => {
+                        let obj = reg!(b);
+                        let key = rk!(c);
+                        if let Value::Table(t) = obj {
+                            let t = self.heap.table(t);
+                            let v = t.get(key);
+                            if !v.is_nil() || t.metatable.is_none() {
+                                reg!(a) = v;
+                                continue;
+                            }
+                        }
+                        reg!(a) = slow!(self.index_op(&proto, pc, obj, key, b));
+                    }
+                    Op::SetTable { a, b, c } => {
+                        let obj = reg!(a);
+                        let key = rk!(b);
+                        let v = rk!(c);
+                        if let Value::Table(t) = obj {
+                            let table = self.heap.table_mut(t);
+                            if table.metatable.is_none() {
+                                match table.set(key, v) {
+                                    Ok(grown) => {
+                                        self.heap.allocated += grown;
+                                        continue;
+                                    }
+                                    Err(e) => slow!(Err(self.error_at(0, &e.to_string()))),
+                                }
+                            }
+                        }
+                        slow!(self.set_index_op(&proto, pc, obj, key, v, a));
+                    }
+                    Op::NewTable { a, array, hash } => {
+                        reg!(a) = Value::Table(self.heap.new_table(array as usize, hash as usize));
+                        gc_point!();
+                    }
+                    Op::SelfOp { a, b, c } => {
+                        let obj = reg!(b);
+                        let key = rk!(c);
+                        reg!(a + 1) = obj;
+                        if let Value::Table(t) = obj {
+                            let t = self.heap.table(t);
+                            let v = t.get(key);
+                            if !v.is_nil() || t.metatable.is_none() {
+                                reg!(a) = v;
+                                continue;
+                            }
+                        }
+                        reg!(a) = slow!(self.index_op(&proto, pc, obj, key, b));
+                    }
+                    Op::Add { a, b, c } => arith!(ArithOp::Add, a, b, c, |x: f64, y: f64| x + y),
+                    Op::Sub { a, b, c } => arith!(ArithOp::Sub, a, b, c, |x: f64, y: f64| x - y),
+                    Op::Mul { a, b, c } => arith!(ArithOp::Mul, a, b, c, |x: f64, y: f64| x * y),
+                    Op::Div { a, b, c } => arith!(ArithOp::Div, a, b, c, |x: f64, y: f64| x / y),
+                    Op::Mod { a, b, c } => arith!(ArithOp::Mod, a, b, c, super::arith::lua_mod),
+                    Op::Pow { a, b, c } => arith!(ArithOp::Pow, a, b, c, f64::powf),
+                    Op::Unm { a, b } => {
+                        let x = reg!(b);
+                        reg!(a) = match x {
+                            Value::Number(n) => Value::Number(-n),
+                            _ => slow!(self.arith_op(&proto, pc, ArithOp::Unm, x, x, b as Rk, b as Rk)),
+                        };
+                    }
+                    Op::Not { a, b } => reg!(a) = Value::Boolean(!reg!(b).truthy()),
+                    Op::Len { a, b } => {
+                        let x = reg!(b);
+                        reg!(a) = match x {
+                            Value::Table(t) => Value::Number(self.heap.table(t).border() as f64),
+                            Value::String(s) => Value::Number(self.heap.str_bytes(s).len() as f64),
+                            _ => slow!(self.len_op(&proto, pc, x, b)),
+                        };
+                    }
+                    Op::Concat { a, b, c } => {
+                        let v = slow!(self.concat_op(&proto, pc, base, b, c));
+                        reg!(a) = v;
+                        gc_point!();
+                    }
+                    Op::Jmp { offset, close } => {
+                        if close > 0 {
+                            self.close_upvals(base + close as usize - 1);
+                        }
+                        if offset < 0 {
+                            self.ticks += 1;
+                        }
+                        pc = (pc as i64 + offset as i64) as usize;
+                    }
+                    Op::Eq { jump_if, b, c } => {
+                        let (x, y) = (rk!(b), rk!(c));
+                        let eq = if x.raw_eq(y) {
+                            true
+                        } else if matches!((x, y), (Value::Table(_), Value::Table(_)) | (Value::Userdata(_), Value::Userdata(_))) {
+                            slow!(self.equals(x, y))
+                        } else {
+                            false
+                        };
+                        if eq == jump_if {
+                            take_jump!();
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    Op::Lt { jump_if, b, c } => {
+                        let (x, y) = (rk!(b), rk!(c));
+                        let r = match (x, y) {
+                            (Value::Number(x), Value::Number(y)) => x < y,
+                            _ => slow!(self.less_than(x, y)),
+                        };
+                        if r == jump_if {
+                            take_jump!();
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    Op::Le { jump_if, b, c } => {
+                        let (x, y) = (rk!(b), rk!(c));
+                        let r = match (x, y) {
+                            (Value::Number(x), Value::Number(y)) => x <= y,
+                            _ => slow!(self.less_equal(x, y)),
+                        };
+                        if r == jump_if {
+                            take_jump!();
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    Op::Test { a, jump_if } => {
+                        if reg!(a).truthy() == jump_if {
+                            take_jump!();
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    Op::TestSet { a, b, jump_if } => {
+                        let v = reg!(b);
+                        if v.truthy() == jump_if {
+                            reg!(a) = v;
+                            take_jump!();
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    Op::Call { a, b, c } => {
+                        let func_slot = base + a as usize;
+                        let nargs = if b != 0 { b as usize - 1 } else { self.th.top - func_slot - 1 };
+                        self.th.frames[fi].pc = pc;
+                        self.ticks += 1;
+                        match self.precall(func_slot, nargs, c as i32 - 1, FrameKind::Normal)? {
+                            Precall::Lua => continue 'frame,
+                            Precall::Done => {
+                                if c != 0 {
+                                    self.th.top = base + proto.max_stack;
+                                }
+                                gc_point!();
+                            }
+                            Precall::Yield { first, count } => return Ok(Exit::Yielded { first, count }),
+                        }
+                    }
+                    Op::TailCall { a, b } => {
+                        let func_slot = base + a as usize;
+                        let nargs = if b != 0 { b as usize - 1 } else { self.th.top - func_slot - 1 };
+                        self.th.frames[fi].pc = pc;
+                        self.ticks += 1;
+                        if let Some(()) = self.tail_call(fi, func_slot, nargs)? {
+                            continue 'frame;
+                        }
+                        // A native was called: return its results.
+                        let count = self.th.top - func_slot;
+                        self.close_upvals(base);
+                        self.post_return(func_slot, count);
+                        if self.th.frames.len() <= entry {
+                            return Ok(Exit::Returned);
+                        }
+                        continue 'frame;
+                    }
+                    Op::Return { a, b } => {
+                        let first = base + a as usize;
+                        let count = if b != 0 { b as usize - 1 } else { self.th.top - first };
+                        if !self.th.open_upvals.is_empty() {
+                            self.close_upvals(base);
+                        }
+                        self.post_return(first, count);
+                        if self.th.frames.len() <= entry {
+                            return Ok(Exit::Returned);
+                        }
+                        continue 'frame;
+                    }
+                    Op::ForPrep { a, offset } => {
+                        let (init, limit, step) = (reg!(a), reg!(a + 1), reg!(a + 2));
+                        let (Value::Number(init), Value::Number(_), Value::Number(step)) = (init, limit, step) else {
+                            let msg = if !matches!(init, Value::Number(_)) {
+                                "'for' initial value must be a number"
+                            } else if !matches!(limit, Value::Number(_)) {
+                                "'for' limit must be a number"
+                            } else {
+                                "'for' step must be a number"
+                            };
+                            slow!(Err(self.error_at(0, msg)));
+                            unreachable!()
+                        };
+                        reg!(a) = Value::Number(init - step);
+                        pc = (pc as i64 + offset as i64) as usize;
+                    }
+                    Op::ForLoop { a, offset } => {
+                        self.ticks += 1;
+                        if let (Value::Number(idx), Value::Number(limit), Value::Number(step)) =
+                            (reg!(a), reg!(a + 1), reg!(a + 2))
+                        {
+                            let idx = idx + step;
+                            if if step > 0.0 { idx <= limit } else { limit <= idx } {
+                                reg!(a) = Value::Number(idx);
+                                reg!(a + 3) = Value::Number(idx);
+                                pc = (pc as i64 + offset as i64) as usize;
+                            }
+                        }
+                    }
+                    Op::TForCall { a, c } => {
+                        let slot = base + a as usize + 3;
+                        self.th.stack.copy_within(slot - 3..slot, slot);
+                        self.th.top = slot + 3;
+                        self.th.frames[fi].pc = pc;
+                        match self.precall(slot, 2, c as i32, FrameKind::Normal)? {
+                            Precall::Lua => continue 'frame,
+                            Precall::Done => self.th.top = base + proto.max_stack,
+                            Precall::Yield { first, count } => return Ok(Exit::Yielded { first, count }),
+                        }
+                    }
+                    Op::TForLoop { a, offset } => {
+                        let v = reg!(a + 3);
+                        if !v.is_nil() {
+                            reg!(a + 2) = v;
+                            self.ticks += 1;
+                            pc = (pc as i64 + offset as i64) as usize;
+                        }
+                    }
+                    Op::SetList { a, count, first } => {
+                        let start = base + a as usize;
+                        let n = if count == 0 { self.th.top - start - 1 } else { count as usize };
+                        let Value::Table(t) = reg!(a) else { unreachable!("SetList on a table") };
+                        let mut grown = 0;
+                        for i in 1..=n {
+                            let v = self.th.stack[start + i];
+                            let table = self.heap.table_mut(t);
+                            grown += table.set(Value::Number((first as usize + i) as f64), v).unwrap_or(0);
+                        }
+                        self.heap.allocated += grown;
+                        self.th.top = base + proto.max_stack;
+                    }
+                    Op::Close { a } => self.close_upvals(base + a as usize),
+                    Op::Closure { a, proto: index } => {
+                        let p = proto.protos[index as usize].clone();
+                        let mut upvalues = Vec::with_capacity(p.upvalues.len());
+                        for d in &p.upvalues {
+                            upvalues.push(if d.in_stack {
+                                self.find_upval(base + d.index as usize)
+                            } else {
+                                match self.heap.function(closure) {
+                                    Function::Lua(cl) => cl.upvalues[d.index as usize],
+                                    Function::Native(_) => unreachable!("running a Lua closure"),
+                                }
+                            });
+                        }
+                        let env = self.heap.function(closure).env();
+                        let f = self.heap.new_function(Function::Lua(LuaClosure { proto: p, upvalues, env }));
+                        reg!(a) = Value::Function(f);
+                        gc_point!();
+                    }
+                    Op::VarArg { a, b } => {
+                        let n = self.th.frames[fi].num_varargs;
+                        let from = base - n;
+                        let dest = base + a as usize;
+                        if b == 0 {
+                            slow!(self.ensure_stack(dest + n + 1));
+                            self.th.stack.copy_within(from..from + n, dest);
+                            self.th.top = dest + n;
+                        } else {
+                            let want = b as usize - 1;
+                            for i in 0..want {
+                                self.th.stack[dest + i] = if i < n { self.th.stack[from + i] } else { Value::Nil };
+                            }
+                        }
+                    }
+                    Op::Loop => self.ticks += 1,
+                }
+            }
+        }
+    }
+
+    /// Replaces frame `fi` by a call of the function in `func_slot`. `Some` if a Lua frame now
+    /// runs; `None` if a native ran to completion (its results at `func_slot..top`).
+    fn tail_call(&mut self, fi: usize, func_slot: usize, nargs: usize) -> LuaResult<Option<()>> {
+        let callee = self.th.stack[func_slot];
+        let lua = matches!(callee, Value::Function(f) if matches!(self.heap.function(f), Function::Lua(_)));
+        if !lua {
+            return match self.precall(func_slot, nargs, -1, FrameKind::Normal)? {
+                Precall::Lua => Ok(Some(())),
+                Precall::Done => Ok(None),
+                Precall::Yield { .. } => Err(self.error_at(0, "attempt to yield across C-call boundary")),
+            };
+        }
+        let frame = self.th.frames[fi].clone();
+        self.close_upvals(frame.base);
+        // Move the callee and its arguments down to this frame's function slot.
+        let dest = frame.func;
+        self.th.stack.copy_within(func_slot..func_slot + 1 + nargs, dest);
+        self.th.frames.pop();
+        if frame.kind != FrameKind::Normal {
+            self.th.protected -= 1;
+        }
+        let Value::Function(f) = callee else { unreachable!() };
+        let proto = match self.heap.function(f) {
+            Function::Lua(cl) => cl.proto.clone(),
+            Function::Native(_) => unreachable!(),
+        };
+        self.push_lua_frame(dest, nargs, frame.nresults, f, proto, frame.kind)?;
+        self.th.frames.last_mut().expect("pushed").tail_calls = frame.tail_calls + 1;
+        Ok(Some(()))
+    }
+
+    #[inline]
+    fn upval_get(&self, closure: FuncRef, index: u8) -> Value {
+        let Function::Lua(cl) = self.heap.function(closure) else { unreachable!() };
+        match *self.heap.upvals.get(cl.upvalues[index as usize].0) {
+            Upval::Closed(v) => v,
+            Upval::Open { thread, slot } => {
+                if thread == self.current {
+                    self.th.stack[slot]
+                } else {
+                    self.heap.threads.get(thread.0).state.stack[slot]
+                }
+            }
+        }
+    }
+
+    #[inline]
+    fn upval_set(&mut self, closure: FuncRef, index: u8, v: Value) {
+        let Function::Lua(cl) = self.heap.function(closure) else { unreachable!() };
+        let uv = cl.upvalues[index as usize];
+        match *self.heap.upvals.get(uv.0) {
+            Upval::Closed(_) => *self.heap.upvals.get_mut(uv.0) = Upval::Closed(v),
+            Upval::Open { thread, slot } => {
+                if thread == self.current {
+                    self.th.stack[slot] = v;
+                } else {
+                    self.heap.threads.get_mut(thread.0).state.stack[slot] = v;
+                }
+            }
+        }
+    }
+
+    fn name_of(&self, proto: &Proto, pc: usize, rk: Rk) -> Option<(&'static str, String)> {
+        if rk < RK_CONSTANT {
+            describe_register(proto, self, pc - 1, rk as u8)
+        } else {
+            None
+        }
+    }
+
+    fn arith_op(&mut self, proto: &Proto, pc: usize, op: ArithOp, x: Value, y: Value, b: Rk, c: Rk) -> LuaResult<Value> {
+        if let Some(v) = self.arith_slow(op, x, y)? {
+            return Ok(v);
+        }
+        let (culprit, rk) = if self.to_number(x).is_none() { (x, b) } else { (y, c) };
+        let name = self.name_of(proto, pc, rk);
+        Err(self.type_error("perform arithmetic on", culprit, name))
+    }
+
+    fn index_op(&mut self, proto: &Proto, pc: usize, obj: Value, key: Value, reg: u8) -> LuaResult<Value> {
+        if !matches!(obj, Value::Table(_)) && self.metamethod(obj, self.names.index).is_nil() {
+            let name = describe_register(proto, self, pc - 1, reg);
+            return Err(self.type_error("index", obj, name));
+        }
+        self.index(obj, key)
+    }
+
+    fn set_index_op(&mut self, proto: &Proto, pc: usize, obj: Value, key: Value, v: Value, reg: u8) -> LuaResult<()> {
+        if !matches!(obj, Value::Table(_)) && self.metamethod(obj, self.names.newindex).is_nil() {
+            let name = describe_register(proto, self, pc - 1, reg);
+            return Err(self.type_error("index", obj, name));
+        }
+        self.set_index(obj, key, v)
+    }
+
+    fn len_op(&mut self, proto: &Proto, pc: usize, x: Value, reg: u8) -> LuaResult<Value> {
+        match self.length(x)? {
+            Some(v) => Ok(v),
+            None => {
+                let name = describe_register(proto, self, pc - 1, reg);
+                Err(self.type_error("get length of", x, name))
+            }
+        }
+    }
+
+    /// `R(b) .. ... .. R(c)`: strings and numbers joined at once; `__concat` pairwise from the
+    /// right, as Lua 5.1.
+    fn concat_op(&mut self, proto: &Proto, pc: usize, base: usize, b: u8, c: u8) -> LuaResult<Value> {
+        let first = base + b as usize;
+        let mut last = base + c as usize;
+        while last > first {
+            let (x, y) = (self.th.stack[last - 1], self.th.stack[last]);
+            if is_stringy(x) && is_stringy(y) {
+                let mut start = last - 1;
+                while start > first && is_stringy(self.th.stack[start - 1]) {
+                    start -= 1;
+                }
+                let mut buf = Vec::new();
+                for i in start..=last {
+                    let v = self.th.stack[i];
+                    self.concat_piece(v, &mut buf);
+                }
+                self.check_memory(buf.len())?;
+                self.th.stack[start] = self.str_value(&buf);
+                last = start;
+            } else {
+                let mut tm = self.metamethod(x, self.names.concat);
+                if tm.is_nil() {
+                    tm = self.metamethod(y, self.names.concat);
+                }
+                if tm.is_nil() {
+                    let (culprit, slot) = if is_stringy(x) { (y, last) } else { (x, last - 1) };
+                    let name = describe_register(proto, self, pc - 1, (slot - base) as u8);
+                    return Err(self.type_error("concatenate", culprit, name));
+                }
+                let r = self.call1(tm, &[x, y])?;
+                self.th.stack[last - 1] = r;
+                last -= 1;
+            }
+        }
+        Ok(self.th.stack[first])
+    }
+
+    /// Collects garbage at a point where every live value is in a root, then runs finalizers.
+    pub(crate) fn gc_safe_point(&mut self) -> LuaResult<()> {
+        self.collect_garbage();
+        self.run_finalizers()?;
+        if self.heap.max_memory > 0 && self.heap.allocated > self.heap.max_memory {
+            return Err(LuaError::new(self.str_value(b"not enough memory")));
+        }
+        Ok(())
+    }
+}
+
+#[inline]
+fn is_stringy(v: Value) -> bool {
+    matches!(v, Value::String(_) | Value::Number(_))
+}

@@ -1,0 +1,80 @@
+//! Execution state of one Lua thread (the main thread or a coroutine): its contiguous value
+//! stack, its call frames and its open upvalues. Frames address registers relative to a base
+//! slot, as LuaJIT's BASE, so the stack may grow (and move) freely.
+
+use crate::bytecode::Proto;
+use crate::value::{FuncRef, UpvalRef, Value};
+use std::rc::Rc;
+
+/// How a frame's results are delivered when it returns.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FrameKind {
+    /// An ordinary call.
+    Normal,
+    /// The function called by `pcall`: its results get `true` prepended in slot `func - 1`.
+    Pcall,
+    /// The function called by `xpcall`: like `Pcall`; the handler waits in slot `func - 1`.
+    Xpcall,
+}
+
+#[derive(Clone, Debug)]
+pub struct Frame {
+    /// Stack slot of the called function; results are written from here.
+    pub func: usize,
+    /// First register.
+    pub base: usize,
+    /// Next instruction (Lua frames).
+    pub pc: usize,
+    pub closure: FuncRef,
+    /// `None` for native functions.
+    pub proto: Option<Rc<Proto>>,
+    /// Results the caller wants (-1: all).
+    pub nresults: i32,
+    /// Number of extra arguments held below `base` for `...`.
+    pub num_varargs: usize,
+    pub kind: FrameKind,
+    /// Tail calls this frame replaced (for tracebacks).
+    pub tail_calls: u32,
+}
+
+#[derive(Default)]
+pub struct ThreadState {
+    pub stack: Vec<Value>,
+    /// End of the live values for variable-count operations (multiple results, varargs,
+    /// native arguments).
+    pub top: usize,
+    pub frames: Vec<Frame>,
+    /// Open upvalues, sorted by stack slot.
+    pub open_upvals: Vec<(usize, UpvalRef)>,
+    /// Protected frames (pcall/xpcall) currently on `frames`.
+    pub protected: usize,
+    /// While suspended in `coroutine.yield`: where the resume values go (slot, wanted count).
+    pub yield_results: Option<(usize, i32)>,
+    /// Nested interpreter entries (metamethods and natives calling back into Lua) on this thread;
+    /// a yield is only possible when this is zero.
+    pub nested: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CoStatus {
+    /// Created or yielded: can be resumed.
+    Suspended,
+    Running,
+    /// Resumed another coroutine and waits for it.
+    Normal,
+    Dead,
+}
+
+/// A coroutine object: its saved state while it is not the running thread.
+pub struct Coroutine {
+    pub state: ThreadState,
+    pub status: CoStatus,
+    /// Not yet started: the function to call on first resume (also kept in stack slot 0).
+    pub fresh: bool,
+}
+
+impl ThreadState {
+    pub fn new() -> ThreadState {
+        ThreadState { stack: vec![Value::Nil; 64], ..Default::default() }
+    }
+}
