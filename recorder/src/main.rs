@@ -75,7 +75,6 @@ fn run() -> anyhow::Result<u8> {
             if is_default {
                 let _ = trace_dir::set_latest(&trace_dir);
             }
-            eprintln!("recorder: {} events written to {}", recording.events, trace_dir.display());
             Ok(u8::try_from(recording.status.shell_code() & 0xff).unwrap_or(RECORDER_FAILED))
         }
         Err(RecordError::Unsupported(reason)) => {
