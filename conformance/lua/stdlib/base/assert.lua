@@ -1,0 +1,12 @@
+-- assert: returns all arguments on success, raises the message (any type) on failure.
+print(assert(1, 2, 3))
+print(assert("v"))
+print(pcall(assert, false))
+print(pcall(assert, nil, "custom message"))
+print(pcall(assert, false, 42))
+local ok, e = pcall(assert, false, {tag = "t"})
+print(ok, type(e), e.tag)
+print(pcall(assert))
+print(pcall(function() assert(1 == 2, "math is broken") end))
+print(pcall(function() local r = assert(false); return r end))
+print(select("#", assert(true, nil, nil)))
