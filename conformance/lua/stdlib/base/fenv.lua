@@ -10,7 +10,7 @@ local chunk = loadstring("newglobal = 1; return type(print)")
 setfenv(chunk, sandbox)
 print(chunk(), sandbox.newglobal, newglobal)
 local function level_test()
-  local function inner() return getfenv(2) end
+  local function inner() local e = getfenv(2); return e end
   local r = inner()
   return r
 end

@@ -1,0 +1,16 @@
+-- String methods through the string metatable, coercion of numbers, arithmetic on strings.
+print(("5") + 1, "5" * "2", "10" / "4", "2" ^ "3", "7" % "4", -"3")
+print(("x"):len(), #("x"), ("%d"):rep(2))
+print(pcall(function() return ("x") + 1 end))
+print(pcall(function() return "0x10" + 0 end))
+print(pcall(function() return "1e1" * 1 end))
+print(pcall(function() return " 5 " + 0 end))
+print(pcall(function() return "5x" + 0 end))
+local s = "abc"
+print(type(s.len), s.nonexistent)
+print(pcall(function() s.x = 1 end))
+print(pcall(function() return s.x.y end))
+print(string.upper(12), string.rep(5, 2), string.sub(12345, 2, 3), string.byte(7))
+print(math.floor("3.7"), math.max("10", 9), ("3"):rep("2"))
+print(pcall(string.upper))
+print(10 == "10", "abc" < "abd", pcall(function() return 1 < "2" end))
