@@ -123,9 +123,11 @@ fn parse_args(argv: &[String]) -> Result<Invocation> {
 fn report(vm: &mut Vm, failure: Failure, rerun: &Option<String>) {
     vm.flush_stdout();
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "runtime: {}", failure.message);
-    if let Some(tb) = failure.traceback {
-        let _ = writeln!(err, "{tb}");
+    if let Some(message) = failure.message {
+        let _ = writeln!(err, "runtime: {message}");
+        if let Some(tb) = failure.traceback {
+            let _ = writeln!(err, "{tb}");
+        }
     }
     if let Some(cmd) = rerun {
         let _ = writeln!(err, "rerun: {cmd}");

@@ -5,26 +5,28 @@ use crate::stdlib::base::{load_chunk, load_file};
 use crate::value::Value;
 use crate::vm::{LuaError, Vm};
 
-/// An uncaught error, formatted for stderr.
+/// An uncaught error, formatted for stderr (`message` is None for a nil error value, which
+/// the standalone interpreter reports with no message).
 pub struct Failure {
-    pub message: String,
+    pub message: Option<String>,
     pub traceback: Option<String>,
 }
 
 /// Text of an error value as the standalone interpreter prints it.
-pub fn error_text(vm: &mut Vm, err: &LuaError) -> String {
+pub fn error_text(vm: &mut Vm, err: &LuaError) -> Option<String> {
     match err.value {
+        Value::Nil => None,
         Value::String(_) | Value::Number(_) => {
-            String::from_utf8_lossy(&vm.to_text(err.value).unwrap_or_default()).into_owned()
+            Some(String::from_utf8_lossy(&vm.to_text(err.value).unwrap_or_default()).into_owned())
         }
         v => {
             let tm = vm.metamethod(v, vm.names.tostring);
             if !tm.is_nil() {
                 if let Ok(s @ Value::String(_)) = vm.tostring(v) {
-                    return String::from_utf8_lossy(&vm.to_text(s).unwrap_or_default()).into_owned();
+                    return Some(String::from_utf8_lossy(&vm.to_text(s).unwrap_or_default()).into_owned());
                 }
             }
-            format!("(error object is a {} value)", v.type_name())
+            Some("(error object is not a string)".to_string())
         }
     }
 }
@@ -36,13 +38,13 @@ fn failure(vm: &mut Vm, err: Box<LuaError>) -> Failure {
 
 /// Compiles and runs a chunk given as source text.
 pub fn run_source(vm: &mut Vm, source: &[u8], chunk_name: &[u8], args: &[Value]) -> Result<(), Failure> {
-    let f = load_chunk(vm, source, chunk_name).map_err(|message| Failure { message, traceback: None })?;
+    let f = load_chunk(vm, source, chunk_name).map_err(|message| Failure { message: Some(message), traceback: None })?;
     call_main(vm, f, args)
 }
 
 /// Loads and runs a script file (`-` for stdin).
 pub fn run_file(vm: &mut Vm, path: &str, args: &[Value]) -> Result<(), Failure> {
-    let f = load_file(vm, Some(path)).map_err(|message| Failure { message, traceback: None })?;
+    let f = load_file(vm, Some(path)).map_err(|message| Failure { message: Some(message), traceback: None })?;
     call_main(vm, f, args)
 }
 

@@ -299,7 +299,7 @@ fn assert(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
 fn error(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let v = vm.arg(0);
     let level = vm.opt_int(1, 1)?;
-    if let (Value::String(_), true) = (v, level > 0) {
+    if let (Value::String(_) | Value::Number(_), true) = (v, level > 0) {
         let text = vm.to_text(v).unwrap_or_default();
         let pos = vm.where_(level as usize);
         let mut msg = pos.into_bytes();

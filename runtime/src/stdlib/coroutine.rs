@@ -35,7 +35,7 @@ fn args_from(vm: &Vm, from: usize) -> Vec<Value> {
 }
 
 fn resume(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let Value::Thread(co) = vm.arg(0) else { return Err(vm.arg_type_error(0, "coroutine")) };
+    let Value::Thread(co) = vm.arg(0) else { return Err(vm.arg_error(0, "coroutine expected")) };
     let args = args_from(vm, 1);
     match vm.resume(co, &args)? {
         Resumed::Ok(values) => {
@@ -56,7 +56,7 @@ fn resume(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 }
 
 fn status(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let Value::Thread(co) = vm.arg(0) else { return Err(vm.arg_type_error(0, "coroutine")) };
+    let Value::Thread(co) = vm.arg(0) else { return Err(vm.arg_error(0, "coroutine expected")) };
     let s = match vm.coroutine_status(co) {
         CoStatus::Suspended => "suspended",
         CoStatus::Running => "running",
@@ -102,14 +102,13 @@ fn wrapped(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             Ok(n)
         }
         Resumed::Err(e) => {
-            // Lua 5.1 adds the position of the caller to string errors.
+            // Like LuaJIT, string errors get the position of the code that called the wrapper.
             if let Value::String(_) = e {
                 let text = vm.to_text(e).unwrap_or_default();
-                if !text.starts_with(b"cannot resume") {
-                    return Err(LuaError::new(e));
-                }
-                let msg = String::from_utf8_lossy(&text).into_owned();
-                return Err(vm.rt_error(&msg));
+                let mut msg = vm.where_(1).into_bytes();
+                msg.extend_from_slice(&text);
+                let v = vm.new_string(&msg)?;
+                return Err(LuaError::new(v));
             }
             Err(LuaError::new(e))
         }

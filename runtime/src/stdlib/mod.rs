@@ -3,6 +3,7 @@
 pub mod base;
 pub mod bit;
 pub mod coroutine;
+pub mod debug;
 pub mod io;
 pub mod jit;
 pub mod math;
@@ -22,6 +23,7 @@ pub fn open_all(vm: &mut Vm) {
     os::open(vm);
     io::open(vm);
     coroutine::open(vm);
+    debug::open(vm);
     bit::open(vm);
     jit::open(vm);
 }

@@ -1,2 +1,2 @@
-//! Placeholder until the library lands.
+//! Placeholder until the text algorithms land.
 pub fn open(_: &mut crate::vm::Vm) {}

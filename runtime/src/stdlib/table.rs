@@ -98,7 +98,8 @@ fn concat(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     while k <= j {
         let v = get(vm, t, k);
         if !vm.concat_piece(v, &mut out) {
-            return Err(vm.rt_error(&format!("invalid value (at index {k}) in table for 'concat'")));
+            let ty = v.type_name();
+            return Err(vm.rt_error(&format!("invalid value ({ty}) at index {k} in table for 'concat'")));
         }
         if k != j {
             out.extend_from_slice(&sep);

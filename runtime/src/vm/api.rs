@@ -41,12 +41,33 @@ impl Vm {
         Ok(1)
     }
 
-    /// Name of the running native, for messages.
-    pub fn native_name(&self) -> &'static str {
-        let f = self.th.frames.last().expect("a native frame");
-        match self.heap.function(f.closure) {
-            Function::Native(n) => n.name,
-            Function::Lua(_) => "?",
+    /// Name of the running native as its caller spelled it (LuaJIT's rule: `'?'` when the
+    /// caller is not Lua code, e.g. `pcall(string.rep)`).
+    pub fn native_name(&self) -> String {
+        let frames = &self.th.frames;
+        let f = frames.last().expect("a native frame");
+        if f.via_pcall || frames.len() < 2 {
+            return "?".into();
+        }
+        match self.callee_name_in(&frames[frames.len() - 2], f.func) {
+            Some(name) => name,
+            None => match self.heap.function(f.closure) {
+                Function::Native(n) if frames[frames.len() - 2].proto.is_none() => n.name.to_string(),
+                _ => "?".into(),
+            },
+        }
+    }
+
+    fn callee_name_in(&self, caller: &super::thread::Frame, func_slot: usize) -> Option<String> {
+        let p = caller.proto.as_ref()?;
+        let pc = caller.pc.checked_sub(1)?;
+        match p.code.get(pc)? {
+            crate::bytecode::Op::Call { a, .. } | crate::bytecode::Op::TailCall { a, .. }
+                if caller.base + *a as usize == func_slot =>
+            {
+                super::describe_register(p, self, pc, *a).map(|(_, n)| n)
+            }
+            _ => None,
         }
     }
 

@@ -56,7 +56,7 @@ impl Vm {
                 let f = n.f;
                 match n.special {
                     Special::None => {
-                        self.call_native(func_slot, nargs, nresults, fr, f)?;
+                        self.call_native(func_slot, nargs, nresults, fr, f, kind != FrameKind::Normal)?;
                         Ok(Precall::Done)
                     }
                     Special::Pcall => self.precall_protected(func_slot, nargs, nresults, FrameKind::Pcall),
@@ -82,7 +82,7 @@ impl Vm {
     }
 
     /// The name the running Lua frame gives the function in `func_slot` (for "attempt to call").
-    fn callee_name(&self, func_slot: usize) -> Option<(&'static str, String)> {
+    pub(crate) fn callee_name(&self, func_slot: usize) -> Option<(&'static str, String)> {
         let f = self.th.frames.last()?;
         let p = f.proto.as_ref()?;
         let pc = f.pc.checked_sub(1)?;
@@ -137,11 +137,20 @@ impl Vm {
             num_varargs,
             kind,
             tail_calls: 0,
+            via_pcall: kind != FrameKind::Normal,
         });
         Ok(())
     }
 
-    fn call_native(&mut self, func_slot: usize, nargs: usize, nresults: i32, closure: FuncRef, f: NativeFn) -> LuaResult<()> {
+    fn call_native(
+        &mut self,
+        func_slot: usize,
+        nargs: usize,
+        nresults: i32,
+        closure: FuncRef,
+        f: NativeFn,
+        via_pcall: bool,
+    ) -> LuaResult<()> {
         if self.th.frames.len() >= MAX_FRAMES {
             return Err(self.error_at(0, "stack overflow"));
         }
@@ -157,6 +166,7 @@ impl Vm {
             num_varargs: nargs,
             kind: FrameKind::Normal,
             tail_calls: 0,
+            via_pcall,
         });
         let n = f(self, nargs)?;
         self.th.frames.pop();
@@ -209,10 +219,14 @@ impl Vm {
 
     /// `pcall(f, ...)` and `xpcall(f, handler, ...)`.
     fn precall_protected(&mut self, func_slot: usize, nargs: usize, nresults: i32, kind: FrameKind) -> LuaResult<Precall> {
-        let name = if kind == FrameKind::Pcall { "pcall" } else { "xpcall" };
         let min_args = if kind == FrameKind::Pcall { 1 } else { 2 };
         if nargs < min_args {
-            return Err(self.error_at(0, &format!("bad argument #{} to '{name}' (value expected)", nargs + 1)));
+            let (place, name) = match self.callee_name(func_slot) {
+                Some((_, n)) => (self.where_(0), n),
+                None => (String::new(), "?".to_string()),
+            };
+            let msg = format!("{place}bad argument #{} to '{name}' (value expected)", nargs + 1);
+            return Err(LuaError::new(self.str_value(msg.as_bytes())));
         }
         let mut call_args = nargs - 1;
         if kind == FrameKind::Xpcall {

@@ -34,7 +34,8 @@ impl Vm {
         match self.coroutine_status(co) {
             CoStatus::Suspended => {}
             CoStatus::Dead => return Ok(Resumed::Err(self.str_value(b"cannot resume dead coroutine"))),
-            _ => return Ok(Resumed::Err(self.str_value(b"cannot resume non-suspended coroutine"))),
+            CoStatus::Running => return Ok(Resumed::Err(self.str_value(b"cannot resume running coroutine"))),
+            CoStatus::Normal => return Ok(Resumed::Err(self.str_value(b"cannot resume running coroutine"))),
         }
         if self.nested_calls >= MAX_NESTED_CALLS {
             return Err(self.error_at(1, "C stack overflow"));

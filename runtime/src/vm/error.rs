@@ -34,21 +34,15 @@ pub fn describe_register(p: &Proto, vm: &Vm, last_pc: usize, reg: u8) -> Option<
         Some(Value::String(s)) => Some(String::from_utf8_lossy(vm.heap.str_bytes(*s)).into_owned()),
         _ => None,
     };
-    let rk_name = |rk: Rk| {
-        if rk >= RK_CONSTANT {
-            const_name((rk - RK_CONSTANT) as usize).unwrap_or_else(|| "?".into())
-        } else {
-            "?".into()
-        }
-    };
+    let rk_name = |rk: Rk| if rk >= RK_CONSTANT { const_name((rk - RK_CONSTANT) as usize) } else { None };
     match p.code[set_pc] {
         Op::Move { a, b } if b < a => describe_register(p, vm, set_pc, b),
         Op::GetGlobal { k, .. } => Some(("global", const_name(k as usize)?)),
-        Op::GetTable { c, .. } => Some(("field", rk_name(c))),
+        Op::GetTable { c, .. } => Some(("field", rk_name(c)?)),
         Op::GetUpval { b, .. } => {
             Some(("upvalue", String::from_utf8_lossy(&p.upvalues.get(b as usize)?.name).into_owned()))
         }
-        Op::SelfOp { c, .. } => Some(("method", rk_name(c))),
+        Op::SelfOp { c, .. } => Some(("method", rk_name(c)?)),
         _ => None,
     }
 }
@@ -110,15 +104,24 @@ impl Vm {
     /// `chunk:line:` of the Lua function `level` frames down from the top (0 = top), or "" for
     /// native frames, as luaL_where.
     pub fn where_(&self, level: usize) -> String {
-        let frames = &self.th.frames;
-        if level >= frames.len() {
-            return String::new();
+        let mut remaining = level;
+        for f in self.th.frames.iter().rev() {
+            if remaining == 0 {
+                return match &f.proto {
+                    Some(p) => format!("{}:{}: ", p.source, current_line(p, f)),
+                    None => String::new(),
+                };
+            }
+            remaining -= 1;
+            if f.via_pcall {
+                // The pcall that called this frame is a C function: no position.
+                if remaining == 0 {
+                    return String::new();
+                }
+                remaining -= 1;
+            }
         }
-        let f = &frames[frames.len() - 1 - level];
-        match &f.proto {
-            Some(p) => format!("{}:{}: ", p.source, current_line(p, f)),
-            None => String::new(),
-        }
+        String::new()
     }
 
     /// Builds the `stack traceback:` text for the current thread.

@@ -15,7 +15,7 @@ mod exec;
 mod meta;
 pub mod thread;
 
-pub use error::{describe_register, LuaError, LuaResult};
+pub use error::{current_line, describe_register, LuaError, LuaResult};
 pub use meta::MetaNames;
 
 use crate::determinism::{Clock, Seed, Stream};

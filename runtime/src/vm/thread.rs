@@ -35,6 +35,9 @@ pub struct Frame {
     pub kind: FrameKind,
     /// Tail calls this frame replaced (for tracebacks).
     pub tail_calls: u32,
+    /// Called directly by `pcall`/`xpcall`: a C frame sits between this frame and the one below
+    /// when Lua counts levels (`error(msg, 2)`, argument error names).
+    pub via_pcall: bool,
 }
 
 #[derive(Default)]

@@ -1,0 +1,205 @@
+//! The `debug` library: tracebacks, function and frame information, raw metatables, upvalues.
+//! Hooks are accepted but never fire (the interpreter has no hook points yet).
+
+use super::new_library;
+use crate::heap::{Function, Upval};
+use crate::value::Value;
+use crate::vm::{LuaResult, Vm};
+
+pub fn open(vm: &mut Vm) {
+    new_library(
+        vm,
+        "debug",
+        &[
+            ("traceback", traceback),
+            ("getinfo", getinfo),
+            ("getmetatable", getmetatable),
+            ("setmetatable", setmetatable),
+            ("getregistry", getregistry),
+            ("getupvalue", getupvalue),
+            ("setupvalue", setupvalue),
+            ("getlocal", getlocal),
+            ("sethook", |_, _| Ok(0)),
+            ("gethook", |_, _| Ok(0)),
+        ],
+    );
+}
+
+fn traceback(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let msg = vm.arg(0);
+    if !msg.is_nil() && !matches!(msg, Value::String(_) | Value::Number(_)) {
+        return vm.ret1(msg);
+    }
+    let mut text = match msg {
+        Value::Nil => Vec::new(),
+        v => {
+            let mut t = vm.to_text(v).unwrap_or_default();
+            t.push(b'\n');
+            t
+        }
+    };
+    // Skip the traceback function's own frame.
+    text.extend_from_slice(vm.traceback(1).as_bytes());
+    let v = vm.new_string(&text)?;
+    vm.ret1(v)
+}
+
+fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let (func, frame_index) = match vm.arg(0) {
+        f @ Value::Function(_) => (f, None),
+        _ => {
+            let level = vm.check_int(0)?;
+            let n = vm.th.frames.len() as i64;
+            if level < 0 || level >= n {
+                return vm.ret1(Value::Nil);
+            }
+            let index = (n - 1 - level) as usize;
+            (Value::Function(vm.th.frames[index].closure), Some(index))
+        }
+    };
+    let Value::Function(fr) = func else { unreachable!() };
+    let t = vm.heap.new_table(0, 12);
+    let (source, short_src, what, line_defined, last_line, nups) = match vm.heap.function(fr) {
+        Function::Lua(cl) => {
+            let p = &cl.proto;
+            let what = if p.line_defined == 0 { "main" } else { "Lua" };
+            (format!("@{}", p.source), p.source.to_string(), what, p.line_defined as f64, p.last_line_defined as f64, cl.upvalues.len())
+        }
+        Function::Native(n) => ("=[C]".to_string(), "[C]".to_string(), "C", -1.0, -1.0, n.upvalues.len()),
+    };
+    let v = vm.str_value(source.as_bytes());
+    vm.set_field(t, "source", v);
+    let v = vm.str_value(short_src.as_bytes());
+    vm.set_field(t, "short_src", v);
+    let v = vm.str_value(what.as_bytes());
+    vm.set_field(t, "what", v);
+    vm.set_field(t, "linedefined", Value::Number(line_defined));
+    vm.set_field(t, "lastlinedefined", Value::Number(last_line));
+    vm.set_field(t, "nups", Value::Number(nups as f64));
+    vm.set_field(t, "func", func);
+    let current = match frame_index.map(|i| &vm.th.frames[i]) {
+        Some(f) => match &f.proto {
+            Some(p) => crate::vm::current_line(p, f) as f64,
+            None => -1.0,
+        },
+        None => -1.0,
+    };
+    vm.set_field(t, "currentline", Value::Number(current));
+    vm.ret1(Value::Table(t))
+}
+
+fn getmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let v = vm.check_any(0)?;
+    let mt = vm.metatable(v).map_or(Value::Nil, Value::Table);
+    vm.ret1(mt)
+}
+
+fn setmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let v = vm.arg(0);
+    let mt = match vm.arg(1) {
+        Value::Nil => None,
+        Value::Table(t) => Some(t),
+        _ => return Err(vm.arg_error(1, "nil or table expected")),
+    };
+    match v {
+        Value::Table(t) => vm.heap.table_mut(t).metatable = mt,
+        Value::Userdata(u) => vm.heap.userdata.get_mut(u.0).metatable = mt,
+        Value::String(_) => vm.string_meta = mt,
+        _ => return Err(vm.rt_error("cannot set the metatable of this type")),
+    }
+    vm.ret1(v)
+}
+
+fn getregistry(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let r = vm.registry;
+    vm.ret1(Value::Table(r))
+}
+
+fn upvalue_slot(vm: &mut Vm) -> LuaResult<Option<(crate::value::FuncRef, usize)>> {
+    let Value::Function(f) = vm.arg(0) else { return Err(vm.arg_type_error(0, "function")) };
+    let n = vm.check_int(1)?;
+    let count = match vm.heap.function(f) {
+        Function::Lua(cl) => cl.upvalues.len(),
+        Function::Native(n) => n.upvalues.len(),
+    };
+    if n < 1 || n as usize > count {
+        return Ok(None);
+    }
+    Ok(Some((f, n as usize - 1)))
+}
+
+fn getupvalue(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let Some((f, i)) = upvalue_slot(vm)? else { return Ok(0) };
+    let (name, value) = match vm.heap.function(f) {
+        Function::Lua(cl) => {
+            let name = cl.proto.upvalues.get(i).map(|u| u.name.clone()).unwrap_or_default();
+            let v = match *vm.heap.upvals.get(cl.upvalues[i].0) {
+                Upval::Closed(v) => v,
+                Upval::Open { thread, slot } => {
+                    if thread == vm.current {
+                        vm.th.stack[slot]
+                    } else {
+                        vm.heap.threads.get(thread.0).state.stack[slot]
+                    }
+                }
+            };
+            (name, v)
+        }
+        Function::Native(n) => (Vec::new(), n.upvalues[i]),
+    };
+    let name = vm.new_string(&name)?;
+    vm.push(name);
+    vm.push(value);
+    Ok(2)
+}
+
+fn setupvalue(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let Some((f, i)) = upvalue_slot(vm)? else { return Ok(0) };
+    let v = vm.arg(2);
+    let name = match vm.heap.function(f) {
+        Function::Lua(cl) => {
+            let uv = cl.upvalues[i];
+            let name = cl.proto.upvalues.get(i).map(|u| u.name.clone()).unwrap_or_default();
+            match *vm.heap.upvals.get(uv.0) {
+                Upval::Closed(_) => *vm.heap.upvals.get_mut(uv.0) = Upval::Closed(v),
+                Upval::Open { thread, slot } => {
+                    if thread == vm.current {
+                        vm.th.stack[slot] = v;
+                    } else {
+                        vm.heap.threads.get_mut(thread.0).state.stack[slot] = v;
+                    }
+                }
+            }
+            name
+        }
+        Function::Native(_) => Vec::new(),
+    };
+    if let Function::Native(n) = vm.heap.functions.get_mut(f.0) {
+        n.upvalues[i] = v;
+    }
+    let name = vm.new_string(&name)?;
+    vm.ret1(name)
+}
+
+fn getlocal(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let level = vm.check_int(0)?;
+    let n = vm.check_int(1)?;
+    let frames = vm.th.frames.len() as i64;
+    if level < 1 || level >= frames {
+        return Err(vm.arg_error(0, "level out of range"));
+    }
+    let f = vm.th.frames[(frames - 1 - level) as usize].clone();
+    let Some(p) = &f.proto else { return vm.ret1(Value::Nil) };
+    let pc = f.pc.saturating_sub(1);
+    let active: Vec<_> = p.locals.iter().filter(|l| l.start_pc <= pc && pc < l.end_pc).collect();
+    match active.get((n - 1).max(0) as usize) {
+        Some(l) if n >= 1 => {
+            let name = vm.new_string(&l.name)?;
+            let v = vm.th.stack[f.base + l.reg as usize];
+            vm.push(name);
+            vm.push(v);
+            Ok(2)
+        }
+        _ => vm.ret1(Value::Nil),
+    }
+}
