@@ -1,0 +1,21 @@
+-- LuaJIT's bit library: 32-bit results, negatives, shifts >= 32, tohex widths.
+print(bit.band(0xff, 0x0f), bit.bor(0xf0, 0x0f), bit.bxor(0xff, 0x0f), bit.bnot(0))
+print(bit.band(0xffffffff, 1), bit.bor(0x80000000, 0), bit.bnot(0xffffffff), bit.tobit(0xffffffff))
+print(bit.band(-1, 0xff), bit.bor(-8, 3), bit.bxor(-1, 1), bit.bnot(-1), bit.bnot(5))
+print(bit.band(1, 3, 7, 15), bit.bor(1, 2, 4, 8), bit.bxor(1, 2, 3), pcall(bit.band))
+print(bit.lshift(1, 0), bit.lshift(1, 31), bit.lshift(1, 32), bit.lshift(1, 33), bit.lshift(0xff, 28))
+print(bit.rshift(0x80000000, 31), bit.rshift(-1, 28), bit.rshift(-1, 0), bit.rshift(1, 32), bit.rshift(256, 36))
+print(bit.arshift(-256, 4), bit.arshift(0x80000000, 31), bit.arshift(256, 4), bit.arshift(-1, 63))
+print(bit.rol(0x12345678, 8), bit.ror(0x12345678, 8), bit.rol(1, 32), bit.ror(1, 1), bit.rol(-1, 7))
+print(bit.bswap(0x12345678), bit.bswap(0xff), bit.bswap(-1))
+print(bit.tobit(2^32 + 5), bit.tobit(-1), bit.tobit(2^31), bit.tobit(1.5), bit.tobit(2.5), bit.tobit(-1.5))
+print(bit.tohex(255), bit.tohex(-1), bit.tohex(255, 2), bit.tohex(255, -2), bit.tohex(0x12345678, 4), bit.tohex(1, 8))
+print(bit.tohex(0xabcdef, -8), bit.tohex(0, 1), bit.tohex(-1, 0), bit.tohex(0x1234, 16), bit.tohex(0x1234, -16))
+print(bit.band(2^53, 0xffffffff), bit.bor(2^32 + 1, 0), bit.band("0xff", "15"), bit.lshift("1", "4"))
+print(pcall(bit.band, {}))
+print(pcall(bit.lshift, 1))
+print(pcall(bit.tohex))
+print(bit.band(0x7fffffff + 1, -1), bit.bor(0, 2^31 + 2^30))
+local x = 0
+for i = 0, 31, 2 do x = bit.bor(x, bit.lshift(1, i)) end
+print(x, bit.tohex(x))

@@ -1,0 +1,13 @@
+-- io.write, io.stdout, io.output, file handles and their string forms.
+io.write("a", 1, " ", 2.5, "\n")
+io.stdout:write("via stdout\n")
+print(io.write() == io.stdout, io.output() == io.stdout, io.type(io.stderr))
+print(pcall(io.write, {}))
+print(pcall(io.write, nil))
+io.write(string.rep("-", 10), "\n")
+print(tostring(io.stdout):match("^file %(") ~= nil)
+local r = io.stdout:write("")
+print(r)
+print(io.stdout:flush() == io.stdout or io.stdout:flush() == true, io.flush())
+print(io.stdout:setvbuf("no"), io.stdout:setvbuf("full", 1024), io.stdout:setvbuf("line"))
+io.write(1e100, " ", -0.0, " ", 2^53, "\n")
