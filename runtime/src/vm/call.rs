@@ -176,30 +176,25 @@ impl Vm {
     }
 
     /// Moves `count` results from `first` to `dest`, adjusted to `wanted` (-1: all, setting top).
+    /// Results always move down (`dest <= first`), so a forward copy is safe.
     #[inline]
     pub(crate) fn place_results(&mut self, dest: usize, first: usize, count: usize, wanted: i32) {
-        let stack = &mut self.th.stack;
-        if wanted < 0 {
-            if first != dest {
-                stack.copy_within(first..first + count, dest);
-            }
-            self.th.top = dest + count;
-        } else {
-            let wanted = wanted as usize;
-            let n = count.min(wanted);
-            if first != dest {
-                stack.copy_within(first..first + n, dest);
-            }
-            if wanted > n {
-                if dest + wanted > stack.len() {
-                    stack.resize(dest + wanted + 16, Value::Nil);
-                }
-                for v in &mut stack[dest + n..dest + wanted] {
-                    *v = Value::Nil;
-                }
-            }
-            self.th.top = dest + wanted;
+        debug_assert!(dest <= first);
+        let n = if wanted < 0 { count } else { wanted as usize };
+        if dest + n > self.th.stack.len() {
+            self.th.stack.resize(dest + n + 16, Value::Nil);
         }
+        let stack = &mut self.th.stack[..];
+        let copied = count.min(n);
+        if dest != first {
+            for i in 0..copied {
+                stack[dest + i] = stack[first + i];
+            }
+        }
+        for v in &mut stack[dest + copied..dest + n] {
+            *v = Value::Nil;
+        }
+        self.th.top = dest + n;
     }
 
     /// Pops the top frame, delivering `count` results found at `first`.

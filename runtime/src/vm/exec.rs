@@ -295,6 +295,9 @@ impl Vm {
                         let nargs = if b != 0 { b as usize - 1 } else { self.th.top - func_slot - 1 };
                         self.th.frames[fi].pc = pc;
                         self.ticks += 1;
+                        if self.push_lua_frame_fast(func_slot, nargs, c as i32 - 1) {
+                            continue 'frame;
+                        }
                         match self.precall(func_slot, nargs, c as i32 - 1, FrameKind::Normal)? {
                             Precall::Lua => continue 'frame,
                             Precall::Done => {
@@ -328,6 +331,20 @@ impl Vm {
                         let count = if b != 0 { b as usize - 1 } else { self.th.top - first };
                         if !self.th.open_upvals.is_empty() {
                             self.close_upvals(base);
+                        }
+                        // Common case: an ordinary frame returning a fixed number of results to
+                        // a Lua caller in this run.
+                        let frame = &self.th.frames[fi];
+                        if frame.kind == FrameKind::Normal && frame.nresults >= 0 && fi > entry {
+                            let dest = frame.func;
+                            let wanted = frame.nresults as usize;
+                            let stack = &mut self.th.stack[..];
+                            for i in 0..wanted {
+                                stack[dest + i] = if i < count { stack[first + i] } else { Value::Nil };
+                            }
+                            self.th.top = dest + wanted;
+                            self.th.frames.pop();
+                            continue 'frame;
                         }
                         self.post_return(first, count);
                         if self.th.frames.len() <= entry {
@@ -434,6 +451,40 @@ impl Vm {
                 }
             }
         }
+    }
+
+    /// The common Lua-to-Lua call (fixed parameters, stack already large enough) without the
+    /// general path's checks; false if the callee needs the general path.
+    #[inline]
+    fn push_lua_frame_fast(&mut self, func_slot: usize, nargs: usize, nresults: i32) -> bool {
+        let Value::Function(fr) = self.th.stack[func_slot] else { return false };
+        let Function::Lua(cl) = self.heap.function(fr) else { return false };
+        let p = &cl.proto;
+        let new_base = func_slot + 1;
+        let np = p.num_params as usize;
+        if p.is_vararg || new_base + p.max_stack + 1 > self.th.stack.len() || self.th.frames.len() >= super::MAX_FRAMES {
+            return false;
+        }
+        if nargs < np {
+            for v in &mut self.th.stack[new_base + nargs..new_base + np] {
+                *v = Value::Nil;
+            }
+        }
+        self.th.top = new_base + p.max_stack;
+        let proto = p.clone();
+        self.th.frames.push(super::thread::Frame {
+            func: func_slot,
+            base: new_base,
+            pc: 0,
+            closure: fr,
+            proto: Some(proto),
+            nresults,
+            num_varargs: 0,
+            kind: FrameKind::Normal,
+            tail_calls: 0,
+            via_pcall: false,
+        });
+        true
     }
 
     /// Replaces frame `fi` by a call of the function in `func_slot`. `Some` if a Lua frame now
