@@ -70,7 +70,7 @@ pub fn describe(record: &Record) -> String {
         }
         Event::Exec { pid, command, .. } => format!("#{number} pid {pid} execve → {}", command.join(" ")),
         Event::Signal { pid, signal, cause, registers, .. } => {
-            format!("#{number} pid {pid} signal {} ({cause:?}) at rip {:#x}", signal_name(*signal), registers.rip).replace("(Fault)", "(fault)").replace("(Delivered)", "(delivered)")
+            format!("#{number} pid {pid} signal {} ({cause:?}) at rip {:#x}", signal_name(*signal), registers.rip).replace("(Fault)", "(fault)").replace("(Delivered)", "(delivered)").replace("(Interrupted)", "(interrupted user code)")
         }
         Event::Rdtsc { pid, registers, value, rdtscp } => format!(
             "#{number} pid {pid} {} at rip {:#x} = {value}",

@@ -362,8 +362,9 @@ impl ReplaySession {
         let (real, actual) = self.expect_syscall(pid, recorded)?;
         self.check_registers(pid, recorded, &actual)?;
         let kind = syscalls::lookup(actual.orig_rax).map(|row| row.kind);
-        if kind == Some(Kind::Execute) && !recorder::record::is_error(result) {
-            let replayed = self.execute_for_real(pid, real, &actual, mapped, result)?;
+        let failed_mmap = actual.orig_rax == libc::SYS_mmap as u64 && recorder::record::is_error(result);
+        let answered = if kind == Some(Kind::Execute) && !failed_mmap {
+            let (replayed, after) = self.execute_for_real(pid, real, &actual, mapped, result)?;
             if replayed != result {
                 return Err(self.diverge(
                     pid,
@@ -371,6 +372,7 @@ impl ReplaySession {
                     format!("{replayed:#x}"),
                 ));
             }
+            after
         } else {
             let mut offset = 0usize;
             for write in writes {
@@ -378,11 +380,10 @@ impl ReplaySession {
                 tracee::write_memory(real, write.address, &data[offset..offset + length])?;
                 offset += length;
             }
-        }
-        // Whatever ran for real (including helper calls) leaves the program's registers as at entry,
-        // with the recorded result.
-        let mut answered = actual;
-        answered.rax = result as u64;
+            let mut answered = actual;
+            answered.rax = result as u64;
+            answered
+        };
         tracee::set_registers(real, &answered)?;
         if let (Some(stream), true) = (output, self.options.echo_output) {
             self.echo(real, &actual, result, stream)?;
@@ -398,15 +399,20 @@ impl ReplaySession {
         registers: &Registers,
         mapped: Option<&MappedFile>,
         recorded_result: i64,
-    ) -> ReplayResult<i64> {
+    ) -> ReplayResult<(i64, Registers)> {
         let mut args = registers.syscall_args();
         let number = registers.orig_rax;
         if number == libc::SYS_mmap as u64 {
-            // The recorded result is the address: map exactly there.
-            return self.replay_mmap(pid, real, registers, &mut args, mapped, recorded_result as u64);
+            // The recorded result is the address: map exactly there. Helper calls ran on the way, so the
+            // program's registers are those at entry, with the result.
+            let result = self.replay_mmap(pid, real, registers, &mut args, mapped, recorded_result as u64)?;
+            let mut after = *registers;
+            after.rax = result as u64;
+            return Ok((result, after));
         }
+        // Calls such as rt_sigreturn set every register: keep what the kernel left.
         match run_syscall(real, registers, number, args)? {
-            Executed::Returned(result, _) => Ok(result),
+            Executed::Returned(result, after) => Ok((result, after)),
             _ => Err(self.diverge(pid, format!("{} to return", syscalls::name(number)), "the process ended inside it")),
         }
     }
@@ -543,6 +549,9 @@ impl ReplaySession {
         let name = recorder::trace::signal_name(signal);
         let sig = Signal::try_from(signal).map_err(|_| self.diverge(pid, format!("a valid signal, not {signal}"), "-"))?;
         let real = self.settle(pid)?;
+        if cause == SignalCause::Interrupted {
+            return self.replay_interrupt(pid, sig, siginfo, recorded);
+        }
         if cause == SignalCause::Delivered {
             signal::kill(real, sig).map_err(|errno| ReplayError::Tracee(ptrace_error("kill", real)(errno)))?;
         }
@@ -561,6 +570,43 @@ impl ReplaySession {
         }
         self.process(pid)?.state = State::Stopped { deliver: Some(sig) };
         Ok(())
+    }
+
+    /// Delivers a signal that interrupted user code: runs to the first moment the process is at the
+    /// recorded instruction with the recorded registers (a breakpoint there, checked at every hit).
+    fn replay_interrupt(&mut self, pid: i32, signal: Signal, siginfo: &[u8], recorded: &Registers) -> ReplayResult<()> {
+        const INT3: u8 = 0xcc;
+        let real = self.process(pid)?.real;
+        let address = recorded.rip;
+        let original = tracee::read_memory(real, address, 1)?;
+        tracee::write_memory(real, address, &[INT3])?;
+        loop {
+            let stop = self.next_stop(pid);
+            let restored = tracee::write_memory(real, address, &original);
+            let stop = stop?;
+            restored?;
+            let Stop::Fault(number, mut at) = stop else {
+                return Err(self.diverge(pid, format!("{} at rip {address:#x}", recorder::trace::signal_name(signal as i32)), stop.to_string()));
+            };
+            if number != libc::SIGTRAP || at.rip != address + 1 {
+                return Err(self.diverge(pid, format!("to reach rip {address:#x}"), stop.to_string()));
+            }
+            at.rip = address;
+            tracee::set_registers(real, &at)?;
+            if recorded.first_difference(&at).is_none() {
+                tracee::set_siginfo(real, siginfo)?;
+                self.process(pid)?.state = State::Stopped { deliver: Some(signal) };
+                return Ok(());
+            }
+            // Not yet: execute the real instruction once, then put the breakpoint back.
+            ptrace::step(real, None).map_err(ptrace_error("SINGLESTEP", real))?;
+            match wait(real)? {
+                WaitStatus::Stopped(_, Signal::SIGTRAP) => {}
+                other => return Err(self.diverge(pid, format!("a single step at {address:#x}"), format!("{other:?}"))),
+            }
+            tracee::write_memory(real, address, &[INT3])?;
+            self.process(pid)?.state = State::Stopped { deliver: None };
+        }
     }
 
     fn replay_rdtsc(&mut self, pid: i32, recorded: &Registers, value: u64) -> ReplayResult<()> {

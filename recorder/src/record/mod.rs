@@ -15,6 +15,7 @@ use std::ffi::{CString, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
 use nix::sys::ptrace::{self, Event as PtraceEvent, Options};
@@ -73,6 +74,10 @@ pub enum RecordError {
 }
 
 type RecordResult<T> = Result<T, RecordError>;
+
+/// How long a signal that arrived in user code waits for the process's next system call before it is
+/// delivered where the process is.
+const HOLD_SIGNALS_FOR: Duration = Duration::from_millis(10);
 
 /// Records `options.command` into `options.trace_dir`.
 pub fn record(options: &RecordOptions) -> RecordResult<Recording> {
@@ -199,7 +204,7 @@ struct Recorder {
 impl Recorder {
     fn run(&mut self) -> RecordResult<Recording> {
         while !self.processes.is_empty() {
-            let status = match waitpid(None, Some(WaitPidFlag::__WALL)) {
+            let status = match self.wait_for_stop() {
                 Ok(status) => status,
                 Err(Errno::EINTR) => continue,
                 Err(Errno::ECHILD) => break,
@@ -225,6 +230,37 @@ impl Recorder {
         let status = self.root_status.unwrap_or(ExitStatus::Signaled(libc::SIGKILL));
         self.writer.append(&Event::End { status }, &[])?;
         Ok(Recording { status, events: self.writer.event_count() })
+    }
+
+    /// The next stop of any tracee. While signals are held back, polls, so that a process which makes
+    /// no system call within [`HOLD_SIGNALS_FOR`] gets them anyway.
+    fn wait_for_stop(&mut self) -> Result<WaitStatus, Errno> {
+        loop {
+            let oldest = self.processes.values().filter_map(|process| process.deferred_since).min();
+            let Some(oldest) = oldest else {
+                return waitpid(None, Some(WaitPidFlag::__WALL));
+            };
+            match waitpid(None, Some(WaitPidFlag::__WALL | WaitPidFlag::WNOHANG))? {
+                WaitStatus::StillAlive if oldest.elapsed() >= HOLD_SIGNALS_FOR => self.force_held_signals(),
+                WaitStatus::StillAlive => std::thread::sleep(Duration::from_micros(200)),
+                status => return Ok(status),
+            }
+        }
+    }
+
+    fn force_held_signals(&mut self) {
+        for (pid, process) in &mut self.processes {
+            if process.deferred_since.is_some_and(|since| since.elapsed() >= HOLD_SIGNALS_FOR) {
+                process.deferred_since = None;
+                process.forced = true;
+                for original in std::mem::take(&mut process.deferred) {
+                    if let Ok(signal) = Signal::try_from(SiginfoFields::parse(&original).signo) {
+                        let _ = signal::kill(*pid, signal);
+                        process.resent.push(original);
+                    }
+                }
+            }
+        }
     }
 
     /// Stops the recording: notes why in the trace, kills the tree and reaps it.
@@ -494,10 +530,23 @@ impl Recorder {
             };
             self.append(&event, &[])?;
             resume(pid, Resume::Continue, Some(signal));
+        } else if process.forced && resent.is_some() {
+            process.forced = !process.resent.is_empty();
+            let event = Event::Signal {
+                pid: pid.as_raw(),
+                signal: number,
+                cause: SignalCause::Interrupted,
+                siginfo: original.to_vec(),
+                registers,
+            };
+            tracee::set_siginfo(pid, &original)?;
+            self.append(&event, &[])?;
+            resume(pid, Resume::Continue, Some(signal));
         } else {
             // Arrived in the middle of user code, a point replay could not find again without a
             // hardware counter: hold it until the next system call, then send it again.
             process.deferred.push(original);
+            process.deferred_since.get_or_insert_with(Instant::now);
             resume(pid, Resume::Continue, None);
         }
         Ok(())
@@ -505,6 +554,7 @@ impl Recorder {
 
     fn resend_deferred_signals(&mut self, pid: Pid) -> RecordResult<()> {
         let process = self.process(pid)?;
+        process.deferred_since = None;
         for original in std::mem::take(&mut process.deferred) {
             let signo = SiginfoFields::parse(&original).signo;
             if let Ok(signal) = Signal::try_from(signo) {

@@ -27,6 +27,11 @@ pub struct Process {
     pub deferred: Vec<[u8; SIGINFO_SIZE]>,
     /// Held-back signals sent again by the recorder, with their original `siginfo`.
     pub resent: Vec<[u8; SIGINFO_SIZE]>,
+    /// When the oldest held-back signal arrived (none held: `None`).
+    pub deferred_since: Option<std::time::Instant>,
+    /// Held-back signals were sent again because the process made no system call in time: deliver them
+    /// wherever they arrive.
+    pub forced: bool,
     /// Whether its initial SIGSTOP (new children start with one) has been seen.
     pub started: bool,
 }
@@ -34,6 +39,14 @@ pub struct Process {
 impl Process {
     /// A process the recorder has just learned of.
     pub fn new(started: bool) -> Self {
-        Process { pending: None, last_exit_registers: None, deferred: Vec::new(), resent: Vec::new(), started }
+        Process {
+            pending: None,
+            last_exit_registers: None,
+            deferred: Vec::new(),
+            resent: Vec::new(),
+            deferred_since: None,
+            forced: false,
+            started,
+        }
     }
 }

@@ -89,6 +89,10 @@ pub enum SignalCause {
     /// Sent by someone (kill, alarm, a child's exit, …): recorded where it was delivered, at a system-call
     /// boundary; replay sends it at the same point.
     Delivered,
+    /// Sent by someone while the program ran user code and made no system call for a while (a busy loop
+    /// waiting for it): delivered where the program was. Without a performance counter that point is
+    /// identified by the full register set; replay delivers it the first time the registers match there.
+    Interrupted,
 }
 
 /// One thing that happened to one process.
