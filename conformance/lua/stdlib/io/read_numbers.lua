@@ -1,0 +1,20 @@
+-- file:read("*n"): signs, decimals, exponents, hex, leading whitespace, failures and counts.
+local name = os.tmpname()
+local f = assert(io.open(name, "w"))
+f:write("  42\n-3.5 +7 1e3 2.5E-2 0x1F .5 5. \n\t-0 abc 99")
+f:close()
+f = assert(io.open(name))
+local got = {}
+for i = 1, 9 do got[i] = tostring(f:read("*n")) end
+print(table.concat(got, " "))
+print(f:read("*n"), f:read(3), f:read("*n"), f:read("*n"))
+f:close()
+f = assert(io.open(name))
+print(f:read(2, 2, "*l"))
+print(f:read("*l", "*l", "*l"))
+f:close()
+f = assert(io.open(name))
+local all = f:read("*a")
+print(#all, f:read("*a") == "", f:read(0))
+f:close()
+os.remove(name)
