@@ -9,7 +9,6 @@ use crate::value::Value;
 /// An expression whose code has not been fully committed yet.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum ExpDesc {
-    Void,
     Nil,
     True,
     False,
@@ -474,7 +473,6 @@ impl Compiler<'_> {
                     self.emit(Op::Move { a: reg, b: r });
                 }
             }
-            ExpDesc::Void => {}
             _ => unreachable!("discharged"),
         }
         Ok(())

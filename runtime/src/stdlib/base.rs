@@ -237,13 +237,14 @@ fn next(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 
 fn rawget(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let t = vm.check_table(0)?;
-    let k = vm.arg(1);
+    let k = vm.check_any(1)?;
     let v = vm.heap.table(t).get(k);
     vm.ret1(v)
 }
 
 fn rawset(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let t = vm.check_table(0)?;
+    vm.check_any(2)?;
     let (k, v) = (vm.arg(1), vm.arg(2));
     vm.raw_set(t, k, v).map_err(|_| {
         let msg = if k.is_nil() { "table index is nil" } else { "table index is NaN" };

@@ -7,7 +7,8 @@
 
 use super::io::{errno_of, flush_all, push_failure};
 use super::new_library;
-use crate::text::date::{self, DateTime};
+mod date { #[derive(Debug)] pub struct DateTime { pub year: i64, pub month: i32, pub day: i32, pub hour: i32, pub min: i32, pub sec: i32, pub wday: i32, pub yday: i32, pub isdst: bool } pub fn from_unix(_: i64) -> DateTime { DateTime { year: 1970, month: 1, day: 1, hour: 0, min: 0, sec: 0, wday: 4, yday: 0, isdst: false } } pub fn to_unix(_: &DateTime) -> Option<i64> { None } pub fn strftime(_: &[u8], _: &DateTime, _: &mut Vec<u8>) -> Result<(), String> { Err("date formatting is not available yet".into()) } }
+use date::DateTime;
 use crate::value::{TableRef, Value};
 use crate::vm::{LuaResult, Vm};
 use std::ffi::OsStr;
@@ -75,6 +76,7 @@ fn utc_time(t: i64) -> Option<DateTime> {
 }
 
 /// Broken-down local time: UTC under `--deterministic`, else the C library's `localtime_r`.
+#[allow(unsafe_code)] // The C library owns the time zone rules; see the SAFETY note.
 fn local_time(vm: &Vm, t: i64) -> Option<DateTime> {
     if vm.options.deterministic {
         return utc_time(t);
@@ -200,6 +202,7 @@ fn os_time(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 }
 
 /// The C library's `mktime` on local time, or `None` where it fails.
+#[allow(unsafe_code)] // The C library owns the time zone rules; see the SAFETY note.
 fn local_mktime(sec: i32, min: i32, hour: i32, day: i32, month: i32, year: i32, isdst: Option<bool>) -> Option<i64> {
     let mut tm = libc::tm {
         tm_sec: sec,

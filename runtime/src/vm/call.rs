@@ -70,7 +70,13 @@ impl Vm {
     fn call_via_metamethod(&mut self, func_slot: usize, nargs: usize, nresults: i32, kind: FrameKind) -> LuaResult<Precall> {
         let obj = self.th.stack[func_slot];
         let tm = self.metamethod(obj, self.names.call);
-        if tm.is_nil() {
+        // LuaJIT does not chain __call: the metamethod itself must be a function.
+        if !matches!(tm, Value::Function(_)) {
+            if kind != FrameKind::Normal {
+                // Called by pcall/xpcall themselves: no Lua position, as in LuaJIT.
+                let msg = format!("attempt to call a {} value", obj.type_name());
+                return Err(LuaError::new(self.str_value(msg.as_bytes())));
+            }
             let name = self.callee_name(func_slot);
             return Err(self.type_error("call", obj, name));
         }

@@ -314,17 +314,19 @@ impl Vm {
                         let nargs = if b != 0 { b as usize - 1 } else { self.th.top - func_slot - 1 };
                         self.th.frames[fi].pc = pc;
                         self.ticks += 1;
-                        if let Some(()) = self.tail_call(fi, func_slot, nargs)? {
+                        let callee = self.th.stack[func_slot];
+                        let is_lua = matches!(callee, Value::Function(f) if matches!(self.heap.function(f), Function::Lua(_)));
+                        if is_lua {
+                            self.tail_call(fi, func_slot, nargs)?;
                             continue 'frame;
                         }
-                        // A native was called: return its results.
-                        let count = self.th.top - func_slot;
-                        self.close_upvals(base);
-                        self.post_return(func_slot, count);
-                        if self.th.frames.len() <= entry {
-                            return Ok(Exit::Returned);
+                        // Natives (and `__call`) run as an ordinary call keeping every result;
+                        // the `Return` that follows delivers them.
+                        match self.precall(func_slot, nargs, -1, FrameKind::Normal)? {
+                            Precall::Lua => continue 'frame,
+                            Precall::Done => {}
+                            Precall::Yield { first, count } => return Ok(Exit::Yielded { first, count }),
                         }
-                        continue 'frame;
                     }
                     Op::Return { a, b } => {
                         let first = base + a as usize;
@@ -353,11 +355,13 @@ impl Vm {
                         continue 'frame;
                     }
                     Op::ForPrep { a, offset } => {
+                        // Strings convert, as in LuaJIT's FORI.
                         let (init, limit, step) = (reg!(a), reg!(a + 1), reg!(a + 2));
-                        let (Value::Number(init), Value::Number(_), Value::Number(step)) = (init, limit, step) else {
-                            let msg = if !matches!(init, Value::Number(_)) {
+                        let converted = (self.to_number(init), self.to_number(limit), self.to_number(step));
+                        let (Some(init), Some(limit_n), Some(step)) = converted else {
+                            let msg = if converted.0.is_none() {
                                 "'for' initial value must be a number"
-                            } else if !matches!(limit, Value::Number(_)) {
+                            } else if converted.1.is_none() {
                                 "'for' limit must be a number"
                             } else {
                                 "'for' step must be a number"
@@ -366,6 +370,8 @@ impl Vm {
                             unreachable!()
                         };
                         reg!(a) = Value::Number(init - step);
+                        reg!(a + 1) = Value::Number(limit_n);
+                        reg!(a + 2) = Value::Number(step);
                         pc = (pc as i64 + offset as i64) as usize;
                     }
                     Op::ForLoop { a, offset } => {
@@ -487,18 +493,9 @@ impl Vm {
         true
     }
 
-    /// Replaces frame `fi` by a call of the function in `func_slot`. `Some` if a Lua frame now
-    /// runs; `None` if a native ran to completion (its results at `func_slot..top`).
-    fn tail_call(&mut self, fi: usize, func_slot: usize, nargs: usize) -> LuaResult<Option<()>> {
+    /// Replaces frame `fi` by a call of the Lua function in `func_slot`.
+    fn tail_call(&mut self, fi: usize, func_slot: usize, nargs: usize) -> LuaResult<()> {
         let callee = self.th.stack[func_slot];
-        let lua = matches!(callee, Value::Function(f) if matches!(self.heap.function(f), Function::Lua(_)));
-        if !lua {
-            return match self.precall(func_slot, nargs, -1, FrameKind::Normal)? {
-                Precall::Lua => Ok(Some(())),
-                Precall::Done => Ok(None),
-                Precall::Yield { .. } => Err(self.error_at(0, "attempt to yield across C-call boundary")),
-            };
-        }
         let frame = self.th.frames[fi].clone();
         self.close_upvals(frame.base);
         // Move the callee and its arguments down to this frame's function slot.
@@ -514,8 +511,10 @@ impl Vm {
             Function::Native(_) => unreachable!(),
         };
         self.push_lua_frame(dest, nargs, frame.nresults, f, proto, frame.kind)?;
-        self.th.frames.last_mut().expect("pushed").tail_calls = frame.tail_calls + 1;
-        Ok(Some(()))
+        let new_frame = self.th.frames.last_mut().expect("pushed");
+        new_frame.tail_calls = frame.tail_calls + 1;
+        new_frame.via_pcall = frame.via_pcall;
+        Ok(())
     }
 
     #[inline]
