@@ -185,6 +185,7 @@ fn run(argv: Vec<String>) -> Result<i32> {
         };
         if let Err(f) = result {
             report(&mut vm, f, &rerun);
+            vm.close();
             return Ok(1);
         }
     }
@@ -194,10 +195,11 @@ fn run(argv: Vec<String>) -> Result<i32> {
         let args: Vec<Value> = inv.script_args.iter().map(|a| vm.str_value(a.as_bytes())).collect();
         if let Err(f) = run_file(&mut vm, &script, &args) {
             report(&mut vm, f, &rerun);
+            vm.close();
             return Ok(1);
         }
     }
-    vm.flush_stdout();
+    vm.close();
     Ok(0)
 }
 

@@ -71,6 +71,8 @@ impl Compiler<'_> {
                 let table = self.exp_to_any_reg(o)?;
                 let k = self.expr(key)?;
                 let key = self.exp_to_rk(k)?;
+                // LuaJIT attributes the access to the line where the key ends.
+                self.set_line(last_line(key_expr(e)));
                 ExpDesc::Indexed { table, key }
             }
             ExprKind::Call { func, args } => {
@@ -243,7 +245,9 @@ impl Compiler<'_> {
                     self.free_rk(c);
                     self.free_rk(b);
                 }
-                self.set_line(line);
+                // The operation is emitted after its right operand, so it carries the line
+                // where that operand ends (as LuaJIT does).
+                self.set_line(line.max(last_line(rhs)));
                 let op = match op {
                     BinOp::Add => Op::Add { a: 0, b, c },
                     BinOp::Sub => Op::Sub { a: 0, b, c },
@@ -379,7 +383,7 @@ impl Compiler<'_> {
                         self.free_rk(c);
                         self.free_rk(b);
                     }
-                    self.set_line(e.line);
+                    self.set_line(e.line.max(last_line(rhs)));
                     let op = match op {
                         BinOp::Eq => Op::Eq { jump_if, b, c },
                         BinOp::Ne => Op::Eq { jump_if: !jump_if, b, c },
@@ -534,6 +538,29 @@ impl Compiler<'_> {
             other => return Ok(self.exp_to_any_reg(other)? as Rk),
         };
         self.const_rk(k)
+    }
+}
+
+/// The key of an `Index` expression.
+fn key_expr(e: &Expr) -> &Expr {
+    match &e.kind {
+        ExprKind::Index { key, .. } => key,
+        _ => e,
+    }
+}
+
+/// The line where an expression ends, as far as the tree records it.
+fn last_line(e: &Expr) -> Line {
+    match &e.kind {
+        ExprKind::Binary { rhs, .. } => e.line.max(last_line(rhs)),
+        ExprKind::Unary { operand, .. } => e.line.max(last_line(operand)),
+        ExprKind::Index { key, .. } => e.line.max(last_line(key)),
+        ExprKind::Paren(inner) => e.line.max(last_line(inner)),
+        ExprKind::Call { args, .. } | ExprKind::MethodCall { args, .. } => {
+            args.last().map_or(e.line, |a| e.line.max(last_line(a)))
+        }
+        ExprKind::Function(body) => body.body.end_line,
+        _ => e.line,
     }
 }
 

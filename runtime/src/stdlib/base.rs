@@ -272,7 +272,7 @@ fn getmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 fn setmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let t = vm.check_table(0)?;
     let mt = match vm.arg(1) {
-        Value::Nil => None,
+        Value::Nil if vm.nargs() >= 2 => None,
         Value::Table(m) => Some(m),
         _ => return Err(vm.arg_error(1, "nil or table expected")),
     };

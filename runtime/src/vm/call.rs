@@ -378,6 +378,17 @@ impl Vm {
         self.th.stack[slot + 1..slot + 1 + args.len()].copy_from_slice(args);
         self.th.top = slot + 1 + args.len();
         let entry = self.th.frames.len();
+        let callable = match f {
+            Value::Function(_) => true,
+            other => matches!(self.metamethod(other, self.names.call), Value::Function(_)),
+        };
+        if !callable {
+            // A metamethod or callback that is not a function: reported without a position,
+            // as LuaJIT does for calls made by the runtime itself.
+            self.th.top = saved_top;
+            let msg = format!("attempt to call a {} value", f.type_name());
+            return Err(LuaError::new(self.str_value(msg.as_bytes())));
+        }
         let r = self.precall(slot, args.len(), nresults, FrameKind::Normal);
         let r = match r {
             Ok(Precall::Lua) => self.run_nested(entry),

@@ -217,6 +217,28 @@ impl Vm {
         Ok(())
     }
 
+    /// Closing the state (program exit): every userdata whose `__gc` has not run yet is
+    /// finalized, most recently created first, as `lua_close` does. Errors are ignored.
+    pub fn close(&mut self) {
+        let gc_name = Value::String(self.names.gc);
+        let mut pending: Vec<u32> = self
+            .heap
+            .userdata
+            .iter()
+            .filter(|(_, u)| !u.finalized && u.metatable.is_some_and(|mt| !self.heap.table(mt).get_str(gc_name).is_nil()))
+            .map(|(i, _)| i)
+            .collect();
+        pending.reverse();
+        for i in pending {
+            self.heap.userdata.get_mut(i).finalized = true;
+            let u = Value::Userdata(crate::value::UserdataRef(i));
+            let tm = self.metamethod(u, self.names.gc);
+            let _ = self.call_n(tm, &[u], 0);
+        }
+        let _ = self.run_finalizers();
+        self.flush_stdout();
+    }
+
     /// `collectgarbage("count")`: kilobytes in use.
     pub fn memory_kb(&self) -> f64 {
         self.heap.allocated as f64 / 1024.0
