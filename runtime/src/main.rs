@@ -149,14 +149,19 @@ fn run(argv: Vec<String>) -> Result<i32> {
         None
     } else {
         let mut cmd = format!("runtime --deterministic --seed {}", seed.0);
-        for a in &argv[1..] {
-            if a == "--deterministic" {
+        let mut rest = argv[1..].iter();
+        while let Some(a) = rest.next() {
+            // The seed options are replaced by ours.
+            if a == "--seed" {
+                rest.next();
+                continue;
+            }
+            if a.starts_with("--seed=") {
                 continue;
             }
             cmd.push(' ');
             cmd.push_str(&shell_quote(a));
         }
-        // Drop a --seed the user gave: ours is first.
         Some(cmd)
     };
     let mut vm = Vm::new(VmOptions { seed, deterministic: inv.deterministic, max_memory: inv.max_memory });

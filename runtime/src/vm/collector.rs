@@ -204,6 +204,10 @@ impl Vm {
         }
         self.heap.allocated = bytes;
         self.heap.threshold = (bytes * 2).max(MIN_THRESHOLD);
+        if self.heap.max_memory > 0 {
+            // Check the limit no later than when it is reached.
+            self.heap.threshold = self.heap.threshold.min(self.heap.max_memory.max(bytes + 4096));
+        }
     }
 
     /// Runs queued `__gc` metamethods (errors in finalizers propagate, as in LuaJIT).

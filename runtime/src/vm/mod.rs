@@ -75,6 +75,9 @@ impl Vm {
         let identity_seed = rand_core::RngCore::next_u64(&mut hash_stream);
         let mut heap = Heap::new(string_seed, identity_seed);
         heap.max_memory = options.max_memory;
+        if options.max_memory > 0 {
+            heap.threshold = heap.threshold.min(options.max_memory);
+        }
         let main_thread = heap.new_thread(Coroutine {
             state: ThreadState::default(),
             status: CoStatus::Running,
