@@ -28,9 +28,13 @@ pub const LISTED_ARGUMENTS: usize = 32;
 
 /// Finds the auxiliary vector above `rsp` (a process at its exec stop).
 pub fn inspect(pid: Pid, rsp: u64) -> TraceeResult<ExecStack> {
-    let mut window = 16 << 10;
+    // Read up to the end of rsp's page first (the vectors usually fit), then a page more at a time:
+    // the stack ends at some page boundary above, and a read across it fails.
+    let mut length = ((rsp | 0xfff) + 1 - rsp) as usize;
     loop {
-        let words = read_words(pid, rsp, window)?;
+        let bytes = read_memory(pid, rsp, length)?;
+        let words: Vec<u64> =
+            bytes.chunks_exact(8).map(|word| u64::from_le_bytes(word.try_into().expect("8 bytes"))).collect();
         if let Some(found) = scan(&words, rsp) {
             let at_random = read_memory(pid, found.0, 16)?;
             let argc = usize::try_from(words[0]).unwrap_or(0).min(LISTED_ARGUMENTS);
@@ -42,24 +46,29 @@ pub fn inspect(pid: Pid, rsp: u64) -> TraceeResult<ExecStack> {
                 argv,
             });
         }
-        if window >= LARGEST_VECTORS {
+        if length >= LARGEST_VECTORS {
             return Err(crate::tracee::TraceeError::Memory {
                 operation: "find the auxiliary vector in",
                 pid,
                 address: rsp,
-                length: window,
+                length,
                 error: std::io::Error::other("no AT_NULL entry found"),
             });
         }
-        window *= 4;
+        length += 4096;
     }
 }
 
 /// A NUL-terminated string of at most 256 bytes (longer ones are cut for listings).
 fn read_string(pid: Pid, address: u64) -> String {
     let mut bytes = Vec::new();
-    for offset in (0..256).step_by(64) {
-        let Ok(chunk) = read_memory(pid, address + offset, 64) else { break };
+    let mut offset = 0;
+    while offset < 256 {
+        // Never read across a page end: the string may end right before an unmapped page.
+        let at = address + offset;
+        let chunk_length = (((at | 0xfff) + 1 - at) as usize).min(256);
+        offset += chunk_length as u64;
+        let Ok(chunk) = read_memory(pid, at, chunk_length) else { break };
         if let Some(end) = chunk.iter().position(|byte| *byte == 0) {
             bytes.extend_from_slice(&chunk[..end]);
             return String::from_utf8_lossy(&bytes).into_owned();
@@ -74,21 +83,6 @@ pub fn disable_vdso(pid: Pid, sysinfo_entry: Option<u64>) -> TraceeResult<()> {
     match sysinfo_entry {
         Some(entry) => write_memory(pid, entry + 8, &0u64.to_le_bytes()),
         None => Ok(()),
-    }
-}
-
-fn read_words(pid: Pid, rsp: u64, window: usize) -> TraceeResult<Vec<u64>> {
-    // The stack may end before the window does: shrink until the read fits.
-    let to_page_end = ((rsp | 0xfff) + 1 - rsp) as usize;
-    let mut length = window.max(to_page_end);
-    loop {
-        match read_memory(pid, rsp, length) {
-            Ok(bytes) => {
-                return Ok(bytes.chunks_exact(8).map(|word| u64::from_le_bytes(word.try_into().expect("8"))).collect())
-            }
-            Err(error) if length <= to_page_end => return Err(error),
-            Err(_) => length = (length / 2).max(to_page_end),
-        }
     }
 }
 

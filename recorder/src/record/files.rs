@@ -18,7 +18,7 @@ const LINKABLE_PREFIXES: [&str; 7] = ["/usr/", "/lib/", "/lib64/", "/lib32/", "/
 /// The trace's `files/` directory and what is already in it.
 pub struct FileStore {
     dir: PathBuf,
-    stored: HashMap<(u64, u64, u64, i64, i64), String>,
+    stored: HashMap<(u64, u64, u64, i64, i64), MappedFile>,
 }
 
 impl FileStore {
@@ -31,11 +31,11 @@ impl FileStore {
     pub fn preserve(&mut self, pid: Pid, fd: u64, writable_shared: bool) -> std::io::Result<MappedFile> {
         let handle = PathBuf::from(format!("/proc/{pid}/fd/{fd}"));
         let metadata = std::fs::metadata(&handle)?;
-        let original = std::fs::read_link(&handle)?.to_string_lossy().into_owned();
         let key = (metadata.dev(), metadata.ino(), metadata.size(), metadata.mtime(), metadata.mtime_nsec());
-        if let Some(stored_as) = self.stored.get(&key) {
-            return Ok(MappedFile { stored_as: stored_as.clone(), original, writable_shared });
+        if let Some(known) = self.stored.get(&key) {
+            return Ok(MappedFile { writable_shared, ..known.clone() });
         }
+        let original = std::fs::read_link(&handle)?.to_string_lossy().into_owned();
         let base: String = original
             .rsplit('/')
             .next()
@@ -50,7 +50,8 @@ impl FileStore {
         if !(linkable && std::fs::hard_link(&original, &destination).is_ok()) {
             std::fs::copy(&handle, &destination)?;
         }
-        self.stored.insert(key, stored_as.clone());
-        Ok(MappedFile { stored_as, original, writable_shared })
+        let file = MappedFile { stored_as, original, writable_shared };
+        self.stored.insert(key, file.clone());
+        Ok(file)
     }
 }
