@@ -471,3 +471,46 @@ fn call_checks_its_arguments() {
     assert!(unsafe { executor.call(id, 0, &[]) }.is_err());
     assert!(executor.install(&[]).is_err());
 }
+
+extern "C" fn allocate(bytes: u64) -> u64 {
+    // Large enough for the allocator to create a fresh mapping during the call.
+    let memory = vec![0u8; bytes as usize].into_boxed_slice();
+    Box::leak(memory).as_mut_ptr() as u64
+}
+
+#[test]
+fn writes_memory_a_helper_allocated_during_the_call() {
+    let mut executor = host_executor().unwrap();
+    let allocate = executor.helper_address(Helper::Int1(allocate)).unwrap();
+    let mut data = vec![5u64; 4];
+    let mut a = Assembler::new();
+    a.add_imm(Base::Sp, Base::Sp, -32).unwrap();
+    a.store_pair(Width::B8, X19.into(), X30.into(), Base::Sp, 0)
+        .unwrap();
+    a.store(Width::B8, X20.into(), Base::Sp, 16).unwrap();
+    // Touch the caller's memory first, then allocate, then write the new memory's far end.
+    a.push(Inst::Mov { dst: X19, src: X0 });
+    a.load(Width::B8, X20.into(), X19.into(), 0).unwrap();
+    a.mov_imm(X0, 8 << 20);
+    a.call(allocate);
+    a.mov_imm(X1, (8 << 20) - 8);
+    a.push(Inst::Int {
+        op: IntOp::Add,
+        dst: X1,
+        lhs: X0,
+        rhs: X1,
+    });
+    a.store(Width::B8, X20.into(), X1.into(), 0).unwrap();
+    a.store(Width::B8, X0.into(), X19.into(), 8).unwrap();
+    a.load(Width::B8, X20.into(), Base::Sp, 16).unwrap();
+    a.load_pair(Width::B8, X19.into(), X30.into(), Base::Sp, 0)
+        .unwrap();
+    a.add_imm(Base::Sp, Base::Sp, 32).unwrap();
+    a.push(Inst::Ret);
+    let last = run(executor.as_mut(), a, &[data.as_mut_ptr() as u64]);
+    let new_memory = data[1];
+    assert_eq!(last, new_memory);
+    // SAFETY: `allocate` leaked 8 MiB at `new_memory`; the code wrote its last word.
+    let written = unsafe { *((new_memory + (8 << 20) - 8) as *const u64) };
+    assert_eq!(written, 5);
+}

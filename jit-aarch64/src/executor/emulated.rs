@@ -1,10 +1,13 @@
 //! The emulated executor: A64 code runs on unicorn-engine (GPL-2.0, feature `emulator`).
 //!
 //! Guest addresses equal host addresses. Code buffers and the guest stack are mapped explicitly
-//! with `mem_map_ptr`; any other host page the code touches is mapped lazily from the
-//! unmapped-access hook, with the host's own read/write permission (from `/proc/self/maps`), and
-//! every lazily mapped page is unmapped again after each helper call and at the end of each call,
-//! so the emulator never keeps a pointer to memory the host may have freed.
+//! with `mem_map_ptr`; any other host memory the code touches is mapped lazily from the
+//! unmapped-access hook, in chunks of up to `LAZY_CHUNK` bytes within one host mapping, with the
+//! host's own read/write permission (from `/proc/self/maps`, read at most once per call unless a
+//! lookup misses). Lazily mapped chunks are dropped at the end of every call, so between calls the
+//! emulator keeps no pointer to memory the host may free. Within a call they stay mapped across
+//! helper calls: code that touches memory a helper has just unmapped crashes the host exactly as it
+//! would natively (re-checking after every helper would cost a map read per helper call).
 //!
 //! Helper calls: guest page `HELPER_PAGE` (below Linux's `mmap_min_addr`, so never a host
 //! address) holds one `ret` per helper; a code hook limited to that page reads the argument
@@ -21,6 +24,7 @@ use unicorn_engine::{Arch, Arm64CpuModel, HookType, MemType, Mode, Prot, Registe
 
 use crate::code::{CodeBuffer, PAGE};
 use crate::error::{Error, Result};
+use crate::executor::host_maps::{self, HostRegion};
 use crate::executor::{CodeId, Executor};
 use crate::helper::{Helper, HelperResult};
 
@@ -36,10 +40,16 @@ pub const STACK_SIZE: usize = 1 << 20;
 const RET: u32 = 0xd65f03c0;
 const BRK_0: u32 = 0xd4200000;
 
+/// The most host memory one lazy mapping covers (aligned; clipped to the host mapping).
+pub const LAZY_CHUNK: u64 = 2 << 20;
+
 /// What the hooks share with the executor.
 struct GuestState {
     helpers: Vec<Helper>,
-    lazy_pages: Vec<u64>,
+    /// Lazily mapped (start, length) ranges.
+    lazy_regions: Vec<(u64, u64)>,
+    /// The host map as last read during this call (`None`: not read yet / stale).
+    host_regions: Option<Vec<HostRegion>>,
     failure: Option<Error>,
 }
 
@@ -63,7 +73,8 @@ impl EmulatedExecutor {
     pub fn new() -> Result<EmulatedExecutor> {
         let state = GuestState {
             helpers: Vec::new(),
-            lazy_pages: Vec::new(),
+            lazy_regions: Vec::new(),
+            host_regions: None,
             failure: None,
         };
         let mut unicorn = Unicorn::new_with_data(Arch::ARM64, Mode::LITTLE_ENDIAN, state)
@@ -249,10 +260,11 @@ impl Executor for EmulatedExecutor {
         let mut x = [0u64; 8];
         x[..args.len()].copy_from_slice(args);
         self.set_registers(x)?;
+        self.unicorn.get_data_mut().host_regions = None;
 
         let timeout = self.timeout.map_or(0, |t| t.as_micros().max(1) as u64);
         let outcome = self.unicorn.emu_start(entry, RETURN_ADDRESS, timeout, 0);
-        unmap_lazy_pages(&mut self.unicorn);
+        unmap_lazy_regions(&mut self.unicorn);
         let failure = self.unicorn.get_data_mut().failure.take();
         let pc = self.unicorn.pc_read().unwrap_or(0);
         if let Some(failure) = failure {
@@ -280,7 +292,7 @@ impl Drop for EmulatedExecutor {
     fn drop(&mut self) {
         // Unmap host-owned memory before the buffers go away (the emulator itself is dropped after
         // this, then `code` and `stack`).
-        unmap_lazy_pages(&mut self.unicorn);
+        unmap_lazy_regions(&mut self.unicorn);
         for buffer in self.code.iter().flatten() {
             self.unicorn
                 .mem_unmap(buffer.address(), buffer.capacity() as u64)
@@ -324,8 +336,8 @@ fn helper_hook(uc: &mut Unicorn<'_, GuestState>, address: u64, _size: u32) {
     }
     let d = [0, 1].map(|n| f64::from_bits(uc.reg_read(d_register(n)).unwrap_or(0)));
     let result = helper.invoke(x, d);
-    // The helper may have freed memory the guest had mapped; forget those pages.
-    unmap_lazy_pages(uc);
+    // The helper may have changed the host's memory map.
+    uc.get_data_mut().host_regions = None;
     let written = match result {
         HelperResult::Int(value) => uc.reg_write(RegisterARM64::X0, value),
         HelperResult::Float(value) => uc.reg_write(d_register(0), value.to_bits()),
@@ -348,38 +360,73 @@ fn lazy_map_hook(
     size: usize,
     _value: i64,
 ) -> bool {
-    let pc = uc.pc_read().unwrap_or(0);
-    let first = address & !(PAGE as u64 - 1);
-    let last = address.saturating_add(size.max(1) as u64 - 1) & !(PAGE as u64 - 1);
-    let mut page = first;
+    let page_mask = !(PAGE as u64 - 1);
+    let last = address.saturating_add(size.max(1) as u64 - 1) & page_mask;
+    let mut page = address & page_mask;
     loop {
-        if !is_guest_mapped(uc, page) {
-            let Some(writable) = host_page_access(page) else {
-                fail(uc, Error::Unmapped { address, pc });
-                return false;
-            };
-            let perms = if writable {
-                Prot::READ | Prot::WRITE
-            } else {
-                Prot::READ
-            };
-            // SAFETY: `page` is a whole 4 KiB page that /proc/self/maps lists as mapped readable
-            // (and writable iff `writable`) in this process; the guest gets no more access than the
-            // host has. It is unmapped again after the next helper call or at the end of the call,
-            // before the host can free it behind the emulator's back.
-            let mapped =
-                unsafe { uc.mem_map_ptr(page, PAGE as u64, perms, page as *mut std::ffi::c_void) };
-            if mapped.is_err() {
-                fail(uc, Error::Unmapped { address, pc });
-                return false;
-            }
-            uc.get_data_mut().lazy_pages.push(page);
+        if guest_region_containing(uc, page).is_none() && !map_host_chunk(uc, page) {
+            let pc = uc.pc_read().unwrap_or(0);
+            fail(uc, Error::Unmapped { address, pc });
+            return false;
         }
         if page >= last {
             return true;
         }
         page += PAGE as u64;
     }
+}
+
+/// Maps the host memory around `page` into the guest at the same address; false if the host
+/// has no readable mapping there.
+fn map_host_chunk(uc: &mut Unicorn<'_, GuestState>, page: u64) -> bool {
+    let Some(host) = host_region(uc, page) else {
+        return false;
+    };
+    // The chunk: the aligned window around the page, within the host mapping, and not
+    // overlapping anything the guest already has mapped.
+    let mut start = (page & !(LAZY_CHUNK - 1)).max(host.start);
+    let mut end = ((page & !(LAZY_CHUNK - 1)) + LAZY_CHUNK).min(host.end);
+    for region in uc.mem_regions().unwrap_or_default() {
+        let region_end = region.end.saturating_add(1);
+        if region_end <= page {
+            start = start.max(region_end);
+        } else if region.begin > page {
+            end = end.min(region.begin);
+        }
+    }
+    let perms = if host.writable {
+        Prot::READ | Prot::WRITE
+    } else {
+        Prot::READ
+    };
+    // SAFETY: [start, end) is page-aligned, lies inside one mapping that /proc/self/maps listed as
+    // readable (and writable iff `host.writable`) during this call, and overlaps no guest mapping.
+    // The guest gets no more access than the host has; the range is unmapped from the emulator at
+    // the end of the call, before the host can free it between calls.
+    let mapped =
+        unsafe { uc.mem_map_ptr(start, end - start, perms, start as *mut std::ffi::c_void) };
+    if mapped.is_err() {
+        return false;
+    }
+    uc.get_data_mut().lazy_regions.push((start, end - start));
+    true
+}
+
+/// The host mapping containing `address`, reading the host map again if the cached copy is
+/// missing or does not know the address (the host may have mapped it since).
+fn host_region(uc: &mut Unicorn<'_, GuestState>, address: u64) -> Option<HostRegion> {
+    let state = uc.get_data_mut();
+    if let Some(found) = state
+        .host_regions
+        .as_deref()
+        .and_then(|r| host_maps::find(r, address))
+    {
+        return Some(found);
+    }
+    let regions = host_maps::readable_regions();
+    let found = host_maps::find(&regions, address);
+    state.host_regions = Some(regions);
+    found
 }
 
 fn protection_hook(
@@ -406,32 +453,17 @@ fn fail(uc: &mut Unicorn<'_, GuestState>, error: Error) {
     uc.emu_stop().ok();
 }
 
-fn is_guest_mapped(uc: &Unicorn<'_, GuestState>, page: u64) -> bool {
+fn guest_region_containing(uc: &Unicorn<'_, GuestState>, page: u64) -> Option<(u64, u64)> {
     uc.mem_regions()
-        .map(|regions| regions.iter().any(|r| r.begin <= page && page <= r.end))
-        .unwrap_or(false)
+        .ok()?
+        .iter()
+        .find(|r| r.begin <= page && page <= r.end)
+        .map(|r| (r.begin, r.end))
 }
 
-fn unmap_lazy_pages(uc: &mut Unicorn<'_, GuestState>) {
-    let pages = std::mem::take(&mut uc.get_data_mut().lazy_pages);
-    for page in pages {
-        uc.mem_unmap(page, PAGE as u64).ok();
+fn unmap_lazy_regions(uc: &mut Unicorn<'_, GuestState>) {
+    let regions = std::mem::take(&mut uc.get_data_mut().lazy_regions);
+    for (start, length) in regions {
+        uc.mem_unmap(start, length).ok();
     }
-}
-
-/// Whether the host maps `page` readable: `Some(writable)`, or `None` if not readable.
-fn host_page_access(page: u64) -> Option<bool> {
-    let maps = std::fs::read_to_string("/proc/self/maps").ok()?;
-    maps.lines().find_map(|line| {
-        let mut fields = line.split_whitespace();
-        let (range, perms) = (fields.next()?, fields.next()?);
-        let (start, end) = range.split_once('-')?;
-        let (start, end) = (
-            u64::from_str_radix(start, 16).ok()?,
-            u64::from_str_radix(end, 16).ok()?,
-        );
-        let perms = perms.as_bytes();
-        (start <= page && page < end && perms.first() == Some(&b'r'))
-            .then(|| perms.get(1) == Some(&b'w'))
-    })
 }

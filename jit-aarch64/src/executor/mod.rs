@@ -6,6 +6,8 @@
 
 #[cfg(feature = "emulator")]
 pub mod emulated;
+#[cfg(feature = "emulator")]
+mod host_maps;
 #[cfg(target_arch = "aarch64")]
 pub mod native;
 
