@@ -252,8 +252,11 @@ impl Assembler {
         offset: i64,
         what: &'static str,
     ) -> Result<MemOp> {
+        // Check the register/width combination before emitting anything for the offset.
         let no_encoding =
             || Error::NoEncoding(format!("a {}-byte {what} through {data:?}", width.bytes()));
+        let probe = Addressing::Scaled(ScaledOffset::new(0).ok_or_else(no_encoding)?);
+        MemOp::new(width, data, base, probe).ok_or_else(no_encoding)?;
         let addressing = if let Some(scaled) = ScaledOffset::from_bytes(offset, width.bytes()) {
             Addressing::Scaled(scaled)
         } else if let Some(unscaled) = SImm9::new(offset) {

@@ -514,3 +514,43 @@ fn writes_memory_a_helper_allocated_during_the_call() {
     let written = unsafe { *((new_memory + (8 << 20) - 8) as *const u64) };
     assert_eq!(written, 5);
 }
+
+#[test]
+fn any_immediate_and_any_addend_execute_exactly() {
+    use proptest::test_runner::{Config, TestCaseError, TestRunner};
+    let executor = std::cell::RefCell::new(host_executor().unwrap());
+    let mut runner = TestRunner::new(Config {
+        failure_persistence: None,
+        ..Config::default()
+    });
+    use proptest::prelude::*;
+    let addend = prop_oneof![
+        any::<i64>(),
+        -5000i64..5000,
+        (-4096i64..4096).prop_map(|v| v << 12)
+    ];
+    let values = (any::<u64>(), addend, any::<u64>());
+    let outcome = runner.run(&values, |(constant, addend, start)| {
+        let mut a = Assembler::new();
+        a.mov_imm(X2, constant);
+        a.add_imm(X0.into(), X0.into(), addend)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        a.push(Inst::Int {
+            op: IntOp::Eor,
+            dst: X0,
+            lhs: X0,
+            rhs: X2,
+        });
+        a.push(Inst::Ret);
+        let result = run(executor.borrow_mut().as_mut(), a, &[start]);
+        let expected = start.wrapping_add(addend as u64) ^ constant;
+        if result == expected {
+            Ok(())
+        } else {
+            Err(TestCaseError::fail(format!("{result:#x} != {expected:#x}")))
+        }
+    });
+    if let Err(failure) = outcome {
+        panic!("{failure}");
+    }
+}
