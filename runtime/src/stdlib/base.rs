@@ -38,6 +38,7 @@ pub fn open(vm: &mut Vm) {
             ("unpack", unpack),
             ("newproxy", newproxy),
             ("require", require),
+            ("gcinfo", gcinfo),
         ],
     );
     let pcall_fn = vm.new_native_special("pcall", special_placeholder, Vec::new(), Special::Pcall);
@@ -211,6 +212,7 @@ fn ipairs_aux(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 }
 
 fn pairs(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    vm.check_any(0)?;
     let t = vm.check_table(0)?;
     let reg = vm.registry;
     let key = vm.str_value(b"next");
@@ -291,7 +293,14 @@ fn assert(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
         return Ok(nargs); // the arguments are already on top
     }
     if nargs >= 2 {
+        // LuaJIT positions string messages at the caller.
         let msg = vm.arg(1);
+        if let Some(text) = vm.to_text(msg) {
+            let mut full = vm.where_(1).into_bytes();
+            full.extend_from_slice(&text);
+            let s = vm.new_string(&full)?;
+            return Err(LuaError::new(s));
+        }
         return Err(LuaError::new(msg));
     }
     Err(vm.rt_error("assertion failed!"))
@@ -374,11 +383,17 @@ fn collectgarbage(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             vm.ret1(Value::Boolean(true))
         }
         b"stop" | b"restart" | b"setpause" | b"setstepmul" => vm.ret1(Value::Number(0.0)),
+        b"isrunning" => vm.ret1(Value::Boolean(true)),
         _ => {
             let text = String::from_utf8_lossy(opt).into_owned();
             Err(vm.arg_error(0, &format!("invalid option '{text}'")))
         }
     }
+}
+
+fn gcinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let kb = vm.memory_kb().floor();
+    vm.ret1(Value::Number(kb))
 }
 
 fn load_result(vm: &mut Vm, r: Result<Value, String>) -> LuaResult<usize> {
@@ -474,7 +489,7 @@ fn function_at_level(vm: &mut Vm, arg: usize) -> LuaResult<Option<Value>> {
         _ => {
             let level = vm.check_int(arg)?;
             if level < 0 {
-                return Err(vm.arg_error(arg, "level must be non-negative"));
+                return Err(vm.arg_error(arg, "invalid level"));
             }
             if level == 0 {
                 return Ok(None);
@@ -510,7 +525,7 @@ fn setfenv(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         }
         Some(Value::Function(f)) => {
             let is_native = matches!(vm.heap.function(f), Function::Native(_));
-            if is_native && !matches!(vm.arg(0), Value::Function(_)) {
+            if is_native {
                 return Err(vm.rt_error("'setfenv' cannot change environment of given object"));
             }
             match vm.heap.functions.get_mut(f.0) {

@@ -3,7 +3,7 @@
 //! recovery at those frames, and calls from Rust into Lua.
 
 use super::exec::Exit;
-use super::thread::{Frame, FrameKind};
+use super::thread::{Frame, FrameKind, YieldTarget};
 use super::{LuaError, LuaResult, Vm, MAX_FRAMES, MAX_NESTED_CALLS, MAX_STACK_SLOTS};
 use crate::bytecode::{Op, Proto};
 use crate::heap::{Function, NativeFn, Special, Upval};
@@ -61,7 +61,7 @@ impl Vm {
                     }
                     Special::Pcall => self.precall_protected(func_slot, nargs, nresults, FrameKind::Pcall),
                     Special::Xpcall => self.precall_protected(func_slot, nargs, nresults, FrameKind::Xpcall),
-                    Special::Yield => self.precall_yield(func_slot, nargs, nresults),
+                    Special::Yield => self.precall_yield(func_slot, nargs, nresults, kind),
                 }
             }
         }
@@ -249,7 +249,11 @@ impl Vm {
                 self.place_results(func_slot, func_slot, count + 1, nresults);
                 Ok(Precall::Done)
             }
-            Ok(Precall::Yield { .. }) => Err(self.error_at(0, "attempt to yield across C-call boundary")),
+            Ok(Precall::Yield { first, count }) => {
+                // `pcall(coroutine.yield, ...)`: on resume the values become pcall's results.
+                self.th.yield_results = Some(YieldTarget { slot: func_slot, wanted: nresults, through_pcall: true });
+                Ok(Precall::Yield { first, count })
+            }
             Err(err) => {
                 let value = if kind == FrameKind::Xpcall {
                     let handler = self.th.stack[func_slot];
@@ -303,14 +307,15 @@ impl Vm {
         self.th.frames.truncate(len);
     }
 
-    fn precall_yield(&mut self, func_slot: usize, nargs: usize, nresults: i32) -> LuaResult<Precall> {
+    fn precall_yield(&mut self, func_slot: usize, nargs: usize, nresults: i32, kind: FrameKind) -> LuaResult<Precall> {
+        if self.th.nested > 0 || (kind != FrameKind::Normal && self.current == self.main_thread) {
+            let msg = self.str_value(b"attempt to yield across C-call boundary");
+            return Err(LuaError::new(msg));
+        }
         if self.current == self.main_thread {
             return Err(self.error_at(0, "attempt to yield from outside a coroutine"));
         }
-        if self.th.nested > 0 {
-            return Err(self.error_at(0, "attempt to yield across C-call boundary"));
-        }
-        self.th.yield_results = Some((func_slot, nresults));
+        self.th.yield_results = Some(YieldTarget { slot: func_slot, wanted: nresults, through_pcall: false });
         Ok(Precall::Yield { first: func_slot + 1, count: nargs })
     }
 

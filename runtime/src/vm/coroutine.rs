@@ -100,10 +100,17 @@ impl Vm {
                 Precall::Yield { first, count } => Ok(Exit::Yielded { first, count }),
             }
         } else {
-            let (slot, wanted) = self.th.yield_results.take().expect("a suspended coroutine waits in yield");
+            let target = self.th.yield_results.take().expect("a suspended coroutine waits in yield");
+            let (slot, wanted) = (target.slot, target.wanted);
             self.ensure_stack(slot + args.len() + 64)?;
-            self.th.stack[slot..slot + args.len()].copy_from_slice(args);
-            self.place_results(slot, slot, args.len(), wanted);
+            if target.through_pcall {
+                self.th.stack[slot] = Value::Boolean(true);
+                self.th.stack[slot + 1..slot + 1 + args.len()].copy_from_slice(args);
+                self.place_results(slot, slot, args.len() + 1, wanted);
+            } else {
+                self.th.stack[slot..slot + args.len()].copy_from_slice(args);
+                self.place_results(slot, slot, args.len(), wanted);
+            }
             if wanted >= 0 {
                 if let Some(f) = self.th.frames.last() {
                     if let Some(p) = &f.proto {

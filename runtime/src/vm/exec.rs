@@ -341,8 +341,12 @@ impl Vm {
                             let dest = frame.func;
                             let wanted = frame.nresults as usize;
                             let stack = &mut self.th.stack[..];
-                            for i in 0..wanted {
-                                stack[dest + i] = if i < count { stack[first + i] } else { Value::Nil };
+                            if wanted == 1 {
+                                stack[dest] = if count > 0 { stack[first] } else { Value::Nil };
+                            } else {
+                                for i in 0..wanted {
+                                    stack[dest + i] = if i < count { stack[first + i] } else { Value::Nil };
+                                }
                             }
                             self.th.top = dest + wanted;
                             self.th.frames.pop();

@@ -51,11 +51,21 @@ pub struct ThreadState {
     pub open_upvals: Vec<(usize, UpvalRef)>,
     /// Protected frames (pcall/xpcall) currently on `frames`.
     pub protected: usize,
-    /// While suspended in `coroutine.yield`: where the resume values go (slot, wanted count).
-    pub yield_results: Option<(usize, i32)>,
+    /// While suspended in `coroutine.yield`: where the resume values go.
+    pub yield_results: Option<YieldTarget>,
     /// Nested interpreter entries (metamethods and natives calling back into Lua) on this thread;
     /// a yield is only possible when this is zero.
     pub nested: usize,
+}
+
+/// Where the values passed to `coroutine.resume` land in a suspended coroutine.
+#[derive(Clone, Copy, Debug)]
+pub struct YieldTarget {
+    pub slot: usize,
+    /// Results the yielding call wanted (-1: all).
+    pub wanted: i32,
+    /// The yield was called by `pcall` itself: its results get `true` prepended.
+    pub through_pcall: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
