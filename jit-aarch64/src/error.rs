@@ -65,6 +65,11 @@ pub enum Error {
     /// Emulated code wrote memory that the host maps read-only.
     #[error("emulated code wrote {address:#x}, which this process maps read-only (pc {pc:#x})")]
     WriteToReadOnly { address: u64, pc: u64 },
+    /// Emulated code ran off the bottom of its stack.
+    #[error(
+        "emulated code overflowed its 1 MiB stack at {address:#x} (pc {pc:#x}); use less stack"
+    )]
+    StackOverflow { address: u64, pc: u64 },
     /// Emulated code did not return to its caller.
     #[error("emulated code stopped at pc {pc:#x} without returning: {reason}")]
     DidNotReturn { pc: u64, reason: String },

@@ -129,3 +129,34 @@ fn helper_page_has_a_fixed_capacity() {
         Err(Error::TooManyHelpers(_))
     ));
 }
+
+#[test]
+fn stack_overflow_is_an_error() {
+    let mut executor = EmulatedExecutor::new().unwrap();
+    // Recurse forever, pushing 16 bytes a level.
+    let mut a = Assembler::new();
+    let top = a.new_label();
+    a.bind(top);
+    a.add_imm(Base::Sp, Base::Sp, -16).unwrap();
+    a.store(Width::B8, X30.into(), Base::Sp, 0).unwrap();
+    a.push(Inst::Branch(top));
+    let id = install(&mut executor, a);
+    // SAFETY: the stack is the executor's own, guarded at the bottom.
+    let error = unsafe { executor.call(id, 0, &[]) }.unwrap_err();
+    assert!(matches!(error, Error::StackOverflow { .. }), "{error}");
+    // A read of the guard page is caught too.
+    let mut a = Assembler::new();
+    a.push(Inst::IntImm {
+        op: jit_aarch64::inst::ImmOp::Sub,
+        dst: X0.into(),
+        src: Base::Sp,
+        imm: jit_aarch64::imm::Imm12::new(0x100000).unwrap(),
+    });
+    a.load(Width::B8, X0.into(), X0.into(), -8).unwrap();
+    a.push(Inst::Ret);
+    let id = install(&mut executor, a);
+    // SAFETY: as above.
+    let error = unsafe { executor.call(id, 0, &[]) }.unwrap_err();
+    assert!(matches!(error, Error::StackOverflow { .. }), "{error}");
+    returns_seven(&mut executor);
+}

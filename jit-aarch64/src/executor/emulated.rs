@@ -50,6 +50,8 @@ struct GuestState {
     lazy_regions: Vec<(u64, u64)>,
     /// The host map as last read during this call (`None`: not read yet / stale).
     host_regions: Option<Vec<HostRegion>>,
+    /// Address of the stack's guard page.
+    stack_guard: u64,
     failure: Option<Error>,
 }
 
@@ -75,6 +77,7 @@ impl EmulatedExecutor {
             helpers: Vec::new(),
             lazy_regions: Vec::new(),
             host_regions: None,
+            stack_guard: 0,
             failure: None,
         };
         let mut unicorn = Unicorn::new_with_data(Arch::ARM64, Mode::LITTLE_ENDIAN, state)
@@ -98,21 +101,27 @@ impl EmulatedExecutor {
             .mem_write(RETURN_ADDRESS, &BRK_0.to_le_bytes())
             .map_err(emulator_error("filling the return page"))?;
 
-        let mut stack = MutableBuffer::new(STACK_SIZE)?;
-        stack.set_len(STACK_SIZE);
-        let stack_address = stack.as_mut_ptr();
-        // SAFETY: `stack` is a page-aligned read-write anonymous mapping of STACK_SIZE bytes owned by
-        // the executor; it outlives the emulator's use of it because `unicorn` is dropped first
-        // (field order) and the mapping is never moved or unmapped while the executor lives.
+        // The stack's lowest page is a guard: the guest sees it as inaccessible emulator memory,
+        // so running off the stack is an error instead of a write into whatever the host has below.
+        let mut stack = MutableBuffer::new(PAGE + STACK_SIZE)?;
+        stack.set_len(PAGE + STACK_SIZE);
+        let guard = stack.as_mut_ptr() as u64;
+        unicorn
+            .mem_map(guard, page, Prot::NONE)
+            .map_err(emulator_error("mapping the stack guard page"))?;
+        // SAFETY: the range is the upper STACK_SIZE bytes of `stack`, a page-aligned read-write
+        // anonymous mapping owned by the executor; `Drop` unmaps it from the emulator before the
+        // mapping is freed, and it never moves while the executor lives.
         unsafe {
             unicorn.mem_map_ptr(
-                stack_address as u64,
+                guard + page,
                 STACK_SIZE as u64,
                 Prot::READ | Prot::WRITE,
-                stack_address.cast(),
+                (guard + page) as *mut std::ffi::c_void,
             )
         }
         .map_err(emulator_error("mapping the guest stack"))?;
+        unicorn.get_data_mut().stack_guard = guard;
 
         unicorn
             .add_code_hook(HELPER_PAGE, HELPER_PAGE + page - 1, helper_hook)
@@ -127,7 +136,7 @@ impl EmulatedExecutor {
             .map_err(emulator_error("installing the lazy mapping hook"))?;
         unicorn
             .add_mem_hook(
-                HookType::MEM_WRITE_PROT | HookType::MEM_FETCH_UNMAPPED,
+                HookType::MEM_READ_PROT | HookType::MEM_WRITE_PROT | HookType::MEM_FETCH_UNMAPPED,
                 1,
                 0,
                 protection_hook,
@@ -155,7 +164,7 @@ impl EmulatedExecutor {
     }
 
     fn stack_top(&self) -> u64 {
-        (self.stack.as_ptr() as u64 + STACK_SIZE as u64) & !15
+        (self.stack.as_ptr() as u64 + (PAGE + STACK_SIZE) as u64) & !15
     }
 
     fn set_registers(&mut self, entry_args: [u64; 8]) -> Result<()> {
@@ -299,7 +308,7 @@ impl Drop for EmulatedExecutor {
                 .ok();
         }
         self.unicorn
-            .mem_unmap(self.stack.as_ptr() as u64, STACK_SIZE as u64)
+            .mem_unmap(self.stack.as_ptr() as u64, (PAGE + STACK_SIZE) as u64)
             .ok();
     }
 }
@@ -437,7 +446,11 @@ fn protection_hook(
     _value: i64,
 ) -> bool {
     let pc = uc.pc_read().unwrap_or(0);
+    let guard = uc.get_data().stack_guard;
     let error = match kind {
+        _ if (guard..guard + PAGE as u64).contains(&address) => {
+            Error::StackOverflow { address, pc }
+        }
         MemType::WRITE_PROT => Error::WriteToReadOnly { address, pc },
         _ => Error::Unmapped { address, pc },
     };
