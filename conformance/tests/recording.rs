@@ -2,8 +2,9 @@
 //! require stdout, stderr and exit status to be byte-for-byte those of the recording; plus damaged and
 //! interrupted traces, which must give one-line errors with exit status 2 and never a panic.
 //!
-//! The recorder and replayer binaries (and the Lua runtime for its case) are built by this harness in a
-//! target directory of their own next to the test binary, so running it needs nothing built beforehand.
+//! The recorder and replayer binaries (and the Lua runtime for its case) are `RECORDER_BIN`,
+//! `REPLAYER_BIN` and `RUNTIME_BIN` when set; otherwise this harness builds them (always fresh) in a
+//! target directory of its own beside the test binary's, so running it needs nothing built beforehand.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -20,25 +21,54 @@ fn main() {
     let args = Arguments::from_args();
     let mut trials = Vec::new();
     for program in corpus_programs() {
-        let name = program.file_stem().expect("file name").to_string_lossy().into_owned();
-        trials.push(Trial::test(format!("c/{name}"), move || c_program(&program)));
+        let name = program
+            .file_stem()
+            .expect("file name")
+            .to_string_lossy()
+            .into_owned();
+        trials.push(Trial::test(format!("c/{name}"), move || {
+            c_program(&program)
+        }));
     }
     for (name, command) in real_programs() {
-        trials.push(Trial::test(format!("real/{name}"), move || real_program(&command)));
+        trials.push(Trial::test(format!("real/{name}"), move || {
+            real_program(&command)
+        }));
     }
     // Wishlist (run with --ignored): the runtime runs its interpreter on a second thread (for a 256 MiB
     // stack), and recording multi-threaded programs is the next issue's work.
-    trials.push(Trial::test("wishlist/lua_runtime_pairs", lua_runtime_pairs).with_ignored_flag(true));
-    trials.push(Trial::test("tools/ps_lists_the_process_tree", ps_lists_the_process_tree));
+    trials
+        .push(Trial::test("wishlist/lua_runtime_pairs", lua_runtime_pairs).with_ignored_flag(true));
+    trials.push(Trial::test(
+        "tools/ps_lists_the_process_tree",
+        ps_lists_the_process_tree,
+    ));
     trials.push(Trial::test("tools/dump_lists_events", dump_lists_events));
-    trials.push(Trial::test("tools/default_trace_dir_and_latest", default_trace_dir_and_latest));
-    trials.push(Trial::test("bad/corrupt_events", || bad_trace(Damage::FlipEventByte, "corrupt at event")));
-    trials.push(Trial::test("bad/truncated_events", || bad_trace(Damage::TruncateEvents, "truncated after event")));
-    trials.push(Trial::test("bad/corrupt_data", || bad_trace(Damage::FlipDataByte, "at event")));
-    trials.push(Trial::test("bad/wrong_version", || bad_trace(Damage::WrongVersion, "version 999")));
-    trials.push(Trial::test("bad/wrong_arch", || bad_trace(Damage::WrongArch, "recorded on arm_64")));
-    trials.push(Trial::test("bad/corrupt_header", || bad_trace(Damage::FlipHeaderByte, "header")));
-    trials.push(Trial::test("bad/not_a_trace", || bad_trace(Damage::Empty, "not a retrace trace")));
+    trials.push(Trial::test(
+        "tools/default_trace_dir_and_latest",
+        default_trace_dir_and_latest,
+    ));
+    trials.push(Trial::test("bad/corrupt_events", || {
+        bad_trace(Damage::FlipEventByte, "corrupt at event")
+    }));
+    trials.push(Trial::test("bad/truncated_events", || {
+        bad_trace(Damage::TruncateEvents, "truncated after event")
+    }));
+    trials.push(Trial::test("bad/corrupt_data", || {
+        bad_trace(Damage::FlipDataByte, "at event")
+    }));
+    trials.push(Trial::test("bad/wrong_version", || {
+        bad_trace(Damage::WrongVersion, "version 999")
+    }));
+    trials.push(Trial::test("bad/wrong_arch", || {
+        bad_trace(Damage::WrongArch, "recorded on arm_64")
+    }));
+    trials.push(Trial::test("bad/corrupt_header", || {
+        bad_trace(Damage::FlipHeaderByte, "header")
+    }));
+    trials.push(Trial::test("bad/not_a_trace", || {
+        bad_trace(Damage::Empty, "not a retrace trace")
+    }));
     trials.push(Trial::test("bad/missing_trace", missing_trace));
     trials.push(Trial::test("killed/program_sigkilled", program_sigkilled));
     trials.push(Trial::test("killed/recorder_sigkilled", recorder_sigkilled));
@@ -60,8 +90,27 @@ fn tools() -> Result<&'static Tools, Failed> {
     TOOLS
         .get_or_init(|| {
             let target = tools_target_dir();
-            build(&target, &["-p", "recorder", "-p", "replayer", "--bin", "recorder", "--bin", "replayer"])?;
-            Ok(Tools { recorder: target.join("debug/recorder"), replayer: target.join("debug/replayer"), target })
+            let given = |name: &str| {
+                std::env::var_os(format!("{}_BIN", name.to_uppercase())).map(PathBuf::from)
+            };
+            if let (Some(recorder), Some(replayer)) = (given("recorder"), given("replayer")) {
+                return Ok(Tools {
+                    recorder,
+                    replayer,
+                    target,
+                });
+            }
+            build(
+                &target,
+                &[
+                    "-p", "recorder", "-p", "replayer", "--bin", "recorder", "--bin", "replayer",
+                ],
+            )?;
+            Ok(Tools {
+                recorder: target.join("debug/recorder"),
+                replayer: target.join("debug/replayer"),
+                target,
+            })
         })
         .as_ref()
         .map_err(|message| Failed::from(message.as_str()))
@@ -71,7 +120,10 @@ fn tools() -> Result<&'static Tools, Failed> {
 fn tools_target_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test binary path");
     // <target>/<profile>/deps/recording-<hash>
-    let target = exe.ancestors().nth(3).map_or_else(|| PathBuf::from(WORKSPACE).join("target"), Path::to_path_buf);
+    let target = exe.ancestors().nth(3).map_or_else(
+        || PathBuf::from(WORKSPACE).join("target"),
+        Path::to_path_buf,
+    );
     target.join("recording-tools")
 }
 
@@ -88,7 +140,11 @@ fn build(target: &Path, args: &[&str]) -> Result<(), String> {
     if output.status.success() {
         Ok(())
     } else {
-        Err(format!("cargo build {} failed:\n{}", args.join(" "), String::from_utf8_lossy(&output.stderr)))
+        Err(format!(
+            "cargo build {} failed:\n{}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr)
+        ))
     }
 }
 
@@ -104,7 +160,12 @@ fn compile(source: &Path, output: &Path) -> Result<(), Failed> {
         .output()
         .map_err(|error| format!("cannot run the C compiler: {error}"))?;
     if !status.status.success() {
-        return Err(format!("{} does not compile:\n{}", source.display(), String::from_utf8_lossy(&status.stderr)).into());
+        return Err(format!(
+            "{} does not compile:\n{}",
+            source.display(),
+            String::from_utf8_lossy(&status.stderr)
+        )
+        .into());
     }
     Ok(())
 }
@@ -123,8 +184,15 @@ struct Run {
 impl Run {
     fn of(output: Output) -> Self {
         use std::os::unix::process::ExitStatusExt;
-        let status = output.status.code().unwrap_or_else(|| 128 + output.status.signal().unwrap_or(0));
-        Run { stdout: output.stdout, stderr: output.stderr, status }
+        let status = output
+            .status
+            .code()
+            .unwrap_or_else(|| 128 + output.status.signal().unwrap_or(0));
+        Run {
+            stdout: output.stdout,
+            stderr: output.stderr,
+            status,
+        }
     }
 
     fn stderr_text(&self) -> String {
@@ -133,23 +201,39 @@ impl Run {
 }
 
 fn run(command: &mut Command) -> Result<Run, Failed> {
-    let output = command.stdin(Stdio::null()).output().map_err(|error| format!("cannot run {command:?}: {error}"))?;
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|error| format!("cannot run {command:?}: {error}"))?;
     Ok(Run::of(output))
 }
 
 fn record(trace: &Path, program: &[String]) -> Result<Run, Failed> {
     let tools = tools()?;
-    run(Command::new(&tools.recorder).arg("record").arg("-o").arg(trace).arg("--").args(program))
+    run(Command::new(&tools.recorder)
+        .arg("record")
+        .arg("-o")
+        .arg(trace)
+        .arg("--")
+        .args(program))
 }
 
 fn replay(trace: &Path) -> Result<Run, Failed> {
-    run(Command::new(&tools()?.replayer).args(["replay", "-a"]).arg(trace))
+    run(Command::new(&tools()?.replayer)
+        .args(["replay", "-a"])
+        .arg(trace))
 }
 
 fn excerpt(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     if text.len() > 1500 {
-        format!("{}…", &text[..text.char_indices().nth(1500).map_or(text.len(), |(index, _)| index)])
+        format!(
+            "{}…",
+            &text[..text
+                .char_indices()
+                .nth(1500)
+                .map_or(text.len(), |(index, _)| index)]
+        )
     } else {
         text.into_owned()
     }
@@ -183,7 +267,11 @@ fn corpus_programs() -> Vec<PathBuf> {
         .expect("conformance/recording exists")
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| path.extension().is_some_and(|ext| ext == "c"))
-        .filter(|path| Directives::of(path).map(|directives| !directives.helper).unwrap_or(true))
+        .filter(|path| {
+            Directives::of(path)
+                .map(|directives| !directives.helper)
+                .unwrap_or(true)
+        })
         .collect();
     programs.sort();
     programs
@@ -201,12 +289,16 @@ struct Directives {
 
 impl Directives {
     fn of(source: &Path) -> Result<Self, Failed> {
-        let text = std::fs::read_to_string(source).map_err(|error| format!("{}: {error}", source.display()))?;
+        let text = std::fs::read_to_string(source)
+            .map_err(|error| format!("{}: {error}", source.display()))?;
         let mut directives = Directives::default();
         for line in text.lines().take_while(|line| line.starts_with("//!")) {
             let line = line.trim_start_matches("//!").trim();
             if let Some(value) = line.strip_prefix("status:") {
-                directives.status = value.trim().parse().map_err(|_| format!("bad status directive in {}", source.display()))?;
+                directives.status = value
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("bad status directive in {}", source.display()))?;
             } else if line == "data-file" {
                 directives.data_file = true;
             } else if line == "helper" {
@@ -257,7 +349,12 @@ fn c_program(source: &Path) -> Result<(), Failed> {
         }
         let replayed = replay(&trace)?;
         if replayed.status != 2 || !replayed.stderr_text().contains("recording stops at event") {
-            return Err(format!("replaying the partial trace: status {} stderr {}", replayed.status, replayed.stderr_text()).into());
+            return Err(format!(
+                "replaying the partial trace: status {} stderr {}",
+                replayed.status,
+                replayed.stderr_text()
+            )
+            .into());
         }
         return Ok(());
     }
@@ -271,7 +368,11 @@ fn c_program(source: &Path) -> Result<(), Failed> {
         .into());
     }
     if !String::from_utf8_lossy(&recorded.stdout).contains("TOKEN") {
-        return Err(format!("the program printed no token:\n{}", excerpt(&recorded.stdout)).into());
+        return Err(format!(
+            "the program printed no token:\n{}",
+            excerpt(&recorded.stdout)
+        )
+        .into());
     }
     if directives.data_file {
         // Rewrite the mapped file in place: replay must use the trace's preserved copy.
@@ -286,7 +387,12 @@ fn c_program(source: &Path) -> Result<(), Failed> {
 // Real programs
 
 fn real_programs() -> Vec<(&'static str, Vec<String>)> {
-    let strings = |words: &[&str]| words.iter().map(|word| word.to_string()).collect::<Vec<_>>();
+    let strings = |words: &[&str]| {
+        words
+            .iter()
+            .map(|word| word.to_string())
+            .collect::<Vec<_>>()
+    };
     vec![
         ("ls_root", strings(&["ls", "-la", "/"])),
         ("cat_file", strings(&["cat", concat!(env!("CARGO_MANIFEST_DIR"), "/recording/README.md")])),
@@ -333,10 +439,17 @@ fn real_program(command: &[String]) -> Result<(), Failed> {
 /// The Lua runtime itself, running a script whose `pairs` order depends on an OS-drawn seed.
 fn lua_runtime_pairs() -> Result<(), Failed> {
     let tools = tools()?;
-    build(&tools.target, &["-p", "runtime", "--bin", "runtime"]).map_err(|error| {
-        format!("the Lua runtime does not build yet, so its recording case cannot run:\n{error}")
-    })?;
-    let runtime = tools.target.join("debug/runtime");
+    let runtime = match std::env::var_os("RUNTIME_BIN") {
+        Some(runtime) => PathBuf::from(runtime),
+        None => {
+            build(&tools.target, &["-p", "runtime", "--bin", "runtime"]).map_err(|error| {
+                format!(
+                    "the Lua runtime does not build, so its recording case cannot run:\n{error}"
+                )
+            })?;
+            tools.target.join("debug/runtime")
+        }
+    };
     let work = tempfile::tempdir()?;
     let script = work.path().join("pairs.lua");
     std::fs::write(
@@ -344,10 +457,18 @@ fn lua_runtime_pairs() -> Result<(), Failed> {
         "local t = {}\nfor i = 1, 40 do t['key' .. i] = i end\nlocal order = {}\nfor k in pairs(t) do order[#order + 1] = k end\nprint(table.concat(order, ' '))\nprint('TOKEN lua ok', os.time())\n",
     )?;
     let trace = work.path().join("trace");
-    let command = vec![runtime.to_string_lossy().into_owned(), script.to_string_lossy().into_owned()];
+    let command = vec![
+        runtime.to_string_lossy().into_owned(),
+        script.to_string_lossy().into_owned(),
+    ];
     let recorded = record(&trace, &command)?;
     if recorded.status != 0 || !String::from_utf8_lossy(&recorded.stdout).contains("TOKEN lua ok") {
-        return Err(format!("recording the runtime: status {} stderr {}", recorded.status, recorded.stderr_text()).into());
+        return Err(format!(
+            "recording the runtime: status {} stderr {}",
+            recorded.status,
+            recorded.stderr_text()
+        )
+        .into());
     }
     replay_matches(&trace, &recorded)
 }
@@ -374,10 +495,20 @@ fn ps_lists_the_process_tree() -> Result<(), Failed> {
     let rows = text.lines().skip(1).collect::<Vec<_>>();
     let expectations = [
         rows.len() >= 7,
-        rows.iter().filter(|row| row.contains("exit 10") || row.contains("exit 11") || row.contains("exit 12")).count() == 3,
-        rows.iter().any(|row| row.contains("echo exec from vfork child")),
+        rows.iter()
+            .filter(|row| {
+                row.contains("exit 10") || row.contains("exit 11") || row.contains("exit 12")
+            })
+            .count()
+            == 3,
+        rows.iter()
+            .any(|row| row.contains("echo exec from vfork child")),
         rows.iter().any(|row| row.contains("sh -c echo grandchild")),
-        rows.iter().skip(1).all(|row| row.split_whitespace().nth(1).is_some_and(|parent| parent != "-")),
+        rows.iter().skip(1).all(|row| {
+            row.split_whitespace()
+                .nth(1)
+                .is_some_and(|parent| parent != "-")
+        }),
     ];
     if listing.status != 0 || expectations.contains(&false) {
         return Err(format!("unexpected ps listing ({expectations:?}):\n{text}").into());
@@ -390,8 +521,20 @@ fn dump_lists_events() -> Result<(), Failed> {
     let trace = record_process_tree(work.path())?;
     let listing = run(Command::new(&tools()?.replayer).arg("dump").arg(&trace))?;
     let text = String::from_utf8_lossy(&listing.stdout);
-    let wanted = ["execve →", " pipe", " read(", "[stdout]", "new process", "exit 10", "end: exit 0", "[maps /"];
-    let missing: Vec<_> = wanted.iter().filter(|needle| !text.contains(*needle)).collect();
+    let wanted = [
+        "execve →",
+        " pipe",
+        " read(",
+        "[stdout]",
+        "new process",
+        "exit 10",
+        "end: exit 0",
+        "[maps /",
+    ];
+    let missing: Vec<_> = wanted
+        .iter()
+        .filter(|needle| !text.contains(*needle))
+        .collect();
     if listing.status != 0 || !missing.is_empty() {
         return Err(format!("dump lacks {missing:?}:\n{}", excerpt(&listing.stdout)).into());
     }
@@ -401,13 +544,23 @@ fn dump_lists_events() -> Result<(), Failed> {
 fn default_trace_dir_and_latest() -> Result<(), Failed> {
     let work = tempfile::tempdir()?;
     let tools = tools()?;
-    let recorded = run(Command::new(&tools.recorder).args(["record", "echo", "TOKEN default dir"]).env("RETRACE_TRACE_DIR", work.path()))?;
+    let recorded = run(Command::new(&tools.recorder)
+        .args(["record", "echo", "TOKEN default dir"])
+        .env("RETRACE_TRACE_DIR", work.path()))?;
     let trace = work.path().join("echo-0");
-    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&trace)?.permissions()) & 0o777;
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&trace)?.permissions()) & 0o777;
     if recorded.status != 0 || mode != 0o700 {
-        return Err(format!("default trace: status {} mode {mode:o} stderr {}", recorded.status, recorded.stderr_text()).into());
+        return Err(format!(
+            "default trace: status {} mode {mode:o} stderr {}",
+            recorded.status,
+            recorded.stderr_text()
+        )
+        .into());
     }
-    let replayed = run(Command::new(&tools.replayer).args(["replay", "-a"]).env("RETRACE_TRACE_DIR", work.path()))?;
+    let replayed = run(Command::new(&tools.replayer)
+        .args(["replay", "-a"])
+        .env("RETRACE_TRACE_DIR", work.path()))?;
     if replayed != recorded {
         return Err(format!("replaying 'latest' gave {replayed:?}").into());
     }
@@ -444,13 +597,21 @@ fn damage(trace: &Path, damage: Damage) -> Result<(), Failed> {
         Damage::TruncateEvents => {
             let path = trace.join("events");
             let length = std::fs::metadata(&path)?.len();
-            std::fs::OpenOptions::new().write(true).open(&path)?.set_len(length - length / 3)?;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&path)?
+                .set_len(length - length / 3)?;
         }
-        Damage::WrongVersion => std::fs::write(trace.join("version"), "retrace trace format 999\n")?,
+        Damage::WrongVersion => {
+            std::fs::write(trace.join("version"), "retrace trace format 999\n")?
+        }
         Damage::WrongArch => {
             let path = trace.join("header");
             let mut bytes = std::fs::read(&path)?;
-            let position = bytes.windows(6).position(|window| window == b"x86_64").ok_or("no arch in header")?;
+            let position = bytes
+                .windows(6)
+                .position(|window| window == b"x86_64")
+                .ok_or("no arch in header")?;
             bytes[position..position + 6].copy_from_slice(b"arm_64");
             let checksum = crc32fast::hash(&bytes[8..]);
             bytes[4..8].copy_from_slice(&checksum.to_le_bytes());
@@ -476,9 +637,20 @@ fn record_sample(work: &Path) -> Result<PathBuf, Failed> {
 
 fn one_line_error(run: &Run, wanted: &str) -> Result<(), Failed> {
     let text = run.stderr_text();
-    let lines: Vec<_> = text.lines().filter(|line| line.starts_with("replayer:")).collect();
-    if run.status != 2 || lines.len() != 1 || !lines[0].contains(wanted) || text.contains("panicked") {
-        return Err(format!("expected status 2 and one error line containing '{wanted}', got status {}:\n{text}", run.status).into());
+    let lines: Vec<_> = text
+        .lines()
+        .filter(|line| line.starts_with("replayer:"))
+        .collect();
+    if run.status != 2
+        || lines.len() != 1
+        || !lines[0].contains(wanted)
+        || text.contains("panicked")
+    {
+        return Err(format!(
+            "expected status 2 and one error line containing '{wanted}', got status {}:\n{text}",
+            run.status
+        )
+        .into());
     }
     Ok(())
 }
@@ -492,8 +664,15 @@ fn bad_trace(kind: Damage, wanted: &str) -> Result<(), Failed> {
     // The listings refuse the same trace the same way (header damage) or list what is readable.
     for tool in ["dump", "ps"] {
         let listing = run(Command::new(&tools.replayer).arg(tool).arg(&trace))?;
-        if listing.stderr_text().contains("panicked") || (listing.status != 0 && listing.status != 2) {
-            return Err(format!("{tool} on a damaged trace: status {}\n{}", listing.status, listing.stderr_text()).into());
+        if listing.stderr_text().contains("panicked")
+            || (listing.status != 0 && listing.status != 2)
+        {
+            return Err(format!(
+                "{tool} on a damaged trace: status {}\n{}",
+                listing.status,
+                listing.stderr_text()
+            )
+            .into());
         }
     }
     Ok(())
@@ -501,7 +680,10 @@ fn bad_trace(kind: Damage, wanted: &str) -> Result<(), Failed> {
 
 fn missing_trace() -> Result<(), Failed> {
     let work = tempfile::tempdir()?;
-    one_line_error(&replay(&work.path().join("no-such-trace"))?, "no such trace directory")
+    one_line_error(
+        &replay(&work.path().join("no-such-trace"))?,
+        "no such trace directory",
+    )
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -530,7 +712,7 @@ fn program_sigkilled() -> Result<(), Failed> {
     let program = sleeper(work.path())?;
     let trace = work.path().join("trace");
     let stdout_path = work.path().join("stdout");
-    let mut recorder = Command::new(&tools()?.recorder)
+    let recorder = Command::new(&tools()?.recorder)
         .arg("record")
         .arg("-o")
         .arg(&trace)
@@ -542,12 +724,26 @@ fn program_sigkilled() -> Result<(), Failed> {
         .spawn()?;
     wait_for_output(&stdout_path, 5)?;
     let children = std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", recorder.id()))?;
-    let program_pid: i32 = children.split_whitespace().next().ok_or("the recorder has no child")?.parse()?;
-    Command::new("kill").args(["-KILL", &program_pid.to_string()]).status()?;
+    let program_pid: i32 = children
+        .split_whitespace()
+        .next()
+        .ok_or("the recorder has no child")?
+        .parse()?;
+    Command::new("kill")
+        .args(["-KILL", &program_pid.to_string()])
+        .status()?;
     let output = Run::of(recorder.wait_with_output()?);
-    let recorded = Run { stdout: std::fs::read(&stdout_path)?, ..output };
+    let recorded = Run {
+        stdout: std::fs::read(&stdout_path)?,
+        ..output
+    };
     if recorded.status != 137 {
-        return Err(format!("recorder exited {} after its program was killed: {}", recorded.status, recorded.stderr_text()).into());
+        return Err(format!(
+            "recorder exited {} after its program was killed: {}",
+            recorded.status,
+            recorded.stderr_text()
+        )
+        .into());
     }
     replay_matches(&trace, &recorded)
 }
@@ -575,7 +771,11 @@ fn recorder_sigkilled() -> Result<(), Failed> {
     for _ in 0..REPLAYS {
         let replayed = replay(&trace)?;
         one_line_error(&replayed, "without an end record")?;
-        let ticks = replayed.stdout.iter().filter(|byte| **byte == b'\n').count();
+        let ticks = replayed
+            .stdout
+            .iter()
+            .filter(|byte| **byte == b'\n')
+            .count();
         if ticks < 10 || !recorded.starts_with(&replayed.stdout) {
             return Err(format!(
                 "replay of the interrupted trace printed {ticks} lines, not a prefix of the {} recorded:\n{}",

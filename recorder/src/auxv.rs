@@ -33,12 +33,17 @@ pub fn inspect(pid: Pid, rsp: u64) -> TraceeResult<ExecStack> {
     let mut length = ((rsp | 0xfff) + 1 - rsp) as usize;
     loop {
         let bytes = read_memory(pid, rsp, length)?;
-        let words: Vec<u64> =
-            bytes.chunks_exact(8).map(|word| u64::from_le_bytes(word.try_into().expect("8 bytes"))).collect();
+        let words: Vec<u64> = bytes
+            .chunks_exact(8)
+            .map(|word| u64::from_le_bytes(word.try_into().expect("8 bytes")))
+            .collect();
         if let Some(found) = scan(&words, rsp) {
             let at_random = read_memory(pid, found.0, 16)?;
             let argc = usize::try_from(words[0]).unwrap_or(0).min(LISTED_ARGUMENTS);
-            let argv = words[1..=argc].iter().map(|address| read_string(pid, *address)).collect();
+            let argv = words[1..=argc]
+                .iter()
+                .map(|address| read_string(pid, *address))
+                .collect();
             return Ok(ExecStack {
                 at_random_address: found.0,
                 at_random: at_random.try_into().expect("16 bytes"),
@@ -68,7 +73,9 @@ fn read_string(pid: Pid, address: u64) -> String {
         let at = address + offset;
         let chunk_length = (((at | 0xfff) + 1 - at) as usize).min(256);
         offset += chunk_length as u64;
-        let Ok(chunk) = read_memory(pid, at, chunk_length) else { break };
+        let Ok(chunk) = read_memory(pid, at, chunk_length) else {
+            break;
+        };
         if let Some(end) = chunk.iter().position(|byte| *byte == 0) {
             bytes.extend_from_slice(&chunk[..end]);
             return String::from_utf8_lossy(&bytes).into_owned();
@@ -115,7 +122,20 @@ mod tests {
 
     #[test]
     fn finds_entries_past_arguments_and_environment() {
-        let words = [2, 0x100, 0x108, 0, 0x200, 0, AT_SYSINFO_EHDR, 0x7fff_f7fc_1000, AT_RANDOM, 0x300, AT_NULL, 0];
+        let words = [
+            2,
+            0x100,
+            0x108,
+            0,
+            0x200,
+            0,
+            AT_SYSINFO_EHDR,
+            0x7fff_f7fc_1000,
+            AT_RANDOM,
+            0x300,
+            AT_NULL,
+            0,
+        ];
         assert_eq!(scan(&words, 0x1000), Some((0x300, Some(0x1000 + 8 * 6))));
         assert_eq!(scan(&words[..9], 0x1000), None);
     }

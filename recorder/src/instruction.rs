@@ -36,7 +36,9 @@ impl TimestampInstruction {
 
 /// Whether the instruction at `rip` of `pid` is `rdtsc`/`rdtscp`.
 pub fn timestamp_instruction_at(pid: Pid, rip: u64) -> TraceeResult<Option<TimestampInstruction>> {
-    let Ok(bytes) = read_memory(pid, rip, 3) else { return Ok(None) };
+    let Ok(bytes) = read_memory(pid, rip, 3) else {
+        return Ok(None);
+    };
     Ok(match bytes.as_slice() {
         [0x0f, 0x31, _] => Some(TimestampInstruction::Rdtsc),
         [0x0f, 0x01, 0xf9] => Some(TimestampInstruction::Rdtscp),
@@ -47,5 +49,8 @@ pub fn timestamp_instruction_at(pid: Pid, rip: u64) -> TraceeResult<Option<Times
 /// Whether `signal` with `si_code` `code` was raised by the faulting instruction itself (so that replay
 /// re-executing the instruction raises it again), as opposed to being sent.
 pub fn is_fault(signal: i32, code: i32) -> bool {
-    matches!(signal, libc::SIGSEGV | libc::SIGBUS | libc::SIGILL | libc::SIGFPE | libc::SIGTRAP) && code > 0
+    matches!(
+        signal,
+        libc::SIGSEGV | libc::SIGBUS | libc::SIGILL | libc::SIGFPE | libc::SIGTRAP
+    ) && code > 0
 }

@@ -6,20 +6,23 @@
 // The system-call numbers keep the kernel's (and libc's) lower-case names.
 #![allow(non_upper_case_globals)]
 
-use libc::{c_long, SYS_accept, SYS_accept4, SYS_capget, SYS_clock_getres, SYS_clock_gettime,
-    SYS_clock_nanosleep, SYS_copy_file_range, SYS_epoll_pwait, SYS_epoll_pwait2, SYS_epoll_wait, SYS_fcntl,
-    SYS_fgetxattr, SYS_flistxattr, SYS_fstat, SYS_fstatfs, SYS_get_robust_list, SYS_getcpu, SYS_getcwd,
-    SYS_getdents, SYS_getdents64, SYS_getgroups, SYS_getitimer, SYS_getpeername, SYS_getrandom,
-    SYS_getresgid, SYS_getresuid, SYS_getrlimit, SYS_getrusage, SYS_getsockname, SYS_getsockopt,
-    SYS_gettimeofday, SYS_getxattr, SYS_ioctl, SYS_lgetxattr, SYS_listxattr, SYS_llistxattr, SYS_lstat,
-    SYS_mincore, SYS_nanosleep, SYS_newfstatat, SYS_pipe, SYS_pipe2, SYS_poll, SYS_ppoll, SYS_prctl,
-    SYS_pread64, SYS_preadv, SYS_preadv2, SYS_prlimit64, SYS_pselect6, SYS_pwrite64, SYS_pwritev,
-    SYS_pwritev2, SYS_read, SYS_readlink, SYS_readlinkat, SYS_readv, SYS_recvfrom, SYS_recvmsg,
-    SYS_rt_sigpending, SYS_rt_sigtimedwait, SYS_sched_getaffinity, SYS_sched_getattr, SYS_sched_getparam,
-    SYS_sched_rr_get_interval, SYS_select, SYS_sendfile, SYS_setitimer, SYS_socketpair, SYS_splice, SYS_stat,
-    SYS_statfs, SYS_statx, SYS_sysinfo, SYS_time, SYS_timer_create, SYS_timer_gettime, SYS_timer_settime,
-    SYS_timerfd_gettime, SYS_timerfd_settime, SYS_times, SYS_uname, SYS_wait4, SYS_waitid, SYS_write,
-    SYS_writev};
+use libc::{
+    c_long, SYS_accept, SYS_accept4, SYS_capget, SYS_clock_getres, SYS_clock_gettime,
+    SYS_clock_nanosleep, SYS_copy_file_range, SYS_epoll_pwait, SYS_epoll_pwait2, SYS_epoll_wait,
+    SYS_fcntl, SYS_fgetxattr, SYS_flistxattr, SYS_fstat, SYS_fstatfs, SYS_get_robust_list,
+    SYS_getcpu, SYS_getcwd, SYS_getdents, SYS_getdents64, SYS_getgroups, SYS_getitimer,
+    SYS_getpeername, SYS_getrandom, SYS_getresgid, SYS_getresuid, SYS_getrlimit, SYS_getrusage,
+    SYS_getsockname, SYS_getsockopt, SYS_gettimeofday, SYS_getxattr, SYS_ioctl, SYS_lgetxattr,
+    SYS_listxattr, SYS_llistxattr, SYS_lstat, SYS_mincore, SYS_nanosleep, SYS_newfstatat, SYS_pipe,
+    SYS_pipe2, SYS_poll, SYS_ppoll, SYS_prctl, SYS_pread64, SYS_preadv, SYS_preadv2, SYS_prlimit64,
+    SYS_pselect6, SYS_pwrite64, SYS_pwritev, SYS_pwritev2, SYS_read, SYS_readlink, SYS_readlinkat,
+    SYS_readv, SYS_recvfrom, SYS_recvmsg, SYS_rt_sigpending, SYS_rt_sigtimedwait,
+    SYS_sched_getaffinity, SYS_sched_getattr, SYS_sched_getparam, SYS_sched_rr_get_interval,
+    SYS_select, SYS_sendfile, SYS_setitimer, SYS_socketpair, SYS_splice, SYS_stat, SYS_statfs,
+    SYS_statx, SYS_sysinfo, SYS_time, SYS_timer_create, SYS_timer_gettime, SYS_timer_settime,
+    SYS_timerfd_gettime, SYS_timerfd_settime, SYS_times, SYS_uname, SYS_wait4, SYS_waitid,
+    SYS_write, SYS_writev,
+};
 
 use crate::trace::MemoryWrite;
 use crate::tracee::{read_memory, read_u64, Pid, TraceeResult};
@@ -31,8 +34,16 @@ const SIGINFO_SIZE: u64 = 128;
 const MAX_SOCKADDR: u64 = 128;
 
 /// The memory `number(args)` wrote given its `result`; `None` when the recorder cannot know.
-pub fn kernel_writes(pid: Pid, number: u64, args: [u64; 6], result: i64) -> TraceeResult<Option<Vec<MemoryWrite>>> {
-    let mut writes = Writes { pid, ranges: Vec::new() };
+pub fn kernel_writes(
+    pid: Pid,
+    number: u64,
+    args: [u64; 6],
+    result: i64,
+) -> TraceeResult<Option<Vec<MemoryWrite>>> {
+    let mut writes = Writes {
+        pid,
+        ranges: Vec::new(),
+    };
     if result < 0 {
         // Failed calls write nothing, except the sleeps that report the time left when interrupted.
         if matches!(number as c_long, SYS_nanosleep) {
@@ -107,13 +118,13 @@ pub fn kernel_writes(pid: Pid, number: u64, args: [u64; 6], result: i64) -> Trac
         SYS_clock_nanosleep => {}
         SYS_rt_sigpending => writes.add(args[0], args[1]),
         SYS_rt_sigtimedwait => writes.add(args[1], SIGINFO_SIZE),
-        SYS_getsockname | SYS_getpeername | SYS_accept | SYS_accept4 => writes.add_sockaddr(args[1], args[2])?,
-        SYS_getsockopt => {
-            if args[4] != 0 {
-                let length = u64::from(read_u32(pid, args[4])?);
-                writes.add(args[3], length.min(4096));
-                writes.add(args[4], 4);
-            }
+        SYS_getsockname | SYS_getpeername | SYS_accept | SYS_accept4 => {
+            writes.add_sockaddr(args[1], args[2])?
+        }
+        SYS_getsockopt if args[4] != 0 => {
+            let length = u64::from(read_u32(pid, args[4])?);
+            writes.add(args[3], length.min(4096));
+            writes.add(args[4], 4);
         }
         SYS_sched_getaffinity => writes.add(args[2], returned),
         SYS_sched_getparam => writes.add(args[1], 4),
@@ -124,11 +135,7 @@ pub fn kernel_writes(pid: Pid, number: u64, args: [u64; 6], result: i64) -> Trac
                 writes.add(*address, 4);
             }
         }
-        SYS_getgroups => {
-            if args[0] > 0 {
-                writes.add(args[1], returned * 4);
-            }
-        }
+        SYS_getgroups if args[0] > 0 => writes.add(args[1], returned * 4),
         SYS_capget => writes.add(args[1], 24),
         SYS_prctl => {
             const PR_GET_PDEATHSIG: u64 = 2;
@@ -160,15 +167,11 @@ pub fn kernel_writes(pid: Pid, number: u64, args: [u64; 6], result: i64) -> Trac
         SYS_timer_gettime => writes.add(args[1], 32),
         SYS_timerfd_settime => writes.add(args[3], 32),
         SYS_timerfd_gettime => writes.add(args[1], 32),
-        SYS_getxattr | SYS_lgetxattr | SYS_fgetxattr => {
-            if args[3] > 0 {
-                writes.add(args[2], returned);
-            }
+        SYS_getxattr | SYS_lgetxattr | SYS_fgetxattr if args[3] > 0 => {
+            writes.add(args[2], returned)
         }
-        SYS_listxattr | SYS_llistxattr | SYS_flistxattr => {
-            if args[2] > 0 {
-                writes.add(args[1], returned);
-            }
+        SYS_listxattr | SYS_llistxattr | SYS_flistxattr if args[2] > 0 => {
+            writes.add(args[1], returned)
         }
         _ => {}
     }
@@ -196,7 +199,8 @@ fn ioctl_writes(args: [u64; 6], mut writes: Writes) -> Option<Vec<MemoryWrite>> 
         TCGETS2 => writes.add(args[2], 44),
         TIOCGWINSZ => writes.add(args[2], 8),
         FIONREAD | TIOCGPGRP | TIOCGSID => writes.add(args[2], 4),
-        TCSETS | TCSETSW | TCSETSF | TIOCSPGRP | TIOCSWINSZ | FIONBIO | FIONCLEX | FIOCLEX | FIOASYNC => {}
+        TCSETS | TCSETSW | TCSETSF | TIOCSPGRP | TIOCSWINSZ | FIONBIO | FIONCLEX | FIOCLEX
+        | FIOASYNC => {}
         _ => return None,
     }
     Some(writes.ranges)
@@ -234,9 +238,13 @@ impl Writes {
 
     fn add_msghdr(&mut self, header: u64, total: u64) -> TraceeResult<()> {
         let fields = read_memory(self.pid, header, 56)?;
-        let word = |offset: usize| u64::from_le_bytes(fields[offset..offset + 8].try_into().expect("8 bytes"));
+        let word = |offset: usize| {
+            u64::from_le_bytes(fields[offset..offset + 8].try_into().expect("8 bytes"))
+        };
         let name = word(0);
-        let name_length = u64::from(u32::from_le_bytes(fields[8..12].try_into().expect("4 bytes")));
+        let name_length = u64::from(u32::from_le_bytes(
+            fields[8..12].try_into().expect("4 bytes"),
+        ));
         let (iovecs, count, control, control_length) = (word(16), word(24), word(32), word(40));
         self.add(header, 56);
         self.add(name, name_length.min(MAX_SOCKADDR));
@@ -246,14 +254,18 @@ impl Writes {
     }
 }
 
-
 fn read_u32(pid: Pid, address: u64) -> TraceeResult<u32> {
     let bytes = read_memory(pid, address, 4)?;
     Ok(u32::from_le_bytes(bytes.try_into().expect("4 bytes")))
 }
 
 /// The `(address, length)` pieces of `total` bytes spread over `count` iovecs at `iovecs`.
-pub fn iovec_ranges(pid: Pid, iovecs: u64, count: u64, total: u64) -> TraceeResult<Vec<(u64, u64)>> {
+pub fn iovec_ranges(
+    pid: Pid,
+    iovecs: u64,
+    count: u64,
+    total: u64,
+) -> TraceeResult<Vec<(u64, u64)>> {
     let mut ranges = Vec::new();
     let mut left = total;
     for index in 0..count.min(1024) {
@@ -268,16 +280,35 @@ pub fn iovec_ranges(pid: Pid, iovecs: u64, count: u64, total: u64) -> TraceeResu
     Ok(ranges)
 }
 
-/// For a call that wrote `result` bytes from memory to a file descriptor: the descriptor and the memory
-/// pieces, in order. `None` for calls that are not plain writes.
-pub fn output_ranges(pid: Pid, number: u64, args: [u64; 6], result: i64) -> TraceeResult<Option<(u64, Vec<(u64, u64)>)>> {
+/// What a plain write sent to a file descriptor.
+pub struct OutputWrite {
+    /// The descriptor written to.
+    pub fd: u64,
+    /// `(address, length)` pieces of memory, in order.
+    pub pieces: Vec<(u64, u64)>,
+}
+
+/// For a call that wrote `result` bytes from memory to a file descriptor: what it wrote. `None` for
+/// calls that are not plain writes.
+pub fn output_ranges(
+    pid: Pid,
+    number: u64,
+    args: [u64; 6],
+    result: i64,
+) -> TraceeResult<Option<OutputWrite>> {
     if result <= 0 {
         return Ok(None);
     }
     let total = result as u64;
     Ok(match number as c_long {
-        SYS_write | SYS_pwrite64 => Some((args[0], vec![(args[1], total)])),
-        SYS_writev | SYS_pwritev | SYS_pwritev2 => Some((args[0], iovec_ranges(pid, args[1], args[2], total)?)),
+        SYS_write | SYS_pwrite64 => Some(OutputWrite {
+            fd: args[0],
+            pieces: vec![(args[1], total)],
+        }),
+        SYS_writev | SYS_pwritev | SYS_pwritev2 => Some(OutputWrite {
+            fd: args[0],
+            pieces: iovec_ranges(pid, args[1], args[2], total)?,
+        }),
         _ => None,
     })
 }

@@ -29,7 +29,10 @@ fn parse(args: Vec<OsString>) -> anyhow::Result<Option<Command>> {
     match args.next() {
         Some(sub) if sub == "record" => {}
         Some(flag) if flag == "-h" || flag == "--help" => return Ok(None),
-        Some(other) => bail!("unknown command '{}' (the only command is 'record')\n{USAGE}", other.to_string_lossy()),
+        Some(other) => bail!(
+            "unknown command '{}' (the only command is 'record')\n{USAGE}",
+            other.to_string_lossy()
+        ),
         None => bail!("missing command\n{USAGE}"),
     }
     let mut output = None;
@@ -63,13 +66,23 @@ fn run() -> anyhow::Result<u8> {
         Some(dir) => (dir.clone(), false),
         None => {
             let name = command.program[0].to_string_lossy().into_owned();
-            (trace_dir::fresh_trace_dir(&name).context("cannot create the trace base directory")?, true)
+            (
+                trace_dir::fresh_trace_dir(&name)
+                    .context("cannot create the trace base directory")?,
+                true,
+            )
         }
     };
     if trace_dir.exists() {
-        bail!("{} already exists; choose a new trace directory", trace_dir.display());
+        bail!(
+            "{} already exists; choose a new trace directory",
+            trace_dir.display()
+        );
     }
-    let options = RecordOptions { trace_dir: trace_dir.clone(), command: command.program };
+    let options = RecordOptions {
+        trace_dir: trace_dir.clone(),
+        command: command.program,
+    };
     match record(&options) {
         Ok(recording) => {
             if is_default {

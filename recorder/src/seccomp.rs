@@ -14,11 +14,21 @@ const OFFSET_NR: u32 = 0;
 const OFFSET_ARCH: u32 = 4;
 
 fn statement(code: u16, k: u32) -> libc::sock_filter {
-    libc::sock_filter { code, jt: 0, jf: 0, k }
+    libc::sock_filter {
+        code,
+        jt: 0,
+        jf: 0,
+        k,
+    }
 }
 
 fn jump(k: u32, jt: u8, jf: u8) -> libc::sock_filter {
-    libc::sock_filter { code: BPF_JEQ_K, jt, jf, k }
+    libc::sock_filter {
+        code: BPF_JEQ_K,
+        jt,
+        jf,
+        k,
+    }
 }
 
 /// The recording filter.

@@ -40,24 +40,44 @@ pub fn spawn_traced(launch: &Launch<'_>) -> TraceeResult<Pid> {
         len: u16::try_from(program.len()).expect("seccomp programs are short"),
         filter: program.as_ptr().cast_mut(),
     });
-    let stack = launch.stack_limit.map(|(soft, hard)| libc::rlimit { rlim_cur: soft, rlim_max: hard });
+    let stack = launch.stack_limit.map(|(soft, hard)| libc::rlimit {
+        rlim_cur: soft,
+        rlim_max: hard,
+    });
     // SAFETY: the child only calls async-signal-safe libc functions on memory prepared before the fork,
     // then execs or exits; it never returns into Rust code.
     match unsafe { fork() } {
-        Err(errno) => Err(TraceeError::Spawn { program, reason: format!("fork failed: {errno}") }),
+        Err(errno) => Err(TraceeError::Spawn {
+            program,
+            reason: format!("fork failed: {errno}"),
+        }),
         Ok(ForkResult::Child) => {
             // SAFETY: see above; every pointer refers to memory owned by this frame that outlives the exec.
             unsafe {
-                child(launch.executable.as_ptr(), &argv, &envp, launch.cwd, stack.as_ref(), filter.as_ref())
+                child(
+                    launch.executable.as_ptr(),
+                    &argv,
+                    &envp,
+                    launch.cwd,
+                    stack.as_ref(),
+                    filter.as_ref(),
+                )
             }
         }
         Ok(ForkResult::Parent { child }) => match waitpid(child, Some(WaitPidFlag::__WALL)) {
             Ok(WaitStatus::Stopped(_, nix::sys::signal::Signal::SIGSTOP)) => Ok(child),
-            Ok(WaitStatus::Exited(_, code)) => {
-                Err(TraceeError::Spawn { program, reason: format!("setup failed before exec (status {code})") })
-            }
-            Ok(other) => Err(TraceeError::Spawn { program, reason: format!("unexpected first stop {other:?}") }),
-            Err(errno) => Err(TraceeError::Spawn { program, reason: format!("waitpid failed: {errno}") }),
+            Ok(WaitStatus::Exited(_, code)) => Err(TraceeError::Spawn {
+                program,
+                reason: format!("setup failed before exec (status {code})"),
+            }),
+            Ok(other) => Err(TraceeError::Spawn {
+                program,
+                reason: format!("unexpected first stop {other:?}"),
+            }),
+            Err(errno) => Err(TraceeError::Spawn {
+                program,
+                reason: format!("waitpid failed: {errno}"),
+            }),
         },
     }
 }
@@ -87,7 +107,9 @@ unsafe fn child(
             fail(b"retrace: PTRACE_TRACEME failed\n");
         }
         let current = libc::personality(0xffff_ffff);
-        if current == -1 || libc::personality((current | libc::ADDR_NO_RANDOMIZE) as libc::c_ulong) == -1 {
+        if current == -1
+            || libc::personality((current | libc::ADDR_NO_RANDOMIZE) as libc::c_ulong) == -1
+        {
             fail(b"retrace: cannot switch address-space randomization off\n");
         }
         if libc::prctl(libc::PR_SET_TSC, libc::PR_TSC_SIGSEGV, 0, 0, 0) != 0 {
@@ -109,7 +131,14 @@ unsafe fn child(
         libc::raise(libc::SIGSTOP);
         if let Some(program) = filter {
             let program: *const libc::sock_fprog = program;
-            if libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, program, 0, 0) != 0 {
+            if libc::prctl(
+                libc::PR_SET_SECCOMP,
+                libc::SECCOMP_MODE_FILTER,
+                program,
+                0,
+                0,
+            ) != 0
+            {
                 fail(b"retrace: cannot install the seccomp filter\n");
             }
         }

@@ -22,13 +22,22 @@ pub fn latest() -> PathBuf {
 /// Picks (does not create) a fresh `<program>-<n>` path in [`base_dir`], creating the base if needed.
 pub fn fresh_trace_dir(program: &str) -> std::io::Result<PathBuf> {
     let base = base_dir();
-    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(&base)?;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&base)?;
     let name: String = program
         .rsplit('/')
         .next()
         .unwrap_or("program")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     (0u32..)
         .map(|n| base.join(format!("{name}-{n}")))
@@ -40,6 +49,8 @@ pub fn fresh_trace_dir(program: &str) -> std::io::Result<PathBuf> {
 pub fn set_latest(trace: &Path) -> std::io::Result<()> {
     let link = latest();
     let _ = std::fs::remove_file(&link);
-    let target = trace.file_name().map_or_else(|| trace.to_path_buf(), PathBuf::from);
+    let target = trace
+        .file_name()
+        .map_or_else(|| trace.to_path_buf(), PathBuf::from);
     std::os::unix::fs::symlink(target, link)
 }

@@ -25,10 +25,20 @@ pub enum TraceeError {
     Gone(Pid),
     /// A ptrace request failed.
     #[error("ptrace {operation} on process {pid} failed: {errno}")]
-    Ptrace { operation: &'static str, pid: Pid, errno: Errno },
+    Ptrace {
+        operation: &'static str,
+        pid: Pid,
+        errno: Errno,
+    },
     /// Tracee memory could not be read or written.
     #[error("cannot {operation} {length} bytes at {address:#x} in process {pid}: {error}")]
-    Memory { operation: &'static str, pid: Pid, address: u64, length: usize, error: std::io::Error },
+    Memory {
+        operation: &'static str,
+        pid: Pid,
+        address: u64,
+        length: usize,
+        error: std::io::Error,
+    },
     /// Starting the traced program failed.
     #[error("cannot start {program}: {reason}")]
     Spawn { program: String, reason: String },
@@ -41,13 +51,19 @@ pub type TraceeResult<T> = Result<T, TraceeError>;
 pub fn ptrace_error(operation: &'static str, pid: Pid) -> impl Fn(Errno) -> TraceeError {
     move |errno| match errno {
         Errno::ESRCH => TraceeError::Gone(pid),
-        errno => TraceeError::Ptrace { operation, pid, errno },
+        errno => TraceeError::Ptrace {
+            operation,
+            pid,
+            errno,
+        },
     }
 }
 
 /// The tracee's registers.
 pub fn registers(pid: Pid) -> TraceeResult<Registers> {
-    ptrace::getregs(pid).map(Registers::from).map_err(ptrace_error("GETREGS", pid))
+    ptrace::getregs(pid)
+        .map(Registers::from)
+        .map_err(ptrace_error("GETREGS", pid))
 }
 
 /// Replaces the tracee's registers.
@@ -61,15 +77,28 @@ pub fn read_memory(pid: Pid, address: u64, length: usize) -> TraceeResult<Vec<u8
     if length == 0 {
         return Ok(buffer);
     }
-    let remote = [RemoteIoVec { base: address as usize, len: length }];
+    let remote = [RemoteIoVec {
+        base: address as usize,
+        len: length,
+    }];
     let fast = process_vm_readv(pid, &mut [std::io::IoSliceMut::new(&mut buffer)], &remote);
     if fast == Ok(length) {
         return Ok(buffer);
     }
     // Pages that are not readable by the program (PROT_NONE, guard pages) still read through /proc.
-    let memory_error = |error| TraceeError::Memory { operation: "read", pid, address, length, error };
-    let file = OpenOptions::new().read(true).open(format!("/proc/{pid}/mem")).map_err(memory_error)?;
-    file.read_exact_at(&mut buffer, address).map_err(memory_error)?;
+    let memory_error = |error| TraceeError::Memory {
+        operation: "read",
+        pid,
+        address,
+        length,
+        error,
+    };
+    let file = OpenOptions::new()
+        .read(true)
+        .open(format!("/proc/{pid}/mem"))
+        .map_err(memory_error)?;
+    file.read_exact_at(&mut buffer, address)
+        .map_err(memory_error)?;
     Ok(buffer)
 }
 
@@ -84,8 +113,17 @@ pub fn write_memory(pid: Pid, address: u64, bytes: &[u8]) -> TraceeResult<()> {
     if bytes.is_empty() {
         return Ok(());
     }
-    let memory_error = |error| TraceeError::Memory { operation: "write", pid, address, length: bytes.len(), error };
-    let file = OpenOptions::new().write(true).open(format!("/proc/{pid}/mem")).map_err(memory_error)?;
+    let memory_error = |error| TraceeError::Memory {
+        operation: "write",
+        pid,
+        address,
+        length: bytes.len(),
+        error,
+    };
+    let file = OpenOptions::new()
+        .write(true)
+        .open(format!("/proc/{pid}/mem"))
+        .map_err(memory_error)?;
     file.write_all_at(bytes, address).map_err(memory_error)
 }
 
@@ -93,7 +131,9 @@ pub fn write_memory(pid: Pid, address: u64, bytes: &[u8]) -> TraceeResult<()> {
 pub fn siginfo(pid: Pid) -> TraceeResult<Option<[u8; SIGINFO_SIZE]>> {
     match ptrace::getsiginfo(pid) {
         // SAFETY: `siginfo_t` is 128 bytes of plain data on x86-64; every bit pattern is a valid byte array.
-        Ok(info) => Ok(Some(unsafe { std::mem::transmute::<libc::siginfo_t, [u8; SIGINFO_SIZE]>(info) })),
+        Ok(info) => Ok(Some(unsafe {
+            std::mem::transmute::<libc::siginfo_t, [u8; SIGINFO_SIZE]>(info)
+        })),
         Err(Errno::EINVAL) => Ok(None),
         Err(errno) => Err(ptrace_error("GETSIGINFO", pid)(errno)),
     }
@@ -124,9 +164,15 @@ impl SiginfoFields {
     /// Decodes the fields from raw bytes.
     pub fn parse(raw: &[u8]) -> Self {
         let word = |offset: usize| {
-            raw.get(offset..offset + 4).map_or(0, |bytes| i32::from_le_bytes(bytes.try_into().expect("4 bytes")))
+            raw.get(offset..offset + 4).map_or(0, |bytes| {
+                i32::from_le_bytes(bytes.try_into().expect("4 bytes"))
+            })
         };
-        SiginfoFields { signo: word(0), code: word(8), sender: word(16) }
+        SiginfoFields {
+            signo: word(0),
+            code: word(8),
+            sender: word(16),
+        }
     }
 }
 

@@ -17,19 +17,39 @@ pub fn dump(reader: &mut TraceReader, out: &mut impl Write) -> TraceResult<()> {
 }
 
 fn write_header(header: &Header, out: &mut impl Write) -> std::io::Result<()> {
-    writeln!(out, "trace format {} · {} · kernel {}", header.version, header.arch, header.kernel)?;
+    writeln!(
+        out,
+        "trace format {} · {} · kernel {}",
+        header.version, header.arch, header.kernel
+    )?;
     writeln!(out, "command: {}", header.command_line())?;
     writeln!(out, "cwd: {}", String::from_utf8_lossy(&header.cwd))?;
     writeln!(out, "first process: {}", header.root_pid)?;
     if header.cpu.has_untrappable_random() {
-        writeln!(out, "note: the recording CPU has rdrand/rdseed, whose results are not recorded")?;
+        writeln!(
+            out,
+            "note: the recording CPU has rdrand/rdseed, whose results are not recorded"
+        )?;
     }
     Ok(())
 }
 
 fn arguments(args: [u64; 6]) -> String {
-    let used = args.iter().rposition(|arg| *arg != 0).map_or(0, |last| last + 1);
-    args[..used].iter().map(|arg| if *arg < 4096 { arg.to_string() } else { format!("{arg:#x}") }).collect::<Vec<_>>().join(", ")
+    let used = args
+        .iter()
+        .rposition(|arg| *arg != 0)
+        .map_or(0, |last| last + 1);
+    args[..used]
+        .iter()
+        .map(|arg| {
+            if *arg < 4096 {
+                arg.to_string()
+            } else {
+                format!("{arg:#x}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn result(value: i64) -> String {
@@ -46,7 +66,14 @@ fn result(value: i64) -> String {
 pub fn describe(record: &Record) -> String {
     let number = record.number;
     match &record.event {
-        Event::Syscall { pid, registers, result: value, writes, output, mapped } => {
+        Event::Syscall {
+            pid,
+            registers,
+            result: value,
+            writes,
+            output,
+            mapped,
+        } => {
             let mut line = format!(
                 "#{number} pid {pid} {}({}) = {}",
                 syscalls::name(registers.orig_rax),
@@ -65,14 +92,39 @@ pub fn describe(record: &Record) -> String {
             }
             line
         }
-        Event::Fork { pid, child, registers } => {
-            format!("#{number} pid {pid} {} → new process {child}", syscalls::name(registers.orig_rax))
+        Event::Fork {
+            pid,
+            child,
+            registers,
+        } => {
+            format!(
+                "#{number} pid {pid} {} → new process {child}",
+                syscalls::name(registers.orig_rax)
+            )
         }
-        Event::Exec { pid, command, .. } => format!("#{number} pid {pid} execve → {}", command.join(" ")),
-        Event::Signal { pid, signal, cause, registers, .. } => {
-            format!("#{number} pid {pid} signal {} ({cause:?}) at rip {:#x}", signal_name(*signal), registers.rip).replace("(Fault)", "(fault)").replace("(Delivered)", "(delivered)").replace("(Interrupted)", "(interrupted user code)")
+        Event::Exec { pid, command, .. } => {
+            format!("#{number} pid {pid} execve → {}", command.join(" "))
         }
-        Event::Rdtsc { pid, registers, value, rdtscp } => format!(
+        Event::Signal {
+            pid,
+            signal,
+            cause,
+            registers,
+            ..
+        } => format!(
+            "#{number} pid {pid} signal {} ({cause:?}) at rip {:#x}",
+            signal_name(*signal),
+            registers.rip
+        )
+        .replace("(Fault)", "(fault)")
+        .replace("(Delivered)", "(delivered)")
+        .replace("(Interrupted)", "(interrupted user code)"),
+        Event::Rdtsc {
+            pid,
+            registers,
+            value,
+            rdtscp,
+        } => format!(
             "#{number} pid {pid} {} at rip {:#x} = {value}",
             if *rdtscp { "rdtscp" } else { "rdtsc" },
             registers.rip

@@ -32,7 +32,12 @@ pub enum ReplayError {
 impl ReplayError {
     /// Whether the fault lies with the trace (format, truncation) rather than with the replay.
     pub fn is_bad_trace(&self) -> bool {
-        matches!(self, ReplayError::Trace(_) | ReplayError::RecordingAborted { .. } | ReplayError::Incomplete { .. })
+        matches!(
+            self,
+            ReplayError::Trace(_)
+                | ReplayError::RecordingAborted { .. }
+                | ReplayError::Incomplete { .. }
+        )
     }
 }
 

@@ -14,6 +14,8 @@ use recorder::tracee::{self, ptrace_error, Pid, TraceeError};
 use crate::ReplayResult;
 
 /// How a system call run for real ended.
+// Returned at once and matched by the caller; boxing the registers would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 pub enum Executed {
     /// It returned `result`; the process is at the exit stop with `registers`.
     Returned(i64, Registers),
@@ -61,7 +63,12 @@ fn next_syscall_stop(pid: Pid) -> ReplayResult<WaitStatus> {
 }
 
 /// Runs `number(args)` for real, starting from the stop whose registers are `base`.
-pub fn run_syscall(pid: Pid, base: &Registers, number: u64, args: [u64; 6]) -> ReplayResult<Executed> {
+pub fn run_syscall(
+    pid: Pid,
+    base: &Registers,
+    number: u64,
+    args: [u64; 6],
+) -> ReplayResult<Executed> {
     let mut registers = *base;
     registers.rax = number;
     registers.orig_rax = number;

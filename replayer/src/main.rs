@@ -10,7 +10,8 @@ use recorder::trace::TraceReader;
 use recorder::trace_dir;
 use replayer::{dump, ps, ReplayError, ReplayOptions, ReplaySession};
 
-const USAGE: &str = "usage: replayer replay -a [TRACE]   replay to the end, printing the recorded output again
+const USAGE: &str =
+    "usage: replayer replay -a [TRACE]   replay to the end, printing the recorded output again
        replayer dump [TRACE]        list the recorded events
        replayer ps [TRACE]          list the recorded processes
 TRACE defaults to the latest recording ($RETRACE_TRACE_DIR or ~/.local/share/retrace, 'latest').
@@ -26,7 +27,9 @@ fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(command) = args.first() else { return fail(format!("missing command\n{USAGE}"), BAD_TRACE) };
+    let Some(command) = args.first() else {
+        return fail(format!("missing command\n{USAGE}"), BAD_TRACE);
+    };
     if command == "-h" || command == "--help" {
         println!("{USAGE}");
         return ExitCode::SUCCESS;
@@ -36,7 +39,9 @@ fn main() -> ExitCode {
     for arg in &args[1..] {
         match arg.as_str() {
             "-a" | "--autopilot" if command == "replay" => autopilot = true,
-            flag if flag.starts_with('-') => return fail(format!("unknown option '{flag}'\n{USAGE}"), BAD_TRACE),
+            flag if flag.starts_with('-') => {
+                return fail(format!("unknown option '{flag}'\n{USAGE}"), BAD_TRACE)
+            }
             path if trace.is_none() => trace = Some(PathBuf::from(path)),
             extra => return fail(format!("unexpected argument '{extra}'\n{USAGE}"), BAD_TRACE),
         }
@@ -72,6 +77,9 @@ fn replay(trace: &std::path::Path) -> ExitCode {
         Ok(status) => ExitCode::from(u8::try_from(status.shell_code() & 0xff).unwrap_or(BAD_TRACE)),
         Err(error @ ReplayError::Divergence(_)) => fail(error, DIVERGED),
         Err(error) if error.is_bad_trace() => fail(error, BAD_TRACE),
-        Err(error) => fail(format!("replay failed at event {}: {error}", session.event_number()), DIVERGED),
+        Err(error) => fail(
+            format!("replay failed at event {}: {error}", session.event_number()),
+            DIVERGED,
+        ),
     }
 }

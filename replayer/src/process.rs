@@ -54,11 +54,21 @@ impl std::fmt::Display for Stop {
                 registers.rip
             ),
             Stop::Fault(signal, registers) => {
-                write!(f, "{} at rip {:#x}", recorder::trace::signal_name(*signal), registers.rip)
+                write!(
+                    f,
+                    "{} at rip {:#x}",
+                    recorder::trace::signal_name(*signal),
+                    registers.rip
+                )
             }
             Stop::Rdtsc(registers, _) => write!(f, "rdtsc at rip {:#x}", registers.rip),
             Stop::Injected(signal, registers) => {
-                write!(f, "delivery of {} at rip {:#x}", recorder::trace::signal_name(*signal), registers.rip)
+                write!(
+                    f,
+                    "delivery of {} at rip {:#x}",
+                    recorder::trace::signal_name(*signal),
+                    registers.rip
+                )
             }
             Stop::Died(status) => write!(f, "process end ({status})"),
         }

@@ -19,12 +19,26 @@ pub struct ProcessEntry {
 /// All processes in recording order.
 pub fn processes(reader: &mut TraceReader) -> TraceResult<Vec<ProcessEntry>> {
     let root = reader.header().root_pid;
-    let mut entries = vec![ProcessEntry { pid: root, parent: None, command: reader.header().command_line(), status: None }];
+    let mut entries = vec![ProcessEntry {
+        pid: root,
+        parent: None,
+        command: reader.header().command_line(),
+        status: None,
+    }];
     while let Some(record) = reader.next_record()? {
         match record.event {
             Event::Fork { pid, child, .. } => {
-                let command = entries.iter().rev().find(|entry| entry.pid == pid).map_or(String::new(), |entry| entry.command.clone());
-                entries.push(ProcessEntry { pid: child, parent: Some(pid), command, status: None });
+                let command = entries
+                    .iter()
+                    .rev()
+                    .find(|entry| entry.pid == pid)
+                    .map_or(String::new(), |entry| entry.command.clone());
+                entries.push(ProcessEntry {
+                    pid: child,
+                    parent: Some(pid),
+                    command,
+                    status: None,
+                });
             }
             Event::Exec { pid, command, .. } => {
                 if let Some(entry) = entries.iter_mut().rev().find(|entry| entry.pid == pid) {
@@ -46,9 +60,16 @@ pub fn processes(reader: &mut TraceReader) -> TraceResult<Vec<ProcessEntry>> {
 pub fn table(entries: &[ProcessEntry]) -> String {
     let mut out = format!("{:>8} {:>8} {:<14} COMMAND\n", "PID", "PPID", "EXIT");
     for entry in entries {
-        let parent = entry.parent.map_or("-".to_string(), |parent| parent.to_string());
-        let status = entry.status.map_or("(running)".to_string(), |status| status.to_string());
-        out += &format!("{:>8} {:>8} {:<14} {}\n", entry.pid, parent, status, entry.command);
+        let parent = entry
+            .parent
+            .map_or("-".to_string(), |parent| parent.to_string());
+        let status = entry
+            .status
+            .map_or("(running)".to_string(), |status| status.to_string());
+        out += &format!(
+            "{:>8} {:>8} {:<14} {}\n",
+            entry.pid, parent, status, entry.command
+        );
     }
     out
 }

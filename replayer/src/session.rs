@@ -19,8 +19,8 @@ use recorder::kernel_writes::output_ranges;
 use recorder::spawn::{spawn_traced, Launch};
 use recorder::syscalls::{self, Kind};
 use recorder::trace::{
-    layout, Event, ExitStatus, FileIdentity, Header, MappedFile, MemoryWrite, Record, Registers, SignalCause, Stream,
-    TraceError, TraceReader,
+    layout, Event, ExitStatus, FileIdentity, Header, MappedFile, MemoryWrite, Record, Registers,
+    SignalCause, Stream, TraceError, TraceReader,
 };
 use recorder::tracee::{self, ptrace_error, Pid, SiginfoFields, TraceeError};
 
@@ -73,10 +73,18 @@ impl ReplaySession {
             | Options::PTRACE_O_TRACEEXEC
             | Options::PTRACE_O_EXITKILL;
         ptrace::setoptions(root, options_mask).map_err(ptrace_error("SETOPTIONS", root))?;
-        let processes = HashMap::from([(header.root_pid, Replayed { real: root, state: State::Stopped { deliver: None } })]);
+        let processes = HashMap::from([(
+            header.root_pid,
+            Replayed {
+                real: root,
+                state: State::Stopped { deliver: None },
+            },
+        )]);
         Ok(ReplaySession {
             // Absolute: the program may change directory before it maps a file.
-            files: std::fs::canonicalize(trace).map_err(|error| TraceError::io(trace, error))?.join(layout::FILES),
+            files: std::fs::canonicalize(trace)
+                .map_err(|error| TraceError::io(trace, error))?
+                .join(layout::FILES),
             reader,
             options,
             processes,
@@ -141,48 +149,127 @@ impl ReplaySession {
             return Ok(Step::Finished(status));
         }
         let Some(record) = self.reader.next_record()? else {
-            return Err(ReplayError::Incomplete { event: self.event_number });
+            return Err(ReplayError::Incomplete {
+                event: self.event_number,
+            });
         };
-        let Record { number, event, data } = record;
+        let Record {
+            number,
+            event,
+            data,
+        } = record;
         self.event_number = number;
         self.current_pid = event.pid();
         match event {
-            Event::Syscall { pid, registers, result, writes, output, mapped } => {
-                self.replay_syscall(pid, &registers, result, &writes, &data, output, mapped.as_ref())?
-            }
-            Event::Fork { pid, child, registers } => self.replay_fork(pid, child, &registers)?,
-            Event::Exec { pid, registers, registers_after, initial, files, at_random_address, at_random, sysinfo_entry, .. } => {
-                let exec = ExecRecord { registers, registers_after, initial, files, at_random_address, at_random, sysinfo_entry };
+            Event::Syscall {
+                pid,
+                registers,
+                result,
+                writes,
+                output,
+                mapped,
+            } => self.replay_syscall(
+                pid,
+                &registers,
+                result,
+                &writes,
+                &data,
+                output,
+                mapped.as_ref(),
+            )?,
+            Event::Fork {
+                pid,
+                child,
+                registers,
+            } => self.replay_fork(pid, child, &registers)?,
+            Event::Exec {
+                pid,
+                registers,
+                registers_after,
+                initial,
+                files,
+                at_random_address,
+                at_random,
+                sysinfo_entry,
+                ..
+            } => {
+                let exec = ExecRecord {
+                    registers,
+                    registers_after,
+                    initial,
+                    files,
+                    at_random_address,
+                    at_random,
+                    sysinfo_entry,
+                };
                 self.replay_exec(pid, &exec)?
             }
-            Event::Signal { pid, signal, cause, siginfo, registers } => {
-                self.replay_signal(pid, signal, cause, &siginfo, &registers)?
-            }
-            Event::Rdtsc { pid, registers, value, .. } => self.replay_rdtsc(pid, &registers, value)?,
+            Event::Signal {
+                pid,
+                signal,
+                cause,
+                siginfo,
+                registers,
+            } => self.replay_signal(pid, signal, cause, &siginfo, &registers)?,
+            Event::Rdtsc {
+                pid,
+                registers,
+                value,
+                ..
+            } => self.replay_rdtsc(pid, &registers, value)?,
             Event::Exit { pid, status } => self.replay_exit(pid, status)?,
-            Event::Aborted { reason } => return Err(ReplayError::RecordingAborted { event: number, reason }),
+            Event::Aborted { reason } => {
+                return Err(ReplayError::RecordingAborted {
+                    event: number,
+                    reason,
+                })
+            }
             Event::End { status } => {
                 self.kill_all();
                 self.finished = Some(status);
                 return Ok(Step::Finished(status));
             }
         }
-        Ok(Step::Event { number, pid: self.current_pid })
+        Ok(Step::Event {
+            number,
+            pid: self.current_pid,
+        })
     }
 
-    fn diverge(&self, pid: i32, expected: impl Into<String>, actual: impl Into<String>) -> ReplayError {
-        Divergence { event: self.event_number, pid, expected: expected.into(), actual: actual.into() }.into()
+    fn diverge(
+        &self,
+        pid: i32,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) -> ReplayError {
+        Divergence {
+            event: self.event_number,
+            pid,
+            expected: expected.into(),
+            actual: actual.into(),
+        }
+        .into()
     }
 
     fn process(&mut self, pid: i32) -> ReplayResult<&mut Replayed> {
         let event = self.event_number;
         self.processes.get_mut(&pid).ok_or_else(|| {
-            Divergence { event, pid, expected: "an event of a known process".into(), actual: "a process id never created".into() }
-                .into()
+            Divergence {
+                event,
+                pid,
+                expected: "an event of a known process".into(),
+                actual: "a process id never created".into(),
+            }
+            .into()
         })
     }
 
-    fn check_registers(&self, pid: i32, recorded: &Registers, actual: &Registers) -> ReplayResult<()> {
+    fn check_registers(
+        &self,
+        pid: i32,
+        recorded: &Registers,
+        actual: &Registers,
+    ) -> ReplayResult<()> {
         match recorded.first_difference(actual) {
             None => Ok(()),
             Some((name, expected, got)) => Err(self.diverge(
@@ -280,7 +367,9 @@ impl ReplaySession {
                     }
                 }
                 WaitStatus::Stopped(_, signal) => {
-                    let Some(info) = tracee::siginfo(real)? else { continue };
+                    let Some(info) = tracee::siginfo(real)? else {
+                        continue;
+                    };
                     let fields = SiginfoFields::parse(&info);
                     let registers = tracee::registers(real)?;
                     let number = signal as i32;
@@ -309,15 +398,26 @@ impl ReplaySession {
                     self.process(pid)?.state = State::Dead(status);
                     return Ok(Stop::Died(status));
                 }
-                WaitStatus::PtraceEvent(..) | WaitStatus::Continued(_) | WaitStatus::StillAlive => {}
+                WaitStatus::PtraceEvent(..) | WaitStatus::Continued(_) | WaitStatus::StillAlive => {
+                }
             }
         }
     }
 
     /// Runs an untraced call (memory protection, signal masks, exit) for real; `Some` if it ended the
     /// process.
-    fn execute_untraced(&mut self, pid: i32, real: Pid, registers: &Registers) -> ReplayResult<Option<ExitStatus>> {
-        match run_syscall(real, registers, registers.orig_rax, registers.syscall_args())? {
+    fn execute_untraced(
+        &mut self,
+        pid: i32,
+        real: Pid,
+        registers: &Registers,
+    ) -> ReplayResult<Option<ExitStatus>> {
+        match run_syscall(
+            real,
+            registers,
+            registers.orig_rax,
+            registers.syscall_args(),
+        )? {
             Executed::Returned(..) => Ok(None),
             Executed::Died(status) => {
                 self.process(pid)?.state = State::Dead(status);
@@ -325,7 +425,10 @@ impl ReplaySession {
             }
             Executed::Event(event) => Err(self.diverge(
                 pid,
-                format!("{} to run without events", syscalls::name(registers.orig_rax)),
+                format!(
+                    "{} to run without events",
+                    syscalls::name(registers.orig_rax)
+                ),
                 format!("ptrace event {event}"),
             )),
         }
@@ -334,14 +437,26 @@ impl ReplaySession {
     fn expect_syscall(&mut self, pid: i32, recorded: &Registers) -> ReplayResult<(Pid, Registers)> {
         let stop = self.next_stop(pid)?;
         let Stop::Syscall(actual) = stop else {
-            let expected = format!("system call {} at rip {:#x}", syscalls::name(recorded.orig_rax), recorded.rip);
+            let expected = format!(
+                "system call {} at rip {:#x}",
+                syscalls::name(recorded.orig_rax),
+                recorded.rip
+            );
             return Err(self.diverge(pid, expected, stop.to_string()));
         };
         if actual.orig_rax != recorded.orig_rax {
             return Err(self.diverge(
                 pid,
-                format!("system call {} at rip {:#x}", syscalls::name(recorded.orig_rax), recorded.rip),
-                format!("system call {} at rip {:#x}", syscalls::name(actual.orig_rax), actual.rip),
+                format!(
+                    "system call {} at rip {:#x}",
+                    syscalls::name(recorded.orig_rax),
+                    recorded.rip
+                ),
+                format!(
+                    "system call {} at rip {:#x}",
+                    syscalls::name(actual.orig_rax),
+                    actual.rip
+                ),
             ));
         }
         Ok((self.process(pid)?.real, actual))
@@ -362,7 +477,8 @@ impl ReplaySession {
         let (real, actual) = self.expect_syscall(pid, recorded)?;
         self.check_registers(pid, recorded, &actual)?;
         let kind = syscalls::lookup(actual.orig_rax).map(|row| row.kind);
-        let failed_mmap = actual.orig_rax == libc::SYS_mmap as u64 && recorder::record::is_error(result);
+        let failed_mmap =
+            actual.orig_rax == libc::SYS_mmap as u64 && recorder::record::is_error(result);
         let answered = if kind == Some(Kind::Execute) && !failed_mmap {
             let (replayed, after) = self.execute_for_real(pid, real, &actual, mapped, result)?;
             if replayed != result {
@@ -405,7 +521,14 @@ impl ReplaySession {
         if number == libc::SYS_mmap as u64 {
             // The recorded result is the address: map exactly there. Helper calls ran on the way, so the
             // program's registers are those at entry, with the result.
-            let result = self.replay_mmap(pid, real, registers, &mut args, mapped, recorded_result as u64)?;
+            let result = self.replay_mmap(
+                pid,
+                real,
+                registers,
+                &mut args,
+                mapped,
+                recorded_result as u64,
+            )?;
             let mut after = *registers;
             after.rax = result as u64;
             return Ok((result, after));
@@ -413,7 +536,11 @@ impl ReplaySession {
         // Calls such as rt_sigreturn set every register: keep what the kernel left.
         match run_syscall(real, registers, number, args)? {
             Executed::Returned(result, after) => Ok((result, after)),
-            _ => Err(self.diverge(pid, format!("{} to return", syscalls::name(number)), "the process ended inside it")),
+            _ => Err(self.diverge(
+                pid,
+                format!("{} to return", syscalls::name(number)),
+                "the process ended inside it",
+            )),
         }
     }
 
@@ -437,7 +564,8 @@ impl ReplaySession {
         };
         if file.writable_shared {
             // Writes must not reach the preserved copy: the mapping becomes private.
-            args[3] = (args[3] & !(libc::MAP_SHARED as u64 | libc::MAP_SHARED_VALIDATE as u64)) | libc::MAP_PRIVATE as u64;
+            args[3] = (args[3] & !(libc::MAP_SHARED as u64 | libc::MAP_SHARED_VALIDATE as u64))
+                | libc::MAP_PRIVATE as u64;
         }
         let path = self.files.join(&file.stored_as);
         let path = CString::new(path.as_os_str().as_encoded_bytes())
@@ -445,13 +573,29 @@ impl ReplaySession {
         let scratch = (registers.rsp - 8192) & !15;
         let saved = tracee::read_memory(real, scratch, path.as_bytes_with_nul().len())?;
         tracee::write_memory(real, scratch, path.as_bytes_with_nul())?;
-        let fd = run_helper(real, registers, libc::SYS_openat, [libc::AT_FDCWD as u64, scratch, libc::O_RDONLY as u64, 0, 0, 0])?;
+        let fd = run_helper(
+            real,
+            registers,
+            libc::SYS_openat,
+            [
+                libc::AT_FDCWD as u64,
+                scratch,
+                libc::O_RDONLY as u64,
+                0,
+                0,
+                0,
+            ],
+        )?;
         tracee::write_memory(real, scratch, &saved)?;
         if fd < 0 {
             return Err(self.diverge(
                 pid,
                 format!("to map the preserved copy of {}", file.original),
-                format!("open of {} failed with errno {}", String::from_utf8_lossy(path.as_bytes()), -fd),
+                format!(
+                    "open of {} failed with errno {}",
+                    String::from_utf8_lossy(path.as_bytes()),
+                    -fd
+                ),
             ));
         }
         args[4] = fd as u64;
@@ -460,16 +604,27 @@ impl ReplaySession {
         Ok(result)
     }
 
-    fn echo(&mut self, real: Pid, registers: &Registers, result: i64, stream: Stream) -> ReplayResult<()> {
-        let Some((_, ranges)) = output_ranges(real, registers.orig_rax, registers.syscall_args(), result)? else {
+    fn echo(
+        &mut self,
+        real: Pid,
+        registers: &Registers,
+        result: i64,
+        stream: Stream,
+    ) -> ReplayResult<()> {
+        let Some(output) =
+            output_ranges(real, registers.orig_rax, registers.syscall_args(), result)?
+        else {
             return Ok(());
         };
         let mut bytes = Vec::new();
-        for (address, length) in ranges {
+        for (address, length) in output.pieces {
             bytes.extend(tracee::read_memory(real, address, length as usize)?);
         }
         let _ = match stream {
-            Stream::Stdout => std::io::stdout().lock().write_all(&bytes).and_then(|()| std::io::stdout().flush()),
+            Stream::Stdout => std::io::stdout()
+                .lock()
+                .write_all(&bytes)
+                .and_then(|()| std::io::stdout().flush()),
             Stream::Stderr => std::io::stderr().lock().write_all(&bytes),
         };
         Ok(())
@@ -486,12 +641,30 @@ impl ReplaySession {
                     || event == PtraceEvent::PTRACE_EVENT_VFORK as i32
                     || event == PtraceEvent::PTRACE_EVENT_CLONE as i32 => {}
             Executed::Returned(result, _) => {
-                return Err(self.diverge(pid, format!("{} to create process {child}", syscalls::name(number)), format!("result {result}")))
+                return Err(self.diverge(
+                    pid,
+                    format!("{} to create process {child}", syscalls::name(number)),
+                    format!("result {result}"),
+                ))
             }
-            _ => return Err(self.diverge(pid, format!("{} to create process {child}", syscalls::name(number)), "no new process")),
+            _ => {
+                return Err(self.diverge(
+                    pid,
+                    format!("{} to create process {child}", syscalls::name(number)),
+                    "no new process",
+                ))
+            }
         }
-        let child_real = Pid::from_raw(ptrace::getevent(real).map_err(ptrace_error("GETEVENTMSG", real))? as i32);
-        self.processes.insert(child, Replayed { real: child_real, state: State::Unstarted });
+        let child_real = Pid::from_raw(
+            ptrace::getevent(real).map_err(ptrace_error("GETEVENTMSG", real))? as i32,
+        );
+        self.processes.insert(
+            child,
+            Replayed {
+                real: child_real,
+                state: State::Unstarted,
+            },
+        );
         self.settle(child)?;
         // The kernel stored the real child id where clone was asked to; the program must see the recorded one.
         if number == libc::SYS_clone as u64 {
@@ -516,8 +689,15 @@ impl ReplaySession {
         match run_syscall(real, &actual, actual.orig_rax, actual.syscall_args())? {
             Executed::Event(event) if event == PtraceEvent::PTRACE_EVENT_EXEC as i32 => {}
             Executed::Returned(result, _) => {
-                let files = exec.files.first().map_or("the program".to_string(), |file| file.path.clone());
-                return Err(self.diverge(pid, format!("execve of {files} to succeed"), format!("errno {}", -result)));
+                let files = exec
+                    .files
+                    .first()
+                    .map_or("the program".to_string(), |file| file.path.clone());
+                return Err(self.diverge(
+                    pid,
+                    format!("execve of {files} to succeed"),
+                    format!("errno {}", -result),
+                ));
             }
             _ => return Err(self.diverge(pid, "execve to succeed", "no exec event")),
         }
@@ -528,7 +708,9 @@ impl ReplaySession {
         }
         let registers_now = tracee::registers(real)?;
         let stack = auxv::inspect(real, registers_now.rsp)?;
-        if stack.at_random_address != exec.at_random_address || stack.sysinfo_entry != exec.sysinfo_entry {
+        if stack.at_random_address != exec.at_random_address
+            || stack.sysinfo_entry != exec.sysinfo_entry
+        {
             return Err(self.diverge(
                 pid,
                 format!("the auxiliary vector at {:#x}", exec.at_random_address),
@@ -538,22 +720,33 @@ impl ReplaySession {
         tracee::write_memory(real, exec.at_random_address, &exec.at_random)?;
         auxv::disable_vdso(real, exec.sysinfo_entry)?;
         match continue_to_exit(real)? {
-            Executed::Returned(_, after) => self.check_registers(pid, &exec.registers_after, &after)?,
+            Executed::Returned(_, after) => {
+                self.check_registers(pid, &exec.registers_after, &after)?
+            }
             _ => return Err(self.diverge(pid, "execve to return", "the process ended")),
         }
         self.process(pid)?.state = State::Stopped { deliver: None };
         Ok(())
     }
 
-    fn replay_signal(&mut self, pid: i32, signal: i32, cause: SignalCause, siginfo: &[u8], recorded: &Registers) -> ReplayResult<()> {
+    fn replay_signal(
+        &mut self,
+        pid: i32,
+        signal: i32,
+        cause: SignalCause,
+        siginfo: &[u8],
+        recorded: &Registers,
+    ) -> ReplayResult<()> {
         let name = recorder::trace::signal_name(signal);
-        let sig = Signal::try_from(signal).map_err(|_| self.diverge(pid, format!("a valid signal, not {signal}"), "-"))?;
+        let sig = Signal::try_from(signal)
+            .map_err(|_| self.diverge(pid, format!("a valid signal, not {signal}"), "-"))?;
         let real = self.settle(pid)?;
         if cause == SignalCause::Interrupted {
             return self.replay_interrupt(pid, sig, siginfo, recorded);
         }
         if cause == SignalCause::Delivered {
-            signal::kill(real, sig).map_err(|errno| ReplayError::Tracee(ptrace_error("kill", real)(errno)))?;
+            signal::kill(real, sig)
+                .map_err(|errno| ReplayError::Tracee(ptrace_error("kill", real)(errno)))?;
         }
         self.awaited_signal = (cause == SignalCause::Delivered).then_some(signal);
         let stop = self.next_stop(pid);
@@ -561,8 +754,16 @@ impl ReplaySession {
         let stop = stop?;
         let actual = match (&stop, cause) {
             (Stop::Fault(number, registers), SignalCause::Fault) if *number == signal => *registers,
-            (Stop::Injected(number, registers), SignalCause::Delivered) if *number == signal => *registers,
-            _ => return Err(self.diverge(pid, format!("{name} at rip {:#x}", recorded.rip), stop.to_string())),
+            (Stop::Injected(number, registers), SignalCause::Delivered) if *number == signal => {
+                *registers
+            }
+            _ => {
+                return Err(self.diverge(
+                    pid,
+                    format!("{name} at rip {:#x}", recorded.rip),
+                    stop.to_string(),
+                ))
+            }
         };
         self.check_registers(pid, recorded, &actual)?;
         if cause == SignalCause::Delivered {
@@ -574,7 +775,13 @@ impl ReplaySession {
 
     /// Delivers a signal that interrupted user code: runs to the first moment the process is at the
     /// recorded instruction with the recorded registers (a breakpoint there, checked at every hit).
-    fn replay_interrupt(&mut self, pid: i32, signal: Signal, siginfo: &[u8], recorded: &Registers) -> ReplayResult<()> {
+    fn replay_interrupt(
+        &mut self,
+        pid: i32,
+        signal: Signal,
+        siginfo: &[u8],
+        recorded: &Registers,
+    ) -> ReplayResult<()> {
         const INT3: u8 = 0xcc;
         let real = self.process(pid)?.real;
         let address = recorded.rip;
@@ -586,23 +793,42 @@ impl ReplaySession {
             let stop = stop?;
             restored?;
             let Stop::Fault(number, mut at) = stop else {
-                return Err(self.diverge(pid, format!("{} at rip {address:#x}", recorder::trace::signal_name(signal as i32)), stop.to_string()));
+                return Err(self.diverge(
+                    pid,
+                    format!(
+                        "{} at rip {address:#x}",
+                        recorder::trace::signal_name(signal as i32)
+                    ),
+                    stop.to_string(),
+                ));
             };
             if number != libc::SIGTRAP || at.rip != address + 1 {
-                return Err(self.diverge(pid, format!("to reach rip {address:#x}"), stop.to_string()));
+                return Err(self.diverge(
+                    pid,
+                    format!("to reach rip {address:#x}"),
+                    stop.to_string(),
+                ));
             }
             at.rip = address;
             tracee::set_registers(real, &at)?;
             if recorded.first_difference(&at).is_none() {
                 tracee::set_siginfo(real, siginfo)?;
-                self.process(pid)?.state = State::Stopped { deliver: Some(signal) };
+                self.process(pid)?.state = State::Stopped {
+                    deliver: Some(signal),
+                };
                 return Ok(());
             }
             // Not yet: execute the real instruction once, then put the breakpoint back.
             ptrace::step(real, None).map_err(ptrace_error("SINGLESTEP", real))?;
             match wait(real)? {
                 WaitStatus::Stopped(_, Signal::SIGTRAP) => {}
-                other => return Err(self.diverge(pid, format!("a single step at {address:#x}"), format!("{other:?}"))),
+                other => {
+                    return Err(self.diverge(
+                        pid,
+                        format!("a single step at {address:#x}"),
+                        format!("{other:?}"),
+                    ))
+                }
             }
             tracee::write_memory(real, address, &[INT3])?;
             self.process(pid)?.state = State::Stopped { deliver: None };
@@ -612,7 +838,11 @@ impl ReplaySession {
     fn replay_rdtsc(&mut self, pid: i32, recorded: &Registers, value: u64) -> ReplayResult<()> {
         let stop = self.next_stop(pid)?;
         let Stop::Rdtsc(actual, instruction) = stop else {
-            return Err(self.diverge(pid, format!("rdtsc at rip {:#x}", recorded.rip), stop.to_string()));
+            return Err(self.diverge(
+                pid,
+                format!("rdtsc at rip {:#x}", recorded.rip),
+                stop.to_string(),
+            ));
         };
         self.check_registers(pid, recorded, &actual)?;
         let mut answered = actual;
@@ -641,11 +871,21 @@ impl ReplaySession {
                 }
                 recorded
             }
-            other => return Err(self.diverge(pid, format!("the process to end ({recorded})"), other.to_string())),
+            other => {
+                return Err(self.diverge(
+                    pid,
+                    format!("the process to end ({recorded})"),
+                    other.to_string(),
+                ))
+            }
         };
         self.process(pid)?.state = State::Dead(actual);
         if actual != recorded {
-            return Err(self.diverge(pid, format!("the process to end ({recorded})"), format!("{actual}")));
+            return Err(self.diverge(
+                pid,
+                format!("the process to end ({recorded})"),
+                format!("{actual}"),
+            ));
         }
         Ok(())
     }
@@ -654,7 +894,10 @@ impl ReplaySession {
         for process in self.processes.values_mut() {
             if !matches!(process.state, State::Dead(_)) {
                 let _ = signal::kill(process.real, Signal::SIGKILL);
-                let _ = nix::sys::wait::waitpid(process.real, Some(nix::sys::wait::WaitPidFlag::__WALL));
+                let _ = nix::sys::wait::waitpid(
+                    process.real,
+                    Some(nix::sys::wait::WaitPidFlag::__WALL),
+                );
                 process.state = State::Dead(ExitStatus::Signaled(libc::SIGKILL));
             }
         }
@@ -685,15 +928,33 @@ fn file_change(file: &FileIdentity) -> Option<String> {
     };
     let modified = i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec());
     (metadata.ino() != file.inode || metadata.size() != file.size || modified != file.modified_ns)
-        .then(|| format!("{} changed since the recording (replay needs the same binary)", file.path))
+        .then(|| {
+            format!(
+                "{} changed since the recording (replay needs the same binary)",
+                file.path
+            )
+        })
 }
 
 /// Starts the recorded command under the recorded conditions.
 fn start_program(header: &Header) -> ReplayResult<Pid> {
-    let to_c = |bytes: &[u8]| CString::new(bytes).map_err(|_| TraceError::Corrupt { event: 0, what: "header string contains NUL".into() });
+    let to_c = |bytes: &[u8]| {
+        CString::new(bytes).map_err(|_| TraceError::Corrupt {
+            event: 0,
+            what: "header string contains NUL".into(),
+        })
+    };
     let executable = to_c(&header.executable)?;
-    let argv = header.command.iter().map(|arg| to_c(arg)).collect::<Result<Vec<_>, _>>()?;
-    let env = header.env.iter().map(|var| to_c(var)).collect::<Result<Vec<_>, _>>()?;
+    let argv = header
+        .command
+        .iter()
+        .map(|arg| to_c(arg))
+        .collect::<Result<Vec<_>, _>>()?;
+    let env = header
+        .env
+        .iter()
+        .map(|var| to_c(var))
+        .collect::<Result<Vec<_>, _>>()?;
     let cwd = to_c(&header.cwd)?;
     spawn_traced(&Launch {
         executable: &executable,
@@ -704,7 +965,9 @@ fn start_program(header: &Header) -> ReplayResult<Pid> {
         seccomp: None,
     })
     .map_err(|error| match error {
-        TraceeError::Spawn { program, reason } => ReplayError::Start(format!("cannot start {program} again: {reason}")),
+        TraceeError::Spawn { program, reason } => {
+            ReplayError::Start(format!("cannot start {program} again: {reason}"))
+        }
         other => other.into(),
     })
 }

@@ -29,7 +29,8 @@ use crate::seccomp::recording_filter;
 use crate::spawn::{spawn_traced, Launch};
 use crate::syscalls::{self, Kind};
 use crate::trace::{
-    Event, ExitStatus, FileIdentity, Header, Registers, SignalCause, TraceError, TraceWriter, ARCH, TRACE_VERSION,
+    Event, ExitStatus, FileIdentity, Header, Registers, SignalCause, TraceError, TraceWriter, ARCH,
+    TRACE_VERSION,
 };
 use crate::tracee::{self, Pid, SiginfoFields, TraceeError};
 use files::FileStore;
@@ -81,10 +82,20 @@ const HOLD_SIGNALS_FOR: Duration = Duration::from_millis(10);
 
 /// Records `options.command` into `options.trace_dir`.
 pub fn record(options: &RecordOptions) -> RecordResult<Recording> {
-    let program = options.command.first().ok_or_else(|| RecordError::Start("no program to record".into()))?;
+    let program = options
+        .command
+        .first()
+        .ok_or_else(|| RecordError::Start("no program to record".into()))?;
     let executable = resolve_program(program)?;
-    let to_c = |bytes: Vec<u8>| CString::new(bytes).map_err(|_| RecordError::Start("arguments must not contain NUL bytes".into()));
-    let argv = options.command.iter().map(|arg| to_c(arg.as_bytes().to_vec())).collect::<RecordResult<Vec<_>>>()?;
+    let to_c = |bytes: Vec<u8>| {
+        CString::new(bytes)
+            .map_err(|_| RecordError::Start("arguments must not contain NUL bytes".into()))
+    };
+    let argv = options
+        .command
+        .iter()
+        .map(|arg| to_c(arg.as_bytes().to_vec()))
+        .collect::<RecordResult<Vec<_>>>()?;
     let env: Vec<Vec<u8>> = std::env::vars_os()
         .map(|(name, value)| {
             let mut entry = name.into_vec();
@@ -93,9 +104,13 @@ pub fn record(options: &RecordOptions) -> RecordResult<Recording> {
             entry
         })
         .collect();
-    let env_c = env.iter().map(|entry| to_c(entry.clone())).collect::<RecordResult<Vec<_>>>()?;
+    let env_c = env
+        .iter()
+        .map(|entry| to_c(entry.clone()))
+        .collect::<RecordResult<Vec<_>>>()?;
     let executable_c = to_c(executable.as_os_str().as_bytes().to_vec())?;
-    let cwd = std::env::current_dir().map_err(|error| RecordError::Start(format!("no working directory: {error}")))?;
+    let cwd = std::env::current_dir()
+        .map_err(|error| RecordError::Start(format!("no working directory: {error}")))?;
     let stack_limit = nix::sys::resource::getrlimit(nix::sys::resource::Resource::RLIMIT_STACK)
         .map_err(|errno| RecordError::Start(format!("getrlimit failed: {errno}")))?;
     let filter = recording_filter();
@@ -111,8 +126,14 @@ pub fn record(options: &RecordOptions) -> RecordResult<Recording> {
         version: TRACE_VERSION,
         arch: ARCH.into(),
         cpu: crate::cpu::features(),
-        kernel: nix::sys::utsname::uname().map(|name| name.release().to_string_lossy().into_owned()).unwrap_or_default(),
-        command: options.command.iter().map(|arg| arg.as_bytes().to_vec()).collect(),
+        kernel: nix::sys::utsname::uname()
+            .map(|name| name.release().to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        command: options
+            .command
+            .iter()
+            .map(|arg| arg.as_bytes().to_vec())
+            .collect(),
         executable: executable.as_os_str().as_bytes().to_vec(),
         env,
         cwd: cwd.as_os_str().as_bytes().to_vec(),
@@ -158,20 +179,29 @@ fn options_files_dir(trace: &Path) -> PathBuf {
 fn resolve_program(program: &OsString) -> RecordResult<PathBuf> {
     let candidate = PathBuf::from(program);
     let is_executable = |path: &Path| {
-        std::fs::metadata(path).is_ok_and(|metadata| metadata.is_file() && metadata.mode() & 0o111 != 0)
+        std::fs::metadata(path)
+            .is_ok_and(|metadata| metadata.is_file() && metadata.mode() & 0o111 != 0)
     };
     if program.as_bytes().contains(&b'/') {
         return if is_executable(&candidate) {
             Ok(candidate)
         } else {
-            Err(RecordError::Start(format!("cannot execute {}: not an executable file", candidate.display())))
+            Err(RecordError::Start(format!(
+                "cannot execute {}: not an executable file",
+                candidate.display()
+            )))
         };
     }
     let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
     std::env::split_paths(&path)
         .map(|dir| dir.join(&candidate))
         .find(|full| is_executable(full))
-        .ok_or_else(|| RecordError::Start(format!("{}: command not found in PATH", candidate.display())))
+        .ok_or_else(|| {
+            RecordError::Start(format!(
+                "{}: command not found in PATH",
+                candidate.display()
+            ))
+        })
 }
 
 #[derive(Clone, Copy)]
@@ -215,7 +245,9 @@ impl Recorder {
                 WaitStatus::PtraceSyscall(pid) => self.on_syscall_exit(pid),
                 WaitStatus::Stopped(pid, signal) => self.on_signal_stop(pid, signal),
                 WaitStatus::Exited(pid, code) => self.on_death(pid, ExitStatus::Exited(code)),
-                WaitStatus::Signaled(pid, signal, _) => self.on_death(pid, ExitStatus::Signaled(signal as i32)),
+                WaitStatus::Signaled(pid, signal, _) => {
+                    self.on_death(pid, ExitStatus::Signaled(signal as i32))
+                }
                 _ => Ok(()),
             };
             match outcome {
@@ -227,21 +259,32 @@ impl Recorder {
                 }
             }
         }
-        let status = self.root_status.unwrap_or(ExitStatus::Signaled(libc::SIGKILL));
+        let status = self
+            .root_status
+            .unwrap_or(ExitStatus::Signaled(libc::SIGKILL));
         self.writer.append(&Event::End { status }, &[])?;
-        Ok(Recording { status, events: self.writer.event_count() })
+        Ok(Recording {
+            status,
+            events: self.writer.event_count(),
+        })
     }
 
     /// The next stop of any tracee. While signals are held back, polls, so that a process which makes
     /// no system call within [`HOLD_SIGNALS_FOR`] gets them anyway.
     fn wait_for_stop(&mut self) -> Result<WaitStatus, Errno> {
         loop {
-            let oldest = self.processes.values().filter_map(|process| process.deferred_since).min();
+            let oldest = self
+                .processes
+                .values()
+                .filter_map(|process| process.deferred_since)
+                .min();
             let Some(oldest) = oldest else {
                 return waitpid(None, Some(WaitPidFlag::__WALL));
             };
             match waitpid(None, Some(WaitPidFlag::__WALL | WaitPidFlag::WNOHANG))? {
-                WaitStatus::StillAlive if oldest.elapsed() >= HOLD_SIGNALS_FOR => self.force_held_signals(),
+                WaitStatus::StillAlive if oldest.elapsed() >= HOLD_SIGNALS_FOR => {
+                    self.force_held_signals()
+                }
                 WaitStatus::StillAlive => std::thread::sleep(Duration::from_micros(200)),
                 status => return Ok(status),
             }
@@ -250,7 +293,10 @@ impl Recorder {
 
     fn force_held_signals(&mut self) {
         for (pid, process) in &mut self.processes {
-            if process.deferred_since.is_some_and(|since| since.elapsed() >= HOLD_SIGNALS_FOR) {
+            if process
+                .deferred_since
+                .is_some_and(|since| since.elapsed() >= HOLD_SIGNALS_FOR)
+            {
                 process.deferred_since = None;
                 process.forced = true;
                 for original in std::mem::take(&mut process.deferred) {
@@ -265,7 +311,12 @@ impl Recorder {
 
     /// Stops the recording: notes why in the trace, kills the tree and reaps it.
     fn abort(&mut self, reason: String) -> RecordError {
-        let _ = self.writer.append(&Event::Aborted { reason: reason.clone() }, &[]);
+        let _ = self.writer.append(
+            &Event::Aborted {
+                reason: reason.clone(),
+            },
+            &[],
+        );
         for pid in self.processes.keys() {
             let _ = signal::kill(*pid, Signal::SIGKILL);
         }
@@ -284,7 +335,9 @@ impl Recorder {
     }
 
     fn process(&mut self, pid: Pid) -> RecordResult<&mut Process> {
-        self.processes.get_mut(&pid).ok_or(RecordError::Tracee(TraceeError::Gone(pid)))
+        self.processes
+            .get_mut(&pid)
+            .ok_or(RecordError::Tracee(TraceeError::Gone(pid)))
     }
 
     fn on_ptrace_event(&mut self, pid: Pid, event: i32) -> RecordResult<()> {
@@ -313,7 +366,10 @@ impl Recorder {
                 "process {pid} made a 32-bit system call ({number}) at event {event_number}; only x86-64 programs can be recorded"
             )));
         }
-        let kind = syscalls::lookup(number).map_or(Kind::Unsupported("unknown system call number"), |row| row.kind);
+        let kind = syscalls::lookup(number)
+            .map_or(Kind::Unsupported("unknown system call number"), |row| {
+                row.kind
+            });
         self.resend_deferred_signals(pid)?;
         let initial = std::mem::take(&mut self.initial_exec_pending) && pid == self.root;
         let pending = match kind {
@@ -365,14 +421,23 @@ impl Recorder {
     }
 
     fn on_fork(&mut self, pid: Pid) -> RecordResult<()> {
-        let child = Pid::from_raw(ptrace::getevent(pid).map_err(tracee::ptrace_error("GETEVENTMSG", pid))? as i32);
+        let child = Pid::from_raw(
+            ptrace::getevent(pid).map_err(tracee::ptrace_error("GETEVENTMSG", pid))? as i32,
+        );
         let parent = self.process(pid)?;
         let registers = match parent.pending.take() {
             Some(Pending::Syscall { registers, .. }) => registers,
             _ => tracee::registers(pid)?,
         };
         parent.pending = Some(Pending::Forked);
-        self.append(&Event::Fork { pid: pid.as_raw(), child: child.as_raw(), registers }, &[])?;
+        self.append(
+            &Event::Fork {
+                pid: pid.as_raw(),
+                child: child.as_raw(),
+                registers,
+            },
+            &[],
+        )?;
         let started = self.early_stops.remove(&child);
         self.processes.insert(child, Process::new(started));
         if started {
@@ -388,7 +453,10 @@ impl Recorder {
         auxv::disable_vdso(pid, stack.sysinfo_entry)?;
         let mapped = exec_files(pid);
         self.outputs.forget(pid);
-        if let Some(Pending::Exec { stack: slot, files, .. }) = &mut self.process(pid)?.pending {
+        if let Some(Pending::Exec {
+            stack: slot, files, ..
+        }) = &mut self.process(pid)?.pending
+        {
             *slot = Some(stack);
             *files = mapped;
         }
@@ -401,8 +469,15 @@ impl Recorder {
         let result = after.rax as i64;
         let pending = self.process(pid)?.pending.take();
         match pending {
-            Some(Pending::Syscall { registers, kind }) => self.record_syscall(pid, registers, kind, result)?,
-            Some(Pending::Exec { registers, stack: Some(stack), files, initial }) => {
+            Some(Pending::Syscall { registers, kind }) => {
+                self.record_syscall(pid, registers, kind, result)?
+            }
+            Some(Pending::Exec {
+                registers,
+                stack: Some(stack),
+                files,
+                initial,
+            }) => {
                 let event = Event::Exec {
                     pid: pid.as_raw(),
                     registers,
@@ -416,9 +491,11 @@ impl Recorder {
                 };
                 self.append(&event, &[])?;
             }
-            Some(Pending::Exec { registers, stack: None, .. }) => {
-                self.record_syscall(pid, registers, Kind::Emulate, result)?
-            }
+            Some(Pending::Exec {
+                registers,
+                stack: None,
+                ..
+            }) => self.record_syscall(pid, registers, Kind::Emulate, result)?,
             Some(Pending::Forked) | None => {}
         }
         self.process(pid)?.last_exit_registers = Some(after);
@@ -428,7 +505,13 @@ impl Recorder {
 
     /// The mirror of the replayer's `replay_syscall`: the result, the memory the kernel wrote, where
     /// output went and which file was mapped.
-    fn record_syscall(&mut self, pid: Pid, registers: Registers, kind: Kind, result: i64) -> RecordResult<()> {
+    fn record_syscall(
+        &mut self,
+        pid: Pid,
+        registers: Registers,
+        kind: Kind,
+        result: i64,
+    ) -> RecordResult<()> {
         let number = registers.orig_rax;
         let args = registers.syscall_args();
         let writes = match kind {
@@ -443,29 +526,54 @@ impl Recorder {
         };
         let mut data = Vec::with_capacity(writes.iter().map(|write| write.length as usize).sum());
         for write in &writes {
-            data.extend(tracee::read_memory(pid, write.address, write.length as usize)?);
+            data.extend(tracee::read_memory(
+                pid,
+                write.address,
+                write.length as usize,
+            )?);
         }
         let output = match output_ranges(pid, number, args, result)? {
-            Some((fd, _)) => self.outputs.stream_of(pid, fd),
+            Some(write) => self.outputs.stream_of(pid, write.fd),
             None => None,
         };
         if matches!(
             number as libc::c_long,
-            libc::SYS_close | libc::SYS_dup | libc::SYS_dup2 | libc::SYS_dup3 | libc::SYS_fcntl | libc::SYS_close_range
+            libc::SYS_close
+                | libc::SYS_dup
+                | libc::SYS_dup2
+                | libc::SYS_dup3
+                | libc::SYS_fcntl
+                | libc::SYS_close_range
         ) {
             self.outputs.forget(pid);
         }
-        let mapped = if number == libc::SYS_mmap as u64 && !is_error(result) && args[3] & libc::MAP_ANONYMOUS as u64 == 0 {
+        let mapped = if number == libc::SYS_mmap as u64
+            && !is_error(result)
+            && args[3] & libc::MAP_ANONYMOUS as u64 == 0
+        {
             let shared_writable =
                 args[3] & libc::MAP_SHARED as u64 != 0 && args[2] & libc::PROT_WRITE as u64 != 0;
-            let file = self.files.preserve(pid, args[4], shared_writable).map_err(|error| {
-                RecordError::Unsupported(format!("cannot preserve the file process {pid} mapped from fd {}: {error}", args[4]))
-            })?;
+            let file = self
+                .files
+                .preserve(pid, args[4], shared_writable)
+                .map_err(|error| {
+                    RecordError::Unsupported(format!(
+                        "cannot preserve the file process {pid} mapped from fd {}: {error}",
+                        args[4]
+                    ))
+                })?;
             Some(file)
         } else {
             None
         };
-        let event = Event::Syscall { pid: pid.as_raw(), registers, result, writes, output, mapped };
+        let event = Event::Syscall {
+            pid: pid.as_raw(),
+            registers,
+            result,
+            writes,
+            output,
+            mapped,
+        };
         self.append(&event, &data)
     }
 
@@ -494,13 +602,27 @@ impl Recorder {
                 instruction.emulate(&mut registers, value);
                 tracee::set_registers(pid, &registers)?;
                 let rdtscp = instruction == crate::instruction::TimestampInstruction::Rdtscp;
-                self.append(&Event::Rdtsc { pid: pid.as_raw(), registers: at, value, rdtscp }, &[])?;
+                self.append(
+                    &Event::Rdtsc {
+                        pid: pid.as_raw(),
+                        registers: at,
+                        value,
+                        rdtscp,
+                    },
+                    &[],
+                )?;
                 resume(pid, Resume::Continue, None);
                 return Ok(());
             }
         }
         if is_fault(number, fields.code) {
-            let event = Event::Signal { pid: pid.as_raw(), signal: number, cause: SignalCause::Fault, siginfo: info.to_vec(), registers };
+            let event = Event::Signal {
+                pid: pid.as_raw(),
+                signal: number,
+                cause: SignalCause::Fault,
+                siginfo: info.to_vec(),
+                registers,
+            };
             self.append(&event, &[])?;
             resume(pid, Resume::Continue, Some(signal));
             return Ok(());
@@ -573,7 +695,13 @@ impl Recorder {
         if pid == self.root {
             self.root_status = Some(status);
         }
-        self.append(&Event::Exit { pid: pid.as_raw(), status }, &[])
+        self.append(
+            &Event::Exit {
+                pid: pid.as_raw(),
+                status,
+            },
+            &[],
+        )
     }
 }
 
@@ -594,10 +722,14 @@ pub fn is_error(result: i64) -> bool {
 
 /// Identities of the files the kernel mapped for a fresh exec (executable and interpreter).
 fn exec_files(pid: Pid) -> Vec<FileIdentity> {
-    let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else { return Vec::new() };
+    let Ok(maps) = std::fs::read_to_string(format!("/proc/{pid}/maps")) else {
+        return Vec::new();
+    };
     let mut seen = Vec::new();
     for line in maps.lines() {
-        let Some(path) = line.split_whitespace().nth(5) else { continue };
+        let Some(path) = line.split_whitespace().nth(5) else {
+            continue;
+        };
         if !path.starts_with('/') || seen.iter().any(|known: &FileIdentity| known.path == path) {
             continue;
         }
@@ -606,7 +738,8 @@ fn exec_files(pid: Pid) -> Vec<FileIdentity> {
                 path: path.to_string(),
                 inode: metadata.ino(),
                 size: metadata.size(),
-                modified_ns: i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec()),
+                modified_ns: i128::from(metadata.mtime()) * 1_000_000_000
+                    + i128::from(metadata.mtime_nsec()),
             });
         }
     }

@@ -16,13 +16,19 @@ pub struct OutputStreams {
 }
 
 fn identity(path: &str) -> Option<(u64, u64)> {
-    std::fs::metadata(path).ok().map(|metadata| (metadata.dev(), metadata.ino()))
+    std::fs::metadata(path)
+        .ok()
+        .map(|metadata| (metadata.dev(), metadata.ino()))
 }
 
 impl OutputStreams {
     /// Captures the identities of this process's fds 1 and 2.
     pub fn of_this_process() -> Self {
-        OutputStreams { stdout: identity("/proc/self/fd/1"), stderr: identity("/proc/self/fd/2"), cache: HashMap::new() }
+        OutputStreams {
+            stdout: identity("/proc/self/fd/1"),
+            stderr: identity("/proc/self/fd/2"),
+            cache: HashMap::new(),
+        }
     }
 
     /// Which stream, if any, descriptor `fd` of `pid` writes to.

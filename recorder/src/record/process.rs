@@ -13,7 +13,12 @@ pub enum Pending {
     /// A fork whose event is already written; the exit stop only needs to be passed.
     Forked,
     /// An execve; `stack` is filled in at the exec stop (a failed execve has none).
-    Exec { registers: Registers, stack: Option<ExecStack>, files: Vec<FileIdentity>, initial: bool },
+    Exec {
+        registers: Registers,
+        stack: Option<ExecStack>,
+        files: Vec<FileIdentity>,
+        initial: bool,
+    },
 }
 
 /// One recorded process.

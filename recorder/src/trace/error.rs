@@ -8,16 +8,25 @@ use std::path::PathBuf;
 pub enum TraceError {
     /// The directory is missing the files every trace has.
     #[error("{path} is not a retrace trace (no '{missing}' file); pass a directory written by 'recorder record'")]
-    NotATrace { path: PathBuf, missing: &'static str },
+    NotATrace {
+        path: PathBuf,
+        missing: &'static str,
+    },
     /// An I/O failure on a trace file.
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// Written by a different format version.
     #[error("trace format version {found} is not supported (this build reads version {expected}); replay it with the retrace release that recorded it")]
     WrongVersion { found: String, expected: u32 },
     /// Recorded on another architecture.
     #[error("trace was recorded on {found}, this replayer runs on {expected}")]
-    WrongArch { found: String, expected: &'static str },
+    WrongArch {
+        found: String,
+        expected: &'static str,
+    },
     /// Recorded on a CPU whose features differ from this one's.
     #[error("trace was recorded on a CPU with different features ({detail}); replay it on the same kind of machine")]
     CpuMismatch { detail: String },
@@ -35,6 +44,9 @@ pub type TraceResult<T> = Result<T, TraceError>;
 impl TraceError {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        TraceError::Io { path: path.into(), source }
+        TraceError::Io {
+            path: path.into(),
+            source,
+        }
     }
 }

@@ -35,7 +35,8 @@ impl std::fmt::Display for ExitStatus {
 
 /// The conventional name of signal `number` (`SIGSEGV`), or `signal <n>`.
 pub fn signal_name(number: i32) -> String {
-    nix::sys::signal::Signal::try_from(number).map_or_else(|_| format!("signal {number}"), |s| s.as_str().to_string())
+    nix::sys::signal::Signal::try_from(number)
+        .map_or_else(|_| format!("signal {number}"), |s| s.as_str().to_string())
 }
 
 /// Where the recorded process's output went (only these are echoed again by replay).
@@ -96,6 +97,8 @@ pub enum SignalCause {
 }
 
 /// One thing that happened to one process.
+// Events are built, written and read one at a time; boxing the larger variants would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Event {
     /// A system call whose result (and memory writes) replay injects, or, for calls replay executes,

@@ -25,7 +25,8 @@ pub fn encode_block(raw: &[u8]) -> std::io::Result<Vec<u8>> {
     let compressed = zstd::bulk::compress(raw, 1)?;
     let mut block = Vec::with_capacity(BLOCK_HEADER + compressed.len());
     for word in [raw.len(), compressed.len()] {
-        let word = u32::try_from(word).map_err(|_| std::io::Error::other("trace block larger than 4 GiB"))?;
+        let word = u32::try_from(word)
+            .map_err(|_| std::io::Error::other("trace block larger than 4 GiB"))?;
         block.extend_from_slice(&word.to_le_bytes());
     }
     block.extend_from_slice(&crc32fast::hash(&compressed).to_le_bytes());
@@ -54,7 +55,11 @@ pub struct FrameReader<R> {
 impl<R: Read> FrameReader<R> {
     /// Reads from `source`, which starts at a block boundary.
     pub fn new(source: R) -> Self {
-        FrameReader { source, block: Vec::new(), cursor: 0 }
+        FrameReader {
+            source,
+            block: Vec::new(),
+            cursor: 0,
+        }
     }
 
     /// The next frame's payload, `None` at a clean end of stream.
@@ -64,12 +69,16 @@ impl<R: Read> FrameReader<R> {
         }
         let rest = &self.block[self.cursor..];
         if rest.len() < FRAME_HEADER {
-            return Err(FrameError::Corrupt("frame header cut off inside a block".into()));
+            return Err(FrameError::Corrupt(
+                "frame header cut off inside a block".into(),
+            ));
         }
         let length = u32::from_le_bytes(rest[0..4].try_into().expect("4 bytes")) as usize;
         let checksum = u32::from_le_bytes(rest[4..8].try_into().expect("4 bytes"));
         if rest.len() - FRAME_HEADER < length {
-            return Err(FrameError::Corrupt(format!("frame of {length} bytes overruns its block")));
+            return Err(FrameError::Corrupt(format!(
+                "frame of {length} bytes overruns its block"
+            )));
         }
         let payload = rest[FRAME_HEADER..FRAME_HEADER + length].to_vec();
         if crc32fast::hash(&payload) != checksum {
@@ -86,13 +95,17 @@ impl<R: Read> FrameReader<R> {
             return Ok(false);
         }
         if got < BLOCK_HEADER {
-            return Err(FrameError::Truncated(format!("block header cut off after {got} bytes")));
+            return Err(FrameError::Truncated(format!(
+                "block header cut off after {got} bytes"
+            )));
         }
         let raw_length = u32::from_le_bytes(header[0..4].try_into().expect("4 bytes"));
         let compressed_length = u32::from_le_bytes(header[4..8].try_into().expect("4 bytes"));
         let checksum = u32::from_le_bytes(header[8..12].try_into().expect("4 bytes"));
         if raw_length > MAX_BLOCK || compressed_length > MAX_BLOCK {
-            return Err(FrameError::Corrupt(format!("block length {raw_length}/{compressed_length} is impossible")));
+            return Err(FrameError::Corrupt(format!(
+                "block length {raw_length}/{compressed_length} is impossible"
+            )));
         }
         let mut compressed = vec![0u8; compressed_length as usize];
         let got = read_fully(&mut self.source, &mut compressed)?;
@@ -107,7 +120,9 @@ impl<R: Read> FrameReader<R> {
         let raw = zstd::bulk::decompress(&compressed, raw_length as usize)
             .map_err(|error| FrameError::Corrupt(format!("block does not decompress: {error}")))?;
         if raw.len() != raw_length as usize {
-            return Err(FrameError::Corrupt("block decompresses to the wrong length".into()));
+            return Err(FrameError::Corrupt(
+                "block decompresses to the wrong length".into(),
+            ));
         }
         self.block = raw;
         self.cursor = 0;
@@ -158,7 +173,10 @@ mod tests {
     #[test]
     fn frames_round_trip() {
         let (frames, error) = read_all(&two_blocks());
-        assert_eq!(frames, vec![b"one".to_vec(), b"two".to_vec(), b"three".to_vec()]);
+        assert_eq!(
+            frames,
+            vec![b"one".to_vec(), b"two".to_vec(), b"three".to_vec()]
+        );
         assert_eq!(error, None);
     }
 
@@ -168,7 +186,10 @@ mod tests {
         for cut in 1..stream.len() {
             let (frames, error) = read_all(&stream[..cut]);
             assert!(frames.len() == 2 || frames.is_empty(), "cut {cut}");
-            assert!(matches!(error, Some(FrameError::Truncated(_))), "cut {cut}: {error:?}");
+            assert!(
+                matches!(error, Some(FrameError::Truncated(_))),
+                "cut {cut}: {error:?}"
+            );
         }
     }
 
@@ -181,7 +202,11 @@ mod tests {
             let (frames, _) = read_all(&damaged);
             // Damage may be detected as corruption or truncation, but never yields wrong frames.
             for (index, frame) in frames.iter().enumerate() {
-                assert_eq!(frame, &[b"one".as_slice(), b"two", b"three"][index], "flip at {position}");
+                assert_eq!(
+                    frame,
+                    &[b"one".as_slice(), b"two", b"three"][index],
+                    "flip at {position}"
+                );
             }
         }
     }

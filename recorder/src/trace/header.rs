@@ -32,7 +32,9 @@ impl CpuFeatures {
         words
             .iter()
             .find(|(_, recorded, here)| recorded != here)
-            .map(|(name, recorded, here)| format!("{name} recorded {recorded:#010x}, here {here:#010x}"))
+            .map(|(name, recorded, here)| {
+                format!("{name} recorded {recorded:#010x}, here {here:#010x}")
+            })
     }
 
     /// Whether the recorded CPU had `rdrand` or `rdseed`, whose results cannot be recorded.
@@ -69,6 +71,10 @@ pub struct Header {
 impl Header {
     /// The command line as text, for messages.
     pub fn command_line(&self) -> String {
-        self.command.iter().map(|arg| String::from_utf8_lossy(arg).into_owned()).collect::<Vec<_>>().join(" ")
+        self.command
+            .iter()
+            .map(|arg| String::from_utf8_lossy(arg).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }

@@ -24,7 +24,9 @@ mod registers;
 mod writer;
 
 pub use error::{TraceError, TraceResult};
-pub use event::{signal_name, Event, ExitStatus, FileIdentity, MappedFile, MemoryWrite, SignalCause, Stream};
+pub use event::{
+    signal_name, Event, ExitStatus, FileIdentity, MappedFile, MemoryWrite, SignalCause, Stream,
+};
 pub use header::{CpuFeatures, Header};
 pub use reader::{Record, TraceReader};
 pub use registers::Registers;

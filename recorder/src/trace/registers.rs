@@ -26,8 +26,8 @@ macro_rules! registers {
 }
 
 registers!(
-    r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi, orig_rax, rip, cs, eflags, rsp, ss,
-    fs_base, gs_base, ds, es, fs, gs,
+    r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi, orig_rax, rip, cs,
+    eflags, rsp, ss, fs_base, gs_base, ds, es, fs, gs,
 );
 
 /// Arithmetic and direction flags: the `eflags` bits a program's own instructions decide.
@@ -88,7 +88,11 @@ mod tests {
 
     #[test]
     fn difference_ignores_system_flags_but_not_program_registers() {
-        let recorded = Registers { rip: 0x401000, eflags: 0x246, ..Registers::default() };
+        let recorded = Registers {
+            rip: 0x401000,
+            eflags: 0x246,
+            ..Registers::default()
+        };
         let mut replayed = recorded;
         replayed.eflags |= 0x100; // trap flag: set by debuggers, not by the program
         assert_eq!(recorded.first_difference(&replayed), None);

@@ -35,15 +35,22 @@ impl Stream {
             .mode(0o600)
             .open(&path)
             .map_err(|error| TraceError::io(&path, error))?;
-        Ok(Stream { file, path, pending: Vec::new() })
+        Ok(Stream {
+            file,
+            path,
+            pending: Vec::new(),
+        })
     }
 
     fn flush(&mut self) -> TraceResult<()> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let block = encode_block(&self.pending).map_err(|error| TraceError::io(&self.path, error))?;
-        self.file.write_all(&block).map_err(|error| TraceError::io(&self.path, error))?;
+        let block =
+            encode_block(&self.pending).map_err(|error| TraceError::io(&self.path, error))?;
+        self.file
+            .write_all(&block)
+            .map_err(|error| TraceError::io(&self.path, error))?;
         self.pending.clear();
         Ok(())
     }
@@ -74,17 +81,26 @@ pub struct TraceWriter {
 impl TraceWriter {
     /// Creates `dir` (mode 0700, must not exist yet) with its version, header and empty streams.
     pub fn create(dir: &Path, header: &Header) -> TraceResult<Self> {
-        std::fs::DirBuilder::new().mode(0o700).create(dir).map_err(|error| TraceError::io(dir, error))?;
+        std::fs::DirBuilder::new()
+            .mode(0o700)
+            .create(dir)
+            .map_err(|error| TraceError::io(dir, error))?;
         std::fs::DirBuilder::new()
             .mode(0o700)
             .create(dir.join(layout::FILES))
             .map_err(|error| TraceError::io(dir.join(layout::FILES), error))?;
         let version_path = dir.join(layout::VERSION);
-        std::fs::write(&version_path, format!("retrace trace format {TRACE_VERSION}\n"))
-            .map_err(|error| TraceError::io(&version_path, error))?;
+        std::fs::write(
+            &version_path,
+            format!("retrace trace format {TRACE_VERSION}\n"),
+        )
+        .map_err(|error| TraceError::io(&version_path, error))?;
         let header_path = dir.join(layout::HEADER);
         let mut frame = Vec::new();
-        push_frame(&mut frame, &bincode::serialize(header).expect("headers always serialize"));
+        push_frame(
+            &mut frame,
+            &bincode::serialize(header).expect("headers always serialize"),
+        );
         std::fs::write(&header_path, frame).map_err(|error| TraceError::io(&header_path, error))?;
         let streams = Streams {
             events: Stream::create(dir.join(layout::EVENTS))?,
@@ -99,7 +115,11 @@ impl TraceWriter {
             .name("trace-flusher".into())
             .spawn(move || flush_periodically(&flusher_shared))
             .map_err(|error| TraceError::io(dir, error))?;
-        Ok(TraceWriter { dir: dir.to_path_buf(), shared, flusher: Some(flusher) })
+        Ok(TraceWriter {
+            dir: dir.to_path_buf(),
+            shared,
+            flusher: Some(flusher),
+        })
     }
 
     /// The trace directory.
@@ -111,14 +131,24 @@ impl TraceWriter {
     /// event's number (1-based).
     pub fn append(&self, event: &Event, data: &[u8]) -> TraceResult<u64> {
         debug_assert_eq!(event.data_length(), data.len() as u64);
-        let mut streams = self.shared.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut streams = self
+            .shared
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(failure) = &streams.failure {
-            return Err(TraceError::io(&self.dir, std::io::Error::other(failure.clone())));
+            return Err(TraceError::io(
+                &self.dir,
+                std::io::Error::other(failure.clone()),
+            ));
         }
         if !data.is_empty() {
             push_frame(&mut streams.data.pending, data);
         }
-        push_frame(&mut streams.events.pending, &bincode::serialize(event).expect("events always serialize"));
+        push_frame(
+            &mut streams.events.pending,
+            &bincode::serialize(event).expect("events always serialize"),
+        );
         streams.event_count += 1;
         if streams.data.pending.len() + streams.events.pending.len() >= BLOCK_SIZE {
             streams.flush()?;
@@ -128,7 +158,11 @@ impl TraceWriter {
 
     /// Number of events appended so far.
     pub fn event_count(&self) -> u64 {
-        self.shared.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).event_count
+        self.shared
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .event_count
     }
 
     /// Flushes everything and stops the flusher.
@@ -138,7 +172,11 @@ impl TraceWriter {
 
     fn close(&mut self) -> TraceResult<()> {
         let result = {
-            let mut streams = self.shared.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut streams = self
+                .shared
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
             streams.closed = true;
             streams.flush()
         };
@@ -160,7 +198,10 @@ fn flush_periodically(shared: &(Mutex<Streams>, Condvar)) {
     let (lock, wake) = shared;
     let mut streams = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     while !streams.closed {
-        streams = wake.wait_timeout(streams, FLUSH_INTERVAL).unwrap_or_else(|poisoned| poisoned.into_inner()).0;
+        streams = wake
+            .wait_timeout(streams, FLUSH_INTERVAL)
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .0;
         if let Err(error) = streams.flush() {
             streams.failure = Some(error.to_string());
             return;
