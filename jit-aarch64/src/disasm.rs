@@ -139,3 +139,38 @@ fn register_operand(operand: &Operand) -> Option<(bool, u16, u32)> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inst::{Cond, Inst, LiteralDst};
+    use crate::reg::{X0, X1};
+    use crate::{Assembler, Fusing};
+
+    #[test]
+    fn listing_shows_labels_code_and_pool() {
+        let mut a = Assembler::new();
+        let top = a.new_label();
+        a.bind(top);
+        a.push(Inst::Cmp { lhs: X0, rhs: X1 });
+        a.push(Inst::BranchCond(Cond::Ne, top));
+        a.load_literal(LiteralDst::Gp(X0), 0x1122_3344_5566_7788);
+        a.push(Inst::Ret);
+        let code = a.finish(Fusing::Pairs).unwrap();
+        assert_eq!(
+            listing(&code),
+            "=>L0:\n\
+             00000000  eb01001f  cmp x0, x1\n\
+             00000004  54ffffe1  b.ne $-0x4\n\
+             00000008  58000040  ldr x0, $+0x8\n\
+             0000000c  d65f03c0  ret\n\
+             00000010  .quad 0x1122334455667788\n"
+        );
+    }
+
+    #[test]
+    fn words_that_do_not_decode_are_shown_raw() {
+        assert_eq!(text([0xff, 0xff, 0xff, 0xff]), ".inst 0xffffffff");
+        assert_eq!(memory_access([0x1f, 0x20, 0x03, 0xd5]), None);
+    }
+}

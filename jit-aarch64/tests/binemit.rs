@@ -2,8 +2,9 @@
 //! and its text as yaxpeax-arm prints it. Each row is checked both ways: the emitter must produce
 //! the hex, and the disassembler must read the hex back as the text.
 //!
-//! The hex column was produced by GNU as, not by this crate. To regenerate or add a row, assemble
-//! the text column (write `.` for `$+0x0`, the branch-to-self used in the label rows):
+//! The hex column was produced by GNU as, not by this crate; `scripts/check-binemit-with-gas`
+//! re-checks every row against it. To add a row, assemble its text (write `.+` for `$+`, the
+//! PC-relative form used in the label rows):
 //!
 //! ```text
 //! echo 'ldur x0, [x19, #-0x100]' > t.s
