@@ -63,12 +63,13 @@ fn shift(vm: &mut Vm, f: fn(i32, u32) -> i32) -> LuaResult<usize> {
 }
 
 fn tohex(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let x = arg_bit(vm, 0)? as u32;
+    // LuaJIT 2.1 prints up to 16 digits of the sign-extended value.
+    let x = arg_bit(vm, 0)? as i64 as u64;
     let n = if vm.arg(1).is_nil() { 8 } else { arg_bit(vm, 1)? };
     let upper = n < 0;
-    let digits = (n.unsigned_abs().min(8)) as usize;
-    let s = if upper { format!("{x:08X}") } else { format!("{x:08x}") };
-    let s = &s[8 - digits..];
+    let digits = (n.unsigned_abs().min(16)) as usize;
+    let s = if upper { format!("{x:016X}") } else { format!("{x:016x}") };
+    let s = &s[16 - digits..];
     let v = vm.str_value(s.as_bytes());
     vm.ret1(v)
 }

@@ -18,6 +18,7 @@ pub fn open(vm: &mut Vm) {
             ("getn", getn),
             ("foreach", foreach),
             ("foreachi", foreachi),
+            ("move", move_),
         ],
     );
 }
@@ -109,6 +110,29 @@ fn concat(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     }
     let s = vm.new_string(&out)?;
     vm.ret1(s)
+}
+
+/// `table.move(a1, f, e, t [, a2])`, as LuaJIT 2.1 (and Lua 5.3) define it.
+fn move_(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let a1 = vm.check_table(0)?;
+    let f = vm.check_int(1)?;
+    let e = vm.check_int(2)?;
+    let t = vm.check_int(3)?;
+    let a2 = if vm.arg(4).is_nil() { a1 } else { vm.check_table(4)? };
+    if e >= f {
+        if t > e || t <= f || a1 != a2 {
+            for i in 0..=(e - f) {
+                let v = get(vm, a1, f + i);
+                set(vm, a2, t + i, v)?;
+            }
+        } else {
+            for i in (0..=(e - f)).rev() {
+                let v = get(vm, a1, f + i);
+                set(vm, a2, t + i, v)?;
+            }
+        }
+    }
+    vm.ret1(Value::Table(a2))
 }
 
 fn maxn(vm: &mut Vm, _: usize) -> LuaResult<usize> {

@@ -76,6 +76,26 @@ impl Vm {
                     }
                 }};
             }
+            // Hot paths read tags and payloads straight from the slot (no 16-byte copy that is
+            // then re-read byte-wise: that defeats store forwarding and costs ~10 cycles).
+            macro_rules! rk_ref {
+                ($x:expr) => {{
+                    let x: Rk = $x;
+                    if x < RK_CONSTANT {
+                        &self.th.stack[base + x as usize]
+                    } else {
+                        &k[(x - RK_CONSTANT) as usize]
+                    }
+                }};
+            }
+            macro_rules! num {
+                ($r:expr) => {
+                    match $r {
+                        &Value::Number(n) => Some(n),
+                        _ => None,
+                    }
+                };
+            }
             // Slow paths may raise errors (which need the position) or call out (which may
             // inspect this frame): save pc first.
             macro_rules! slow {
@@ -95,11 +115,13 @@ impl Vm {
             }
             macro_rules! arith {
                 ($op:expr, $a:expr, $b:expr, $c:expr, $f:expr) => {{
-                    let (x, y) = (rk!($b), rk!($c));
-                    reg!($a) = match (x, y) {
-                        (Value::Number(x), Value::Number(y)) => Value::Number($f(x, y)),
-                        _ => slow!(self.arith_op(&proto, pc, $op, x, y, $b, $c)),
-                    };
+                    match (num!(rk_ref!($b)), num!(rk_ref!($c))) {
+                        (Some(x), Some(y)) => reg!($a) = Value::Number($f(x, y)),
+                        _ => {
+                            let (x, y) = (rk!($b), rk!($c));
+                            reg!($a) = slow!(self.arith_op(&proto, pc, $op, x, y, $b, $c));
+                        }
+                    }
                 }};
             }
             macro_rules! gc_point {
@@ -151,9 +173,8 @@ impl Vm {
                         slow!(self.set_index(Value::Table(env), key, v));
                     }
                     Op::GetTable { a, b, c } => {
-                        let obj = reg!(b);
                         let key = rk!(c);
-                        if let Value::Table(t) = obj {
+                        if let &Value::Table(t) = &reg!(b) {
                             let t = self.heap.table(t);
                             let v = t.get(key);
                             if !v.is_nil() || t.metatable.is_none() {
@@ -161,6 +182,7 @@ impl Vm {
                                 continue;
                             }
                         }
+                        let obj = reg!(b);
                         reg!(a) = slow!(self.index_op(&proto, pc, obj, key, b));
                     }
                     Op::SetTable { a, b, c } => {
@@ -212,7 +234,10 @@ impl Vm {
                             _ => slow!(self.arith_op(&proto, pc, ArithOp::Unm, x, x, b as Rk, b as Rk)),
                         };
                     }
-                    Op::Not { a, b } => reg!(a) = Value::Boolean(!reg!(b).truthy()),
+                    Op::Not { a, b } => {
+                        let falsy = matches!(&reg!(b), Value::Nil | Value::Boolean(false));
+                        reg!(a) = Value::Boolean(falsy);
+                    }
                     Op::Len { a, b } => {
                         let x = reg!(b);
                         reg!(a) = match x {
@@ -251,10 +276,12 @@ impl Vm {
                         }
                     }
                     Op::Lt { jump_if, b, c } => {
-                        let (x, y) = (rk!(b), rk!(c));
-                        let r = match (x, y) {
-                            (Value::Number(x), Value::Number(y)) => x < y,
-                            _ => slow!(self.less_than(x, y)),
+                        let r = match (num!(rk_ref!(b)), num!(rk_ref!(c))) {
+                            (Some(x), Some(y)) => x < y,
+                            _ => {
+                                let (x, y) = (rk!(b), rk!(c));
+                                slow!(self.less_than(x, y))
+                            }
                         };
                         if r == jump_if {
                             take_jump!();
@@ -263,10 +290,12 @@ impl Vm {
                         }
                     }
                     Op::Le { jump_if, b, c } => {
-                        let (x, y) = (rk!(b), rk!(c));
-                        let r = match (x, y) {
-                            (Value::Number(x), Value::Number(y)) => x <= y,
-                            _ => slow!(self.less_equal(x, y)),
+                        let r = match (num!(rk_ref!(b)), num!(rk_ref!(c))) {
+                            (Some(x), Some(y)) => x <= y,
+                            _ => {
+                                let (x, y) = (rk!(b), rk!(c));
+                                slow!(self.less_equal(x, y))
+                            }
                         };
                         if r == jump_if {
                             take_jump!();
@@ -275,7 +304,8 @@ impl Vm {
                         }
                     }
                     Op::Test { a, jump_if } => {
-                        if reg!(a).truthy() == jump_if {
+                        let truthy = !matches!(&reg!(a), Value::Nil | Value::Boolean(false));
+                        if truthy == jump_if {
                             take_jump!();
                         } else {
                             pc += 1;
@@ -341,12 +371,14 @@ impl Vm {
                             let dest = frame.func;
                             let wanted = frame.nresults as usize;
                             let stack = &mut self.th.stack[..];
-                            if wanted == 1 {
-                                stack[dest] = if count > 0 { stack[first] } else { Value::Nil };
-                            } else {
-                                for i in 0..wanted {
-                                    stack[dest + i] = if i < count { stack[first + i] } else { Value::Nil };
-                                }
+                            // Branches, not a select between values: a selected Value goes
+                            // through memory and stalls store forwarding.
+                            let copied = count.min(wanted);
+                            for i in 0..copied {
+                                stack[dest + i] = stack[first + i];
+                            }
+                            for slot in &mut stack[dest + copied..dest + wanted] {
+                                *slot = Value::Nil;
                             }
                             self.th.top = dest + wanted;
                             self.th.frames.pop();
@@ -380,9 +412,8 @@ impl Vm {
                     }
                     Op::ForLoop { a, offset } => {
                         self.ticks += 1;
-                        if let (Value::Number(idx), Value::Number(limit), Value::Number(step)) =
-                            (reg!(a), reg!(a + 1), reg!(a + 2))
-                        {
+                        let slots = &self.th.stack[base + a as usize..base + a as usize + 3];
+                        if let (Some(idx), Some(limit), Some(step)) = (num!(&slots[0]), num!(&slots[1]), num!(&slots[2])) {
                             let idx = idx + step;
                             if if step > 0.0 { idx <= limit } else { limit <= idx } {
                                 reg!(a) = Value::Number(idx);
