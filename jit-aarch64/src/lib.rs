@@ -18,6 +18,34 @@
 //!  disasm::disassemble                            yaxpeax-arm: dumps and the test oracle
 //! ```
 //!
+//! ```
+//! use jit_aarch64::executor::host_executor;
+//! use jit_aarch64::inst::{Inst, IntOp};
+//! use jit_aarch64::reg::{Base, X0, X1, X2};
+//! use jit_aarch64::{Assembler, Fusing, Width};
+//!
+//! # fn main() -> jit_aarch64::Result<()> {
+//! // x0 = pointer to two u64s; returns their sum.
+//! let mut a = Assembler::new();
+//! a.load(Width::B8, X1.into(), Base::Gp(X0), 0)?;
+//! a.load(Width::B8, X2.into(), Base::Gp(X0), 8)?; // fused with the load above into LDP
+//! a.push(Inst::Int { op: IntOp::Add, dst: X0, lhs: X1, rhs: X2 });
+//! a.push(Inst::Ret);
+//! let code = a.finish(Fusing::Pairs)?;
+//! assert_eq!(code.fusions.len(), 1);
+//! print!("{}", jit_aarch64::disasm::listing(&code));
+//!
+//! // Without the `emulator` feature, only aarch64 hosts have an executor.
+//! let Ok(mut executor) = host_executor() else { return Ok(()) };
+//! let id = executor.install(code.bytes())?;
+//! let pair = [40u64, 2];
+//! // SAFETY: the code reads the two words `pair` holds and nothing else.
+//! let sum = unsafe { executor.call(id, 0, &[pair.as_ptr() as u64])? };
+//! assert_eq!(sum, 42);
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Unsafe code lives only in `code` (executable memory) and `executor::emulated` (mapping host
 //! memory into the emulator).
 
