@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::fuse::{self, Fusion};
 use crate::imm::{Imm12, MoveWide, PairOffset, SImm9, ScaledOffset};
 use crate::inst::{
-    Addressing, ImmOp, Inst, Label, Literal, LiteralDst, MemOp, MoveOp, PairOp, Width,
+    Addressing, ImmOp, Inst, IntOp, Label, Literal, LiteralDst, MemOp, MoveOp, PairOp, Width,
 };
 use crate::reg::{Base, Data, Gp, SCRATCH_CALL, SCRATCH_IMMEDIATE};
 
@@ -205,7 +205,7 @@ impl Assembler {
         }
         self.mov_imm(SCRATCH_IMMEDIATE, value as u64);
         self.insts.push(Inst::Int {
-            op: crate::inst::IntOp::Add,
+            op: IntOp::Add,
             dst,
             lhs: src,
             rhs: SCRATCH_IMMEDIATE,
