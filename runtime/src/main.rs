@@ -123,14 +123,15 @@ fn parse_args(argv: &[String]) -> Result<Invocation> {
 fn report(vm: &mut Vm, failure: Failure, rerun: &Option<String>) {
     vm.flush_stdout();
     let mut err = std::io::stderr().lock();
+    // A nil error value is reported with no text at all, as by the standalone LuaJIT.
     if let Some(message) = failure.message {
         let _ = writeln!(err, "runtime: {message}");
         if let Some(tb) = failure.traceback {
             let _ = writeln!(err, "{tb}");
         }
-    }
-    if let Some(cmd) = rerun {
-        let _ = writeln!(err, "rerun: {cmd}");
+        if let Some(cmd) = rerun {
+            let _ = writeln!(err, "rerun: {cmd}");
+        }
     }
 }
 

@@ -66,6 +66,12 @@ pub fn open(vm: &mut Vm) {
     vm.set_field(package, "cpath", cpath);
     let config = vm.str_value(b"/\n;\n?\n!\n-\n");
     vm.set_field(package, "config", config);
+    let loaders = vm.heap.new_table(2, 0);
+    let preload_searcher = vm.new_native("preload_loader", preload_loader);
+    let lua_searcher = vm.new_native("lua_loader", lua_loader);
+    let _ = vm.heap.table_mut(loaders).set(Value::Number(1.0), preload_searcher);
+    let _ = vm.heap.table_mut(loaders).set(Value::Number(2.0), lua_searcher);
+    vm.set_field(package, "loaders", Value::Table(loaders));
     vm.set_global("package", Value::Table(package));
     vm.set_field(loaded, "_G", Value::Table(g));
     vm.set_field(loaded, "package", Value::Table(package));
@@ -141,6 +147,7 @@ fn print(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
                 let s = vm.tostring(v)?;
                 match s {
                     Value::String(s) => line.extend_from_slice(vm.heap.str_bytes(s)),
+                    Value::Number(n) => crate::text::number::format_number(n, &mut line),
                     _ => return Err(vm.rt_error("'tostring' must return a string to 'print'")),
                 }
             }
@@ -233,7 +240,8 @@ fn next(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             Ok(2)
         }
         Ok(None) => vm.ret1(Value::Nil),
-        Err(e) => Err(vm.rt_error(&e.to_string())),
+        // LuaJIT raises this one without a position.
+        Err(e) => Err(LuaError::new(vm.str_value(e.to_string().as_bytes()))),
     }
 }
 
@@ -438,7 +446,8 @@ fn load(vm: &mut Vm, _: usize) -> LuaResult<usize> {
                     }
                     _ => {
                         vm.temp_roots.pop();
-                        return load_result(vm, Err("reader function must return a string".into()));
+                        let msg = format!("{}reader function must return a string", vm.where_(1));
+                        return load_result(vm, Err(msg));
                     }
                 }
             };
@@ -594,6 +603,48 @@ fn require(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         }
     }
     Err(vm.rt_error(&format!("module '{name_text}' not found:{tried}")))
+}
+
+/// `package.loaders[1]`: finds a loader in `package.preload`.
+fn preload_loader(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let name = vm.check_str(0)?;
+    let key = vm.new_string(&name)?;
+    if let Value::Table(pkg) = vm.get_global("package") {
+        let preload_key = vm.str_value(b"preload");
+        if let Value::Table(preload) = vm.heap.table(pkg).get(preload_key) {
+            let loader = vm.heap.table(preload).get(key);
+            if !loader.is_nil() {
+                return vm.ret1(loader);
+            }
+        }
+    }
+    let msg = format!("\n\tno field package.preload['{}']", String::from_utf8_lossy(&name));
+    let v = vm.new_string(msg.as_bytes())?;
+    vm.ret1(v)
+}
+
+/// `package.loaders[2]`: finds a Lua file along `package.path`.
+fn lua_loader(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let name = vm.check_str(0)?;
+    let file_part = String::from_utf8_lossy(&name).replace('.', "/");
+    let mut tried = String::new();
+    if let Value::Table(pkg) = vm.get_global("package") {
+        let path_key = vm.str_value(b"path");
+        if let Some(path) = vm.bytes_of(vm.heap.table(pkg).get(path_key)) {
+            for template in String::from_utf8_lossy(&path).split(';').filter(|t| !t.is_empty()) {
+                let candidate = template.replace('?', &file_part);
+                if std::path::Path::new(&candidate).is_file() {
+                    return match load_file(vm, Some(&candidate)) {
+                        Ok(f) => vm.ret1(f),
+                        Err(msg) => Err(vm.rt_error(&msg)),
+                    };
+                }
+                tried.push_str(&format!("\n\tno file '{candidate}'"));
+            }
+        }
+    }
+    let v = vm.new_string(tried.as_bytes())?;
+    vm.ret1(v)
 }
 
 fn finish_require(vm: &mut Vm, loaded: TableRef, name: Value, loader: Value) -> LuaResult<usize> {

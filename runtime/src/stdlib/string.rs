@@ -275,7 +275,7 @@ fn gsub(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let repl_string: Option<Rc<[u8]>> = match repl {
         Value::String(_) | Value::Number(_) => Some(vm.check_str(2)?),
         Value::Table(_) | Value::Function(_) => None,
-        _ => return Err(vm.arg_error(2, &format!("string/function/table expected, got {}", vm.type_name_of_arg(2)))),
+        _ => return Err(vm.arg_error(2, "string/function/table expected")),
     };
     let max = match vm.arg(3) {
         Value::Nil => None,
@@ -349,6 +349,8 @@ impl FormatArgs for LuaFormatArgs<'_> {
     type Error = FormatFailure;
 
     fn number(&mut self, arg: usize) -> Result<f64, Self::Error> {
+        // A missing argument is "value expected" in LuaJIT's format, not "number expected".
+        self.vm.check_any(arg - 1).map_err(FormatFailure::Lua)?;
         self.vm.check_number(arg - 1).map_err(FormatFailure::Lua)
     }
 

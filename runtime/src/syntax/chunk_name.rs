@@ -60,12 +60,18 @@ mod tests {
             (b"=stdin".to_vec(), "stdin".into()),
             (b"=".to_vec(), "".into()),
             (b"x = = 1".to_vec(), "[string \"x = = 1\"]".into()),
-            (b"line one\nline two".to_vec(), "[string \"line one...\"]".into()),
+            (
+                b"line one\nline two".to_vec(),
+                "[string \"line one...\"]".into(),
+            ),
             (b"\nfirst".to_vec(), "[string \"...\"]".into()),
             (b"".to_vec(), "[string \"\"]".into()),
             (b"a\0b".to_vec(), "[string \"a\"]".into()),
             (vec![b'x'; 48], format!("[string \"{}\"]", "x".repeat(48))),
-            (vec![b'x'; 49], format!("[string \"{}...\"]", "x".repeat(45))),
+            (
+                vec![b'x'; 49],
+                format!("[string \"{}...\"]", "x".repeat(45)),
+            ),
             (
                 [vec![b'x'; 46], b"\n".to_vec()].concat(),
                 format!("[string \"{}...\"]", "x".repeat(45)),
@@ -74,14 +80,25 @@ mod tests {
                 [vec![b'x'; 45], b"\n".to_vec()].concat(),
                 format!("[string \"{}...\"]", "x".repeat(45)),
             ),
-            (long_path.clone().into_bytes(), format!("...{}", &long_path[long_path.len() - 56..])),
+            (
+                long_path.clone().into_bytes(),
+                format!("...{}", &long_path[long_path.len() - 56..]),
+            ),
             (format!("@{}", "p".repeat(58)).into_bytes(), "p".repeat(58)),
             (format!("@{}", "p".repeat(59)).into_bytes(), "p".repeat(59)),
-            (format!("@{}", "p".repeat(60)).into_bytes(), format!("...{}", "p".repeat(56))),
+            (
+                format!("@{}", "p".repeat(60)).into_bytes(),
+                format!("...{}", "p".repeat(56)),
+            ),
             (format!("={}", "q".repeat(70)).into_bytes(), "q".repeat(59)),
         ];
         for (name, want) in cases {
-            assert_eq!(chunk_display_name(&name), want, "{:?}", String::from_utf8_lossy(&name));
+            assert_eq!(
+                chunk_display_name(&name),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(&name)
+            );
         }
     }
 }

@@ -30,7 +30,13 @@ impl<'a> Lexer<'a> {
     /// Starts lexing `src`, skipping a UTF-8 byte-order mark and a first line starting with `#`.
     /// Fails on precompiled bytecode, which this runtime cannot load.
     pub fn new(src: &'a [u8]) -> Result<Lexer<'a>, Diagnostic> {
-        let mut lexer = Lexer { src, pos: 0, c: EOF, line: 1, buf: Vec::new() };
+        let mut lexer = Lexer {
+            src,
+            pos: 0,
+            c: EOF,
+            line: 1,
+            buf: Vec::new(),
+        };
         lexer.advance();
         let mut header = false;
         if lexer.c == 0xef && src.len() >= 3 && src[1] == 0xbb && src[2] == 0xbf {
@@ -57,7 +63,10 @@ impl<'a> Lexer<'a> {
             } else {
                 b"cannot load incompatible bytecode"
             };
-            return Err(Diagnostic { line: 0, message: message.to_vec() });
+            return Err(Diagnostic {
+                line: 0,
+                message: message.to_vec(),
+            });
         }
         Ok(lexer)
     }
@@ -166,7 +175,10 @@ impl<'a> Lexer<'a> {
                     let level = self.skip_equals();
                     if let Ok(level) = usize::try_from(level) {
                         let value = self.long_bracket(level, true)?;
-                        return Ok(Token::String { value, quote: Quote::Long(level) });
+                        return Ok(Token::String {
+                            value,
+                            quote: Quote::Long(level),
+                        });
                     } else if level != -1 {
                         return Err(self.error_in_token("invalid long string delimiter"));
                     }
@@ -295,7 +307,10 @@ impl<'a> Lexer<'a> {
         self.advance(); // The closing quote.
         let mut value = std::mem::take(&mut self.buf);
         value.remove(0);
-        Ok(Token::String { value, quote: Quote::Short(quote as u8) })
+        Ok(Token::String {
+            value,
+            quote: Quote::Short(quote as u8),
+        })
     }
 
     /// One escape sequence, at its backslash.
@@ -375,7 +390,9 @@ impl<'a> Lexer<'a> {
         self.advance();
         let mut cp: u32 = 0;
         loop {
-            let digit = u8::try_from(self.c).ok().and_then(|b| (b as char).to_digit(16));
+            let digit = u8::try_from(self.c)
+                .ok()
+                .and_then(|b| (b as char).to_digit(16));
             match digit {
                 Some(d) => cp = (cp << 4) | d,
                 None => return Err(self.error_in_token("invalid escape sequence")),
@@ -420,9 +437,8 @@ impl<'a> Lexer<'a> {
                 let text = std::mem::take(&mut self.buf);
                 Ok(Token::Number { value, text })
             }
-            NumberScan::Cdata => {
-                Err(self.error_in_token("cdata number literals (LL, ULL, i suffixes) are not supported"))
-            }
+            NumberScan::Cdata => Err(self
+                .error_in_token("cdata number literals (LL, ULL, i suffixes) are not supported")),
             NumberScan::Malformed => Err(self.error_in_token("malformed number")),
         }
     }
@@ -450,7 +466,13 @@ enum NumberScan {
 fn scan_number(text: &[u8]) -> NumberScan {
     let is_hex = text.len() >= 2 && text[0] == b'0' && (text[1] | 0x20) == b'x';
     let body = if is_hex { &text[2..] } else { text };
-    let digit_ok = |c: u8| if is_hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() };
+    let digit_ok = |c: u8| {
+        if is_hex {
+            c.is_ascii_hexdigit()
+        } else {
+            c.is_ascii_digit()
+        }
+    };
 
     // Mantissa: digits with at most one '.', at least one digit.
     let mut i = 0;
@@ -507,14 +529,21 @@ fn scan_number(text: &[u8]) -> NumberScan {
         let lower: Vec<u8> = suffix.iter().map(|c| c | 0x20).collect();
         let integer = !seen_dot && !has_exponent;
         let cdata = lower == b"i" || (integer && (lower == b"ll" || lower == b"ull"));
-        return if cdata { NumberScan::Cdata } else { NumberScan::Malformed };
+        return if cdata {
+            NumberScan::Cdata
+        } else {
+            NumberScan::Malformed
+        };
     }
 
     if is_hex {
         NumberScan::Number(hex_value(&body[..mantissa_end], exponent))
     } else {
         // The text is plain ASCII digits, '.', 'e', sign: Rust's parser rounds correctly.
-        match std::str::from_utf8(text).ok().and_then(|s| s.parse::<f64>().ok()) {
+        match std::str::from_utf8(text)
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+        {
             Some(v) => NumberScan::Number(v),
             None => NumberScan::Malformed,
         }
@@ -668,15 +697,24 @@ mod tests {
 
     #[test]
     fn high_bytes_are_identifier_bytes() {
-        assert_eq!(tokens("caf\u{e9} = 1")[0], Token::Name("caf\u{e9}".as_bytes().to_vec()));
+        assert_eq!(
+            tokens("caf\u{e9} = 1")[0],
+            Token::Name("caf\u{e9}".as_bytes().to_vec())
+        );
     }
 
     #[test]
     fn string_escapes() {
-        assert_eq!(string_value(r#""\a\b\f\n\r\t\v\\\"\'""#), b"\x07\x08\x0c\n\r\t\x0b\\\"'");
+        assert_eq!(
+            string_value(r#""\a\b\f\n\r\t\v\\\"\'""#),
+            b"\x07\x08\x0c\n\r\t\x0b\\\"'"
+        );
         assert_eq!(string_value(r"'\65\066\0671\255'"), b"AB\x431\xff");
         assert_eq!(string_value(r"'\x41\x7a\xFF'"), b"Az\xff");
-        assert_eq!(string_value(r"'\u{41}\u{e9}\u{20AC}\u{10FFFF}\u{0000041}'"), "A\u{e9}\u{20ac}\u{10ffff}A".as_bytes());
+        assert_eq!(
+            string_value(r"'\u{41}\u{e9}\u{20AC}\u{10FFFF}\u{0000041}'"),
+            "A\u{e9}\u{20ac}\u{10ffff}A".as_bytes()
+        );
         assert_eq!(string_value("'a\\z  \n\t  b'"), b"ab");
         assert_eq!(string_value("'a\\\r\nb'"), b"a\nb");
         assert_eq!(string_value("'a\\\n\rb'"), b"a\nb");
@@ -739,8 +777,15 @@ mod tests {
 
     #[test]
     fn number_scan_rejections() {
-        for text in ["0x", "0x.", "0x.p1", "1e", "1e+", "0x1p", "5..3", "3x", "1_0", "1.5LL", "1e5LL", "1ULLi", "0x1g", "1p5"] {
-            assert_eq!(scan_number(text.as_bytes()), NumberScan::Malformed, "{text}");
+        for text in [
+            "0x", "0x.", "0x.p1", "1e", "1e+", "0x1p", "5..3", "3x", "1_0", "1.5LL", "1e5LL",
+            "1ULLi", "0x1g", "1p5",
+        ] {
+            assert_eq!(
+                scan_number(text.as_bytes()),
+                NumberScan::Malformed,
+                "{text}"
+            );
         }
         for text in ["1LL", "1ull", "0x10ULL", "1uLL", "2I", "0x1p4i", "1.5i"] {
             assert_eq!(scan_number(text.as_bytes()), NumberScan::Cdata, "{text}");
@@ -754,8 +799,14 @@ mod tests {
             (b"x = \"abc\ny\"", "1: unfinished string near '\"abc'"),
             (b"x = \"a\\qb\"", "1: invalid escape sequence near '\"a'"),
             (b"x = \"a\\x4g\"", "1: invalid escape sequence near '\"a'"),
-            (b"x = \"a\\u{110000}\"", "1: invalid escape sequence near '\"a'"),
-            (b"x = \"a\\u{d800}\"", "1: invalid escape sequence near '\"a'"),
+            (
+                b"x = \"a\\u{110000}\"",
+                "1: invalid escape sequence near '\"a'",
+            ),
+            (
+                b"x = \"a\\u{d800}\"",
+                "1: invalid escape sequence near '\"a'",
+            ),
             (b"x = \"a\\256\"", "1: invalid escape sequence near '\"a'"),
             (b"x = '\\u{}'", "1: invalid escape sequence near '''"),
             (b"x = '\\u41'", "1: invalid escape sequence near '''"),
@@ -773,7 +824,10 @@ mod tests {
             (b"x = [==[ ]=]", "1: unfinished long string near '<eof>'"),
             (b"\x1bLua", "0: cannot load incompatible bytecode"),
             (b"#!x\n\x1bLua", "0: cannot load Lua bytecode"),
-            (b"x = 1LL", "1: cdata number literals (LL, ULL, i suffixes) are not supported near '1LL'"),
+            (
+                b"x = 1LL",
+                "1: cdata number literals (LL, ULL, i suffixes) are not supported near '1LL'",
+            ),
         ];
         for &(src, want) in cases {
             assert_eq!(lex_error(src), want, "{:?}", String::from_utf8_lossy(src));
@@ -782,9 +836,19 @@ mod tests {
 
     #[test]
     fn headers_are_skipped() {
-        assert_eq!(tokens("#!/usr/bin/lua\nx"), vec![Token::Name(b"x".to_vec())]);
+        assert_eq!(
+            tokens("#!/usr/bin/lua\nx"),
+            vec![Token::Name(b"x".to_vec())]
+        );
         assert_eq!(tokens("\u{feff}x"), vec![Token::Name(b"x".to_vec())]);
         assert_eq!(tokens("#only a shebang"), vec![]);
-        assert_eq!(tokens("x #y"), vec![Token::Name(b"x".to_vec()), Token::Char(b'#'), Token::Name(b"y".to_vec())]);
+        assert_eq!(
+            tokens("x #y"),
+            vec![
+                Token::Name(b"x".to_vec()),
+                Token::Char(b'#'),
+                Token::Name(b"y".to_vec())
+            ]
+        );
     }
 }

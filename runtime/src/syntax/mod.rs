@@ -86,11 +86,17 @@ mod tests {
     #[test]
     fn display_matches_luajit() {
         let error = parse(b"x = = 1", "[string \"x = = 1\"]").unwrap_err();
-        assert_eq!(error.to_string(), "[string \"x = = 1\"]:1: unexpected symbol near '='");
+        assert_eq!(
+            error.to_string(),
+            "[string \"x = = 1\"]:1: unexpected symbol near '='"
+        );
         assert_eq!(error.line, 1);
         assert_eq!(error.message, "unexpected symbol near '='");
         let error = parse(b"\x1bLJ", "(binary)").unwrap_err();
-        assert_eq!(error.to_string(), "(binary): cannot load incompatible bytecode");
+        assert_eq!(
+            error.to_string(),
+            "(binary): cannot load incompatible bytecode"
+        );
     }
 
     #[test]

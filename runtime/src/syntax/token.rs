@@ -52,9 +52,15 @@ pub enum Token {
     /// `::`
     Label,
     /// A numeric literal: its value and its source text.
-    Number { value: f64, text: Vec<u8> },
+    Number {
+        value: f64,
+        text: Vec<u8>,
+    },
     Name(Vec<u8>),
-    String { value: Vec<u8>, quote: Quote },
+    String {
+        value: Vec<u8>,
+        quote: Quote,
+    },
     Eof,
     /// Any other single byte: `+ - * / % ^ # < > = ( ) { } [ ] ; : , .` and stray bytes.
     Char(u8),
@@ -208,9 +214,27 @@ mod tests {
             (Token::Eof, Some(b"<eof>")),
             (Token::Ne, Some(b"~=")),
             (Token::Name(b"x".to_vec()), Some(b"x")),
-            (Token::Number { value: 3.0, text: b"0x3".to_vec() }, Some(b"0x3")),
-            (Token::String { value: b"a\tb".to_vec(), quote: Quote::Short(b'\'') }, Some(b"'a\tb'")),
-            (Token::String { value: b"ab".to_vec(), quote: Quote::Long(2) }, Some(b"[==[ab]==]")),
+            (
+                Token::Number {
+                    value: 3.0,
+                    text: b"0x3".to_vec(),
+                },
+                Some(b"0x3"),
+            ),
+            (
+                Token::String {
+                    value: b"a\tb".to_vec(),
+                    quote: Quote::Short(b'\''),
+                },
+                Some(b"'a\tb'"),
+            ),
+            (
+                Token::String {
+                    value: b"ab".to_vec(),
+                    quote: Quote::Long(2),
+                },
+                Some(b"[==[ab]==]"),
+            ),
         ];
         for (token, want) in cases {
             assert_eq!(token.near_text().as_deref(), want, "{token:?}");

@@ -71,10 +71,34 @@ impl Vm {
         }
     }
 
-    /// "bad argument #n to 'name' (msg)".
+    /// "bad argument #n to 'name' (msg)". For a method call (`s:rep(x)`) arguments are
+    /// numbered without the implicit self, as Lua does.
     pub fn arg_error(&mut self, i: usize, msg: &str) -> Box<LuaError> {
         let name = self.native_name();
-        self.rt_error(&format!("bad argument #{} to '{}' ({})", i + 1, name, msg))
+        let mut n = i + 1;
+        if self.called_as_method() {
+            if n == 1 {
+                return self.rt_error(&format!("calling '{name}' on bad self ({msg})"));
+            }
+            n -= 1;
+        }
+        self.rt_error(&format!("bad argument #{n} to '{name}' ({msg})"))
+    }
+
+    fn called_as_method(&self) -> bool {
+        let frames = &self.th.frames;
+        let f = frames.last().expect("a native frame");
+        if f.via_pcall || frames.len() < 2 {
+            return false;
+        }
+        let caller = &frames[frames.len() - 2];
+        let (Some(p), Some(pc)) = (caller.proto.as_ref(), caller.pc.checked_sub(1)) else { return false };
+        match p.code.get(pc) {
+            Some(crate::bytecode::Op::Call { a, .. }) if caller.base + *a as usize == f.func => {
+                matches!(super::describe_register(p, self, pc, *a), Some(("method", _)))
+            }
+            _ => false,
+        }
     }
 
     pub fn type_name_of_arg(&self, i: usize) -> &'static str {

@@ -24,10 +24,10 @@ impl Vm {
     #[inline]
     pub(crate) fn ensure_stack(&mut self, size: usize) -> LuaResult<()> {
         if size > self.th.stack.len() {
-            if size > MAX_STACK_SLOTS {
+            if size > MAX_STACK_SLOTS + (self.frame_limit - MAX_FRAMES) * 8 {
                 return Err(self.error_at(0, "stack overflow"));
             }
-            let new_len = size.max(self.th.stack.len() * 2).min(MAX_STACK_SLOTS + 64);
+            let new_len = size.max(self.th.stack.len() * 2).min(MAX_STACK_SLOTS + 64).max(size);
             self.th.stack.resize(new_len, Value::Nil);
         }
         Ok(())
@@ -56,7 +56,8 @@ impl Vm {
                 let f = n.f;
                 match n.special {
                     Special::None => {
-                        self.call_native(func_slot, nargs, nresults, fr, f, kind != FrameKind::Normal)?;
+                        let detached = kind != FrameKind::Normal || std::mem::take(&mut self.detach_next_native);
+                        self.call_native(func_slot, nargs, nresults, fr, f, detached)?;
                         Ok(Precall::Done)
                     }
                     Special::Pcall => self.precall_protected(func_slot, nargs, nresults, FrameKind::Pcall),
@@ -109,7 +110,7 @@ impl Vm {
         proto: Rc<Proto>,
         kind: FrameKind,
     ) -> LuaResult<()> {
-        if self.th.frames.len() >= MAX_FRAMES {
+        if self.th.frames.len() >= self.frame_limit {
             return Err(self.error_at(0, "stack overflow"));
         }
         let np = proto.num_params as usize;
@@ -157,7 +158,7 @@ impl Vm {
         f: NativeFn,
         via_pcall: bool,
     ) -> LuaResult<()> {
-        if self.th.frames.len() >= MAX_FRAMES {
+        if self.th.frames.len() >= self.frame_limit {
             return Err(self.error_at(0, "stack overflow"));
         }
         self.th.top = func_slot + 1 + nargs;
@@ -226,7 +227,8 @@ impl Vm {
                 Some((_, n)) => (self.where_(0), n),
                 None => (String::new(), "?".to_string()),
             };
-            let msg = format!("{place}bad argument #{} to '{name}' (value expected)", nargs + 1);
+            let what = if nargs == 1 { "function expected, got no value" } else { "value expected" };
+            let msg = format!("{place}bad argument #{} to '{name}' ({what})", nargs + 1);
             return Err(LuaError::new(self.str_value(msg.as_bytes())));
         }
         let mut call_args = nargs - 1;
@@ -271,7 +273,11 @@ impl Vm {
     }
 
     fn call_handler(&mut self, handler: Value, error: Value) -> Value {
-        match self.call1(handler, &[error]) {
+        let saved = self.frame_limit;
+        self.frame_limit = saved + 1000;
+        let r = self.call1(handler, &[error]);
+        self.frame_limit = saved;
+        match r {
             Ok(v) => v,
             Err(_) => self.str_value(b"error in error handling"),
         }

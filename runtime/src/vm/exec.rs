@@ -351,8 +351,12 @@ impl Vm {
                             continue 'frame;
                         }
                         // Natives (and `__call`) run as an ordinary call keeping every result;
-                        // the `Return` that follows delivers them.
-                        match self.precall(func_slot, nargs, -1, FrameKind::Normal)? {
+                        // the `Return` that follows delivers them. Like a tail-called C function
+                        // in LuaJIT, the native has no Lua caller to name it or give a position.
+                        self.detach_next_native = true;
+                        let r = self.precall(func_slot, nargs, -1, FrameKind::Normal);
+                        self.detach_next_native = false;
+                        match r? {
                             Precall::Lua => continue 'frame,
                             Precall::Done => {}
                             Precall::Yield { first, count } => return Ok(Exit::Yielded { first, count }),
@@ -503,7 +507,7 @@ impl Vm {
         let p = &cl.proto;
         let new_base = func_slot + 1;
         let np = p.num_params as usize;
-        if p.is_vararg || new_base + p.max_stack + 1 > self.th.stack.len() || self.th.frames.len() >= super::MAX_FRAMES {
+        if p.is_vararg || new_base + p.max_stack + 1 > self.th.stack.len() || self.th.frames.len() >= self.frame_limit {
             return false;
         }
         if nargs < np {

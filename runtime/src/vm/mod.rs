@@ -66,6 +66,11 @@ pub struct Vm {
     pub pending_finalizers: Vec<Value>,
     pub math_random: crate::stdlib::math::RandomState,
     pub jit_enabled: bool,
+    /// Frames a thread may hold: raised while an error handler runs, so a handler can still
+    /// run after a stack overflow (Lua's extra stack for error handling).
+    pub(crate) frame_limit: usize,
+    /// The next native call is a tail call: it has no Lua caller frame.
+    pub(crate) detach_next_native: bool,
 }
 
 impl Vm {
@@ -106,6 +111,8 @@ impl Vm {
             pending_finalizers: Vec::new(),
             math_random: crate::stdlib::math::RandomState::from_seed_bits(math_seed),
             jit_enabled: true,
+            detach_next_native: false,
+            frame_limit: MAX_FRAMES,
         };
         crate::stdlib::open_all(&mut vm);
         vm
