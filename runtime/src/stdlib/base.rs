@@ -134,23 +134,24 @@ pub fn io_error_text(e: &std::io::Error) -> String {
 }
 
 fn print(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
+    // Like Lua 5.1, print converts through the global `tostring` when it has been replaced.
+    let tostring_fn = vm.get_global("tostring");
+    let builtin = matches!(tostring_fn, Value::Function(f) if matches!(vm.heap.function(f), Function::Native(n) if n.name == "tostring"));
     let mut line = Vec::new();
     for i in 0..nargs {
         if i > 0 {
             line.push(b'\t');
         }
         let v = vm.arg(i);
-        match v {
+        let s = match v {
+            Value::String(_) | Value::Number(_) if builtin => v,
+            _ if builtin => vm.tostring(v)?,
+            _ => vm.call1(tostring_fn, &[v])?,
+        };
+        match s {
             Value::String(s) => line.extend_from_slice(vm.heap.str_bytes(s)),
             Value::Number(n) => crate::text::number::format_number(n, &mut line),
-            _ => {
-                let s = vm.tostring(v)?;
-                match s {
-                    Value::String(s) => line.extend_from_slice(vm.heap.str_bytes(s)),
-                    Value::Number(n) => crate::text::number::format_number(n, &mut line),
-                    _ => return Err(vm.rt_error("'tostring' must return a string to 'print'")),
-                }
-            }
+            _ => return Err(vm.rt_error("'tostring' must return a string to 'print'")),
         }
     }
     line.push(b'\n');

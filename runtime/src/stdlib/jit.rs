@@ -31,7 +31,7 @@ fn toggle(vm: &mut Vm, enable: bool) -> LuaResult<usize> {
     match vm.arg(0) {
         Value::Nil | Value::Boolean(true) => vm.jit_enabled = enable,
         Value::Function(_) | Value::Boolean(false) => {}
-        _ => return Err(vm.arg_error(0, "function or boolean expected")),
+        _ => return Err(vm.arg_type_error(0, "function")),
     }
     Ok(0)
 }

@@ -151,7 +151,7 @@ fn frexp(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 fn modf(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let x = vm.check_number(0)?;
     let int = if x.is_infinite() { x } else { x.trunc() };
-    let frac = if x.is_infinite() { 0.0 } else { x - int };
+    let frac = if x.is_infinite() { 0.0f64.copysign(x) } else { x - int };
     vm.push(Value::Number(int));
     vm.push(Value::Number(frac));
     Ok(2)

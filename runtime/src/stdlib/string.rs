@@ -183,10 +183,8 @@ fn find_or_match(vm: &mut Vm, find: bool) -> LuaResult<usize> {
     let s = vm.check_str(0)?;
     let p = vm.check_str(1)?;
     let init = relative(vm.opt_int(2, 1)?, s.len());
-    let init = if init < 1 { 0 } else { init as usize - 1 };
-    if init > s.len() {
-        return vm.ret1(Value::Nil);
-    }
+    // LuaJIT (without 5.2 compatibility) clamps a start beyond the end to the end.
+    let init = if init < 1 { 0 } else { (init as usize - 1).min(s.len()) };
     if find && (vm.arg(3).truthy() || !pattern::has_specials(&p)) {
         let found = if p.is_empty() {
             Some(init)
@@ -361,7 +359,8 @@ impl FormatArgs for LuaFormatArgs<'_> {
     }
 
     fn quoted(&mut self, arg: usize) -> Result<Vec<u8>, Self::Error> {
-        Ok(self.vm.check_str(arg - 1).map_err(FormatFailure::Lua)?.to_vec())
+        // LuaJIT 2.1 quotes the `tostring` text of any value.
+        self.string(arg)
     }
 
     fn pointer(&mut self, arg: usize) -> Result<Vec<u8>, Self::Error> {
