@@ -30,3 +30,9 @@ local last
 for i = 2 ^ 52 - 2, 2 ^ 52 do last = i end
 print(last)
 for i = math.huge, math.huge do print("huge", i) break end
+local steps = 0
+for i = 0, 1, 0.1 do steps = steps + 1 end
+local acc = {}
+for i = 0.1, 0.35, 0.05 do acc[#acc + 1] = string.format("%.17g", i) end
+print(steps, #acc, acc[#acc])
+print(1 % 0 ~= 1 % 0, 0 % 0 ~= 0 % 0)
