@@ -72,8 +72,14 @@ pub fn open(vm: &mut Vm) {
             ("write", io_write),
         ],
     );
-    let stdin = new_file(vm, LuaFile::standard(Stream::new(Backend::Stdin(None), true, false)));
-    let stdout = new_file(vm, LuaFile::standard(Stream::new(Backend::Stdout, false, true)));
+    let stdin = new_file(
+        vm,
+        LuaFile::standard(Stream::new(Backend::Stdin(None), true, false)),
+    );
+    let stdout = new_file(
+        vm,
+        LuaFile::standard(Stream::new(Backend::Stdout, false, true)),
+    );
     let mut err_stream = Stream::new(Backend::Stderr, false, true);
     err_stream.buffering = Buffering::Unbuffered;
     let stderr = new_file(vm, LuaFile::standard(err_stream));
@@ -105,11 +111,19 @@ enum FileKind {
 
 impl LuaFile {
     fn standard(stream: Stream) -> LuaFile {
-        LuaFile { stream: Some(stream), kind: FileKind::Standard, close_at_eof: false }
+        LuaFile {
+            stream: Some(stream),
+            kind: FileKind::Standard,
+            close_at_eof: false,
+        }
     }
 
     fn regular(stream: Stream) -> LuaFile {
-        LuaFile { stream: Some(stream), kind: FileKind::Regular, close_at_eof: false }
+        LuaFile {
+            stream: Some(stream),
+            kind: FileKind::Regular,
+            close_at_eof: false,
+        }
     }
 }
 
@@ -172,7 +186,11 @@ fn stdin_file(slot: &mut Option<File>) -> io::Result<&mut File> {
 
 /// A duplicate of a standard output descriptor, for seeking.
 fn std_output_file(stderr: bool) -> io::Result<File> {
-    let fd = if stderr { io::stderr().as_fd().try_clone_to_owned()? } else { io::stdout().as_fd().try_clone_to_owned()? };
+    let fd = if stderr {
+        io::stderr().as_fd().try_clone_to_owned()?
+    } else {
+        io::stdout().as_fd().try_clone_to_owned()?
+    };
     Ok(File::from(fd))
 }
 
@@ -442,7 +460,12 @@ impl Stream {
     }
 
     /// `fseeko` then `ftello`: the new position.
-    fn seek(&mut self, out: &mut BufWriter<Stdout>, whence: Whence, offset: i64) -> io::Result<u64> {
+    fn seek(
+        &mut self,
+        out: &mut BufWriter<Stdout>,
+        whence: Whence,
+        offset: i64,
+    ) -> io::Result<u64> {
         self.flush_writes(out)?;
         let target = match whence {
             Whence::Set if offset < 0 => return Err(os_error(libc::EINVAL)),
@@ -466,10 +489,19 @@ impl Stream {
         Ok(position)
     }
 
-    fn set_buffering(&mut self, out: &mut BufWriter<Stdout>, mode: Buffering, size: usize) -> io::Result<()> {
+    fn set_buffering(
+        &mut self,
+        out: &mut BufWriter<Stdout>,
+        mode: Buffering,
+        size: usize,
+    ) -> io::Result<()> {
         self.flush(out)?;
         self.buffering = mode;
-        self.capacity = if size == 0 { BUFFER_SIZE } else { size.min(1 << 24) };
+        self.capacity = if size == 0 {
+            BUFFER_SIZE
+        } else {
+            size.min(1 << 24)
+        };
         Ok(())
     }
 
@@ -555,7 +587,10 @@ fn take_digits(src: &mut impl ByteSource, text: &mut String) -> usize {
 /// prefix that can still be a number, one byte at a time. Bytes consumed before a mismatch are
 /// lost; an exponent without digits is ignored ("1e" reads as 1).
 fn scan_number(src: &mut impl ByteSource) -> Option<f64> {
-    while matches!(src.peek(), Some(b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')) {
+    while matches!(
+        src.peek(),
+        Some(b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+    ) {
         src.bump();
     }
     let mut negative = false;
@@ -709,9 +744,30 @@ struct OpenMode {
 /// which '+' (read and write) and 'x' (exclusive) matter and unknown ones are ignored.
 fn parse_fopen_mode(mode: &[u8]) -> Option<OpenMode> {
     let mut m = match mode.first()? {
-        b'r' => OpenMode { read: true, create: false, write: false, append: false, truncate: false, exclusive: false },
-        b'w' => OpenMode { read: false, create: true, write: true, append: false, truncate: true, exclusive: false },
-        b'a' => OpenMode { read: false, create: true, write: true, append: true, truncate: false, exclusive: false },
+        b'r' => OpenMode {
+            read: true,
+            create: false,
+            write: false,
+            append: false,
+            truncate: false,
+            exclusive: false,
+        },
+        b'w' => OpenMode {
+            read: false,
+            create: true,
+            write: true,
+            append: false,
+            truncate: true,
+            exclusive: false,
+        },
+        b'a' => OpenMode {
+            read: false,
+            create: true,
+            write: true,
+            append: true,
+            truncate: false,
+            exclusive: false,
+        },
         _ => return None,
     };
     for &c in mode.iter().skip(1).take(6) {
@@ -785,7 +841,13 @@ fn open_stream(name: &[u8], mode: &[u8]) -> io::Result<Stream> {
 
 /// An anonymous read-write file that disappears when closed (C's `tmpfile`).
 fn temporary_stream() -> io::Result<Stream> {
-    let file = match OpenOptions::new().read(true).write(true).mode(0o600).custom_flags(libc::O_TMPFILE).open("/tmp") {
+    let file = match OpenOptions::new()
+        .read(true)
+        .write(true)
+        .mode(0o600)
+        .custom_flags(libc::O_TMPFILE)
+        .open("/tmp")
+    {
         Ok(f) => f,
         Err(_) => {
             // File systems without O_TMPFILE: create a fresh name and unlink it at once.
@@ -796,12 +858,20 @@ fn temporary_stream() -> io::Result<Stream> {
                     .map(|d| d.subsec_nanos())
                     .unwrap_or(0);
                 let path = format!("/tmp/tmpf{:x}{:x}{attempt}", std::process::id(), nanos);
-                match OpenOptions::new().read(true).write(true).create_new(true).mode(0o600).open(&path) {
+                match OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(&path)
+                {
                     Ok(f) => {
                         let _ = std::fs::remove_file(&path);
                         break f;
                     }
-                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
+                    Err(e) if e.kind() == io::ErrorKind::AlreadyExists && attempt < 100 => {
+                        attempt += 1
+                    }
                     Err(e) => return Err(e),
                 }
             }
@@ -866,12 +936,21 @@ fn new_file(vm: &mut Vm, file: LuaFile) -> Value {
         Value::Table(t) => Some(t),
         _ => None,
     };
-    let u = vm.heap.new_userdata(Userdata { metatable, env: None, payload: Box::new(file), finalized: false });
+    let u = vm.heap.new_userdata(Userdata {
+        metatable,
+        env: None,
+        payload: Box::new(file),
+        finalized: false,
+    });
     Value::Userdata(u)
 }
 
 fn lua_file(vm: &mut Vm, u: UserdataRef) -> Option<&mut LuaFile> {
-    vm.heap.userdata.get_mut(u.0).payload.downcast_mut::<LuaFile>()
+    vm.heap
+        .userdata
+        .get_mut(u.0)
+        .payload
+        .downcast_mut::<LuaFile>()
 }
 
 fn is_file(vm: &Vm, v: Value) -> Option<UserdataRef> {
@@ -886,9 +965,17 @@ fn is_open(vm: &mut Vm, u: UserdataRef) -> bool {
 }
 
 /// Runs `f` on the open stream of file `u` with `vm.stdout` at hand; `None` if it is closed.
-fn with_stream<R>(vm: &mut Vm, u: UserdataRef, f: impl FnOnce(&mut Stream, &mut BufWriter<Stdout>) -> R) -> Option<R> {
+fn with_stream<R>(
+    vm: &mut Vm,
+    u: UserdataRef,
+    f: impl FnOnce(&mut Stream, &mut BufWriter<Stdout>) -> R,
+) -> Option<R> {
     let (heap, out) = (&mut vm.heap, &mut vm.stdout);
-    let file = heap.userdata.get_mut(u.0).payload.downcast_mut::<LuaFile>()?;
+    let file = heap
+        .userdata
+        .get_mut(u.0)
+        .payload
+        .downcast_mut::<LuaFile>()?;
     let stream = file.stream.as_mut()?;
     Some(f(stream, out))
 }
@@ -970,7 +1057,9 @@ fn parse_format(vm: &mut Vm, format: Value, arg: usize) -> LuaResult<ReadFormat>
             let spec = bytes.strip_prefix(b"*").unwrap_or(bytes);
             match spec.first() {
                 Some(b'n') => Ok(ReadFormat::Number),
-                Some(b'l') => Ok(ReadFormat::Line { keep_newline: false }),
+                Some(b'l') => Ok(ReadFormat::Line {
+                    keep_newline: false,
+                }),
                 Some(b'L') => Ok(ReadFormat::Line { keep_newline: true }),
                 Some(b'a') => Ok(ReadFormat::All),
                 _ => Err(vm.arg_error(arg, "invalid format")),
@@ -1006,7 +1095,12 @@ enum Piece {
 
 /// `io_file_read`: reads with each of `formats` (the arguments from position `first_arg`)
 /// until one fails.
-fn read_formats(vm: &mut Vm, u: UserdataRef, formats: &[Value], first_arg: usize) -> LuaResult<ReadOutcome> {
+fn read_formats(
+    vm: &mut Vm,
+    u: UserdataRef,
+    formats: &[Value],
+    first_arg: usize,
+) -> LuaResult<ReadOutcome> {
     with_stream(vm, u, |s, _| s.clear());
     let mut pieces = Vec::new();
     if formats.is_empty() {
@@ -1152,7 +1246,12 @@ fn file_read(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
 
 /// Argument `i` as one of `options` (LuaJIT's `lj_lib_checkopt`): its index, `default` when
 /// absent (`None`: required).
-fn check_option(vm: &mut Vm, i: usize, default: Option<usize>, options: &[&str]) -> LuaResult<usize> {
+fn check_option(
+    vm: &mut Vm,
+    i: usize,
+    default: Option<usize>,
+    options: &[&str],
+) -> LuaResult<usize> {
     let name = match default {
         Some(d) => match vm.opt_str(i)? {
             Some(name) => name,
@@ -1163,7 +1262,10 @@ fn check_option(vm: &mut Vm, i: usize, default: Option<usize>, options: &[&str])
     match options.iter().position(|o| o.as_bytes() == &*name) {
         Some(k) => Ok(k),
         None => {
-            let message = format!("invalid option '{}'", String::from_utf8_lossy(c_string(&name)));
+            let message = format!(
+                "invalid option '{}'",
+                String::from_utf8_lossy(c_string(&name))
+            );
             Err(vm.arg_error(i, &message))
         }
     }
@@ -1247,7 +1349,7 @@ fn lines_step(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         ReadOutcome::Failed(code) => Err(vm.rt_error(&strerror(code))),
         ReadOutcome::Values(values) => {
             let close_at_eof = lua_file(vm, u).is_some_and(|f| f.close_at_eof);
-            if close_at_eof && values.first().map_or(true, |v| v.is_nil()) {
+            if close_at_eof && values.first().is_none_or(|v| v.is_nil()) {
                 let (heap, out) = (&mut vm.heap, &mut vm.stdout);
                 if let Some(file) = heap.userdata.get_mut(u.0).payload.downcast_mut::<LuaFile>() {
                     if let Some(stream) = file.stream.take() {
@@ -1264,7 +1366,11 @@ fn lines_step(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 // ---- library functions ----
 
 fn io_close(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
-    let u = if nargs > 0 { check_open_file(vm, 0)? } else { registry_file(vm, OUTPUT_KEY) };
+    let u = if nargs > 0 {
+        check_open_file(vm, 0)?
+    } else {
+        registry_file(vm, OUTPUT_KEY)
+    };
     close_file(vm, u)
 }
 
@@ -1281,7 +1387,11 @@ fn open_argument(vm: &mut Vm, mode: &[u8]) -> LuaResult<Value> {
     match open_stream(&name, mode) {
         Ok(stream) => Ok(new_file(vm, LuaFile::regular(stream))),
         Err(e) => {
-            let message = format!("{}: {}", String::from_utf8_lossy(c_string(&name)), strerror(errno_of(&e)));
+            let message = format!(
+                "{}: {}",
+                String::from_utf8_lossy(c_string(&name)),
+                strerror(errno_of(&e))
+            );
             Err(vm.arg_error(0, &message))
         }
     }
@@ -1352,7 +1462,14 @@ fn io_popen(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     match shell.spawn() {
         Ok(child) => {
             let stream = Stream::new(Backend::Pipe(child), read, !read);
-            let file = new_file(vm, LuaFile { stream: Some(stream), kind: FileKind::Pipe, close_at_eof: false });
+            let file = new_file(
+                vm,
+                LuaFile {
+                    stream: Some(stream),
+                    kind: FileKind::Pipe,
+                    close_at_eof: false,
+                },
+            );
             vm.ret1(file)
         }
         Err(e) => push_failure(vm, errno_of(&e), Some(&command)),
@@ -1412,7 +1529,10 @@ mod tests {
 
     /// The number read and the input left, as `fscanf` then `fread` would see them.
     fn scan(input: &str) -> (Option<f64>, &str) {
-        let mut src = Bytes { data: input.as_bytes(), pos: 0 };
+        let mut src = Bytes {
+            data: input.as_bytes(),
+            pos: 0,
+        };
         let n = scan_number(&mut src);
         (n, &input[src.pos..])
     }
