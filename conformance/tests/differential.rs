@@ -21,6 +21,15 @@ const IMPURE: &[&str] = &[
     "collectgarbage(\"count\")", "-- exit:", "math.random", "jit.", "debug.traceback", "string.dump", "tostring({",
 ];
 
+/// Scripts the in-process LuaJIT cannot judge, with the reason. The golden comparison with
+/// Debian's luajit binary still covers them.
+const NOT_COMPARABLE: &[(&str, &str)] = &[
+    ("language/number_literals.lua", "mlua's LuaJIT build flushes subnormals and prints -0 as 0"),
+    ("stdlib/math/functions.lua", "mlua's LuaJIT build prints -0 as 0"),
+    ("language/shebang.lua", "reads the `arg` table of the standalone interpreter"),
+    ("metatables/gc.lua", "prints from finalizers that run when the state closes"),
+];
+
 fn luajit_output(script: &Path) -> Result<Vec<u8>, Failed> {
     let source = std::fs::read(script).map_err(|e| e.to_string())?;
     let name = script.file_name().expect("file name").to_string_lossy().into_owned();
@@ -119,6 +128,9 @@ fn main() {
                 continue;
             }
             let rel = script.strip_prefix(&root).unwrap_or(&script).display().to_string();
+            if NOT_COMPARABLE.iter().any(|(name, _)| *name == rel) {
+                continue;
+            }
             trials.push(Trial::test(format!("luajit::{rel}"), move || compare(&script)));
         }
     }

@@ -7,10 +7,42 @@
 
 use super::io::{errno_of, flush_all, push_failure};
 use super::new_library;
-mod date { #[derive(Debug)] pub struct DateTime { pub year: i64, pub month: i32, pub day: i32, pub hour: i32, pub min: i32, pub sec: i32, pub wday: i32, pub yday: i32, pub isdst: bool } pub fn from_unix(_: i64) -> DateTime { DateTime { year: 1970, month: 1, day: 1, hour: 0, min: 0, sec: 0, wday: 4, yday: 0, isdst: false } } pub fn to_unix(_: &DateTime) -> Option<i64> { None } pub fn strftime(_: &[u8], _: &DateTime, _: &mut Vec<u8>) -> Result<(), String> { Err("date formatting is not available yet".into()) } }
-use date::DateTime;
+mod date {
+    #[derive(Debug)]
+    pub struct DateTime {
+        pub year: i64,
+        pub month: i32,
+        pub day: i32,
+        pub hour: i32,
+        pub min: i32,
+        pub sec: i32,
+        pub wday: i32,
+        pub yday: i32,
+        pub isdst: bool,
+    }
+    pub fn from_unix(_: i64) -> DateTime {
+        DateTime {
+            year: 1970,
+            month: 1,
+            day: 1,
+            hour: 0,
+            min: 0,
+            sec: 0,
+            wday: 4,
+            yday: 0,
+            isdst: false,
+        }
+    }
+    pub fn to_unix(_: &DateTime) -> Option<i64> {
+        None
+    }
+    pub fn strftime(_: &[u8], _: &DateTime, _: &mut Vec<u8>) -> Result<(), String> {
+        Err("date formatting is not available yet".into())
+    }
+}
 use crate::value::{TableRef, Value};
 use crate::vm::{LuaResult, Vm};
+use date::DateTime;
 use std::ffi::OsStr;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
@@ -53,7 +85,8 @@ fn c_string(bytes: &[u8]) -> &[u8] {
 /// A number as C's `(time_t)` conversion on x86-64 gives it: truncated, and the minimum when
 /// out of range or NaN.
 fn to_time(n: f64) -> i64 {
-    if n.is_finite() && n >= -9.223_372_036_854_775_808e18 && n < 9.223_372_036_854_775_808e18 {
+    // Both bounds are exactly 2^63.
+    if (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&n) {
         n as i64
     } else {
         i64::MIN
@@ -111,7 +144,11 @@ fn set_int(vm: &mut Vm, t: TableRef, name: &str, v: i64) {
 fn os_date(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let format = vm.opt_str(0)?;
     let format = format.as_deref().unwrap_or(b"%c");
-    let t = if vm.arg(1).is_nil() { vm.clock.now(vm.ticks) } else { to_time(vm.check_number(1)?) };
+    let t = if vm.arg(1).is_nil() {
+        vm.clock.now(vm.ticks)
+    } else {
+        to_time(vm.check_number(1)?)
+    };
     let mut format = c_string(format);
     let broken_down = match format.strip_prefix(b"!") {
         Some(rest) => {
@@ -203,7 +240,15 @@ fn os_time(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 
 /// The C library's `mktime` on local time, or `None` where it fails.
 #[allow(unsafe_code)] // The C library owns the time zone rules; see the SAFETY note.
-fn local_mktime(sec: i32, min: i32, hour: i32, day: i32, month: i32, year: i32, isdst: Option<bool>) -> Option<i64> {
+fn local_mktime(
+    sec: i32,
+    min: i32,
+    hour: i32,
+    day: i32,
+    month: i32,
+    year: i32,
+    isdst: Option<bool>,
+) -> Option<i64> {
     let mut tm = libc::tm {
         tm_sec: sec,
         tm_min: min,
@@ -241,7 +286,11 @@ fn os_difftime(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 fn os_getenv(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let name = vm.check_str(0)?;
     let name = c_string(&name);
-    let value = if name.is_empty() || name.contains(&b'=') { None } else { std::env::var_os(OsStr::from_bytes(name)) };
+    let value = if name.is_empty() || name.contains(&b'=') {
+        None
+    } else {
+        std::env::var_os(OsStr::from_bytes(name))
+    };
     let result = match value {
         Some(v) => vm.new_string(v.as_bytes())?,
         None => Value::Nil,
@@ -268,7 +317,10 @@ fn os_remove(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 fn os_rename(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let from = vm.check_str(0)?;
     let to = vm.check_str(1)?;
-    match std::fs::rename(OsStr::from_bytes(c_string(&from)), OsStr::from_bytes(c_string(&to))) {
+    match std::fs::rename(
+        OsStr::from_bytes(c_string(&from)),
+        OsStr::from_bytes(c_string(&to)),
+    ) {
         Ok(()) => vm.ret1(Value::Boolean(true)),
         Err(e) => push_failure(vm, errno_of(&e), Some(&from)),
     }
@@ -297,7 +349,11 @@ fn os_tmpname(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let seed = vm.options.seed.0;
     for k in 0..10_000 {
         let name = temporary_name(seed, k);
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&name) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&name)
+        {
             Ok(_) => {
                 let name = vm.str_value(name.as_bytes());
                 return vm.ret1(name);
@@ -313,9 +369,19 @@ fn os_setlocale(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let locale = vm.opt_str(0)?;
     let category = vm.opt_str(1)?;
     if let Some(category) = category {
-        const CATEGORIES: [&[u8]; 6] = [b"all", b"collate", b"ctype", b"monetary", b"numeric", b"time"];
+        const CATEGORIES: [&[u8]; 6] = [
+            b"all",
+            b"collate",
+            b"ctype",
+            b"monetary",
+            b"numeric",
+            b"time",
+        ];
         if !CATEGORIES.contains(&&*category) {
-            let message = format!("invalid option '{}'", String::from_utf8_lossy(c_string(&category)));
+            let message = format!(
+                "invalid option '{}'",
+                String::from_utf8_lossy(c_string(&category))
+            );
             return Err(vm.arg_error(1, &message));
         }
     }
@@ -339,7 +405,10 @@ fn os_execute(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     };
     // The command's output must follow what the script already wrote.
     flush_all(vm);
-    let status = Command::new("/bin/sh").arg("-c").arg(OsStr::from_bytes(c_string(&command))).status();
+    let status = Command::new("/bin/sh")
+        .arg("-c")
+        .arg(OsStr::from_bytes(c_string(&command)))
+        .status();
     let code = match status {
         Ok(status) => status.into_raw(),
         Err(_) => -1,

@@ -113,7 +113,13 @@ fn concat(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 }
 
 /// `table.move(a1, f, e, t [, a2])`, as LuaJIT 2.1 (and Lua 5.3) define it.
-fn move_(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+fn move_(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
+    // LuaJIT implements table.move in Lua: missing arguments read as nil.
+    for i in 1..4 {
+        if i >= nargs {
+            return Err(vm.arg_error(i, "number expected, got nil"));
+        }
+    }
     let a1 = vm.check_table(0)?;
     let f = vm.check_int(1)?;
     let e = vm.check_int(2)?;
