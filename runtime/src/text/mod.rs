@@ -5,6 +5,7 @@
 //! strings are not UTF-8) and reproduces LuaJIT 2.1's results and error texts.
 #![forbid(unsafe_code)]
 
+pub mod date;
 pub mod float;
 pub mod format;
 pub mod number;
