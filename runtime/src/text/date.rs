@@ -447,7 +447,7 @@ impl Formatter<'_> {
 fn add(out: &mut Vec<u8>, c: &Conversion, text: &[u8]) {
     if let Some(width) = c.width {
         let fill = if c.pad == Pad::Zeros { b'0' } else { b' ' };
-        out.extend(std::iter::repeat_n(fill, width.saturating_sub(text.len())));
+        out.resize(out.len() + width.saturating_sub(text.len()), fill);
     }
     let start = out.len();
     out.extend_from_slice(text);
@@ -478,7 +478,7 @@ fn number(out: &mut Vec<u8>, c: &Conversion, digits: usize, value: i64) {
     if c.pad != Pad::None && digits > text.len() {
         let padding = digits - text.len();
         if c.pad == Pad::Spaces {
-            out.extend(std::iter::repeat_n(b' ', padding));
+            out.resize(out.len() + padding, b' ');
             c.width = c.width.map(|width| width.saturating_sub(padding));
         } else {
             let mut body = text;
@@ -487,7 +487,7 @@ fn number(out: &mut Vec<u8>, c: &Conversion, digits: usize, value: i64) {
                 out.push(b'-');
                 body.remove(0);
             }
-            out.extend(std::iter::repeat_n(b'0', padding));
+            out.resize(out.len() + padding, b'0');
             out.extend_from_slice(&body);
             return;
         }

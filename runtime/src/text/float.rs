@@ -113,7 +113,7 @@ pub fn write_hex(
         for index in (0..shown).rev() {
             out.push(digits[((fraction >> (index * 4)) & 15) as usize]);
         }
-        out.extend(std::iter::repeat_n(b'0', precision - shown));
+        out.resize(out.len() + precision - shown, b'0');
     }
     out.push(if upper { b'P' } else { b'p' });
     out.push(if exponent < 0 { b'-' } else { b'+' });

@@ -291,7 +291,7 @@ fn write_integer(out: &mut Vec<u8>, spec: &Spec, negative: bool, magnitude: u64)
     if let Some(precision) = spec.precision {
         if precision > digits.len() {
             let zeros = precision - digits.len();
-            digits.splice(0..0, std::iter::repeat_n(b'0', zeros));
+            digits.splice(0..0, vec![b'0'; zeros]);
         }
     }
     // A precision turns the '0' flag off, as in C.
@@ -369,13 +369,13 @@ fn pad(out: &mut Vec<u8>, spec: &Spec, prefix: &[u8], body: &[u8], zero: bool) {
     if spec.left {
         out.extend_from_slice(prefix);
         out.extend_from_slice(body);
-        out.extend(std::iter::repeat_n(b' ', fill));
+        out.resize(out.len() + fill, b' ');
     } else if zero {
         out.extend_from_slice(prefix);
-        out.extend(std::iter::repeat_n(b'0', fill));
+        out.resize(out.len() + fill, b'0');
         out.extend_from_slice(body);
     } else {
-        out.extend(std::iter::repeat_n(b' ', fill));
+        out.resize(out.len() + fill, b' ');
         out.extend_from_slice(prefix);
         out.extend_from_slice(body);
     }

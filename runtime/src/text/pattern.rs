@@ -184,11 +184,11 @@ impl<'p> Pattern<'p> {
     /// (0-based, clamped to the subject's length) up to and including the end
     /// of the subject, or only `init` when the pattern is anchored.
     pub fn find(&self, subject: &[u8], init: usize) -> Result<Option<Match>, PatternError> {
-        let body = self.body();
+        let mut matcher = Matcher::new(self.body(), subject);
         let mut start = init.min(subject.len());
         loop {
-            if let Some(found) = match_body(body, subject, start)? {
-                return Ok(Some(found));
+            if let Some(end) = matcher.attempt(start)? {
+                return Ok(Some(matcher.to_match(start, end)));
             }
             if self.anchored || start >= subject.len() {
                 return Ok(None);
@@ -205,8 +205,8 @@ fn match_body(pattern: &[u8], subject: &[u8], start: usize) -> Result<Option<Mat
     }
     let mut matcher = Matcher::new(pattern, subject);
     Ok(matcher
-        .run(start, 0)?
-        .map(|end| matcher.into_match(start, end)))
+        .attempt(start)?
+        .map(|end| matcher.to_match(start, end)))
 }
 
 /// One step of `string.gmatch`: finds the next match at or after `*pos`
@@ -218,12 +218,12 @@ pub fn gmatch_next(
     subject: &[u8],
     pos: &mut usize,
 ) -> Result<Option<Match>, PatternError> {
+    let mut matcher = Matcher::new(pattern.source, subject);
     let mut start = *pos;
     while start <= subject.len() {
-        let mut matcher = Matcher::new(pattern.source, subject);
-        if let Some(end) = matcher.run(start, 0)? {
+        if let Some(end) = matcher.attempt(start)? {
             *pos = if end == start { end + 1 } else { end };
-            return Ok(Some(matcher.into_match(start, end)));
+            return Ok(Some(matcher.to_match(start, end)));
         }
         start += 1;
     }
@@ -242,17 +242,16 @@ pub fn gsub<E: From<PatternError>>(
     mut replace: impl FnMut(&Match, &[u8], &mut Vec<u8>) -> Result<(), E>,
 ) -> Result<(Vec<u8>, usize), E> {
     let pattern = Pattern::new(pattern);
-    let body = pattern.body();
+    let mut matcher = Matcher::new(pattern.body(), subject);
     let max_replacements = max_replacements.unwrap_or(subject.len() + 1);
     let mut out = Vec::with_capacity(subject.len());
     let mut src = 0;
     let mut count = 0;
     while count < max_replacements {
-        let mut matcher = Matcher::new(body, subject);
-        let end = matcher.run(src, 0)?;
+        let end = matcher.attempt(src)?;
         if let Some(end) = end {
             count += 1;
-            let found = matcher.into_match(src, end);
+            let found = matcher.to_match(src, end);
             replace(&found, subject, &mut out)?;
         }
         match end {
@@ -358,7 +357,15 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    fn into_match(self, start: usize, end: usize) -> Match {
+    /// One match attempt of the whole pattern at `start`, with fresh
+    /// captures and nesting count (as LuaJIT resets them per position).
+    fn attempt(&mut self, start: usize) -> Result<Option<usize>, PatternError> {
+        self.level = 0;
+        self.depth = 0;
+        self.run(start, 0)
+    }
+
+    fn to_match(&self, start: usize, end: usize) -> Match {
         let captures = self.captures[..self.level]
             .iter()
             .map(|slot| match slot.length {
