@@ -4,9 +4,10 @@
 //! as `1LL`) and reports errors with LuaJIT's wording and line numbers, e.g.
 //! `t.lua:4: '=' expected near 'x'`. Besides syntax, the parser performs the checks LuaJIT makes
 //! while parsing: `goto`/label resolution (undefined and duplicate labels, jumps into the scope
-//! of a local, `break` outside a loop), `...` outside a vararg function, and the limits on
-//! nesting (`chunk has too many syntax levels`) and on active local variables (200 per
-//! function). Upvalue, register and constant limits are left to the compiler.
+//! of a local, `break` outside a loop), `...` outside a vararg function, and LuaJIT's parse-time
+//! limits: nesting (`chunk has too many syntax levels`), 200 active locals per function, 200
+//! assignment targets, 65476 variable-stack entries per chunk. Upvalue (60), register
+//! (`function or expression too complex`) and constant limits are left to the compiler.
 //!
 //! Parsing never panics, never overflows the stack (nesting is bounded, see
 //! [`MAX_SYNTAX_LEVELS`] and [`MAX_TREE_DEPTH`]) and runs in time linear in the source size.
@@ -18,7 +19,7 @@ pub mod parser;
 pub mod token;
 
 pub use chunk_name::chunk_display_name;
-pub use parser::{MAX_LOCAL_VARIABLES, MAX_SYNTAX_LEVELS, MAX_TREE_DEPTH};
+pub use parser::{MAX_LOCAL_VARIABLES, MAX_SYNTAX_LEVELS, MAX_TREE_DEPTH, MAX_VARIABLE_ENTRIES};
 
 /// A syntax error, displayed as LuaJIT displays it: `chunk:line: message`
 /// (for example `[string "x = = 1"]:1: unexpected symbol near '='`).
@@ -55,8 +56,13 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// `message near 'near'` (LuaJIT's format), or just `message` when there is no token to quote.
+    /// LuaJIT formats the quoted text as a C string, so it ends at the first NUL byte.
     pub fn new(line: u32, mut message: Vec<u8>, near: Option<&[u8]>) -> Diagnostic {
         if let Some(near) = near {
+            let near = match near.iter().position(|&b| b == 0) {
+                Some(nul) => &near[..nul],
+                None => near,
+            };
             message.extend_from_slice(b" near '");
             message.extend_from_slice(near);
             message.push(b'\'');
@@ -92,6 +98,8 @@ mod tests {
         );
         assert_eq!(error.line, 1);
         assert_eq!(error.message, "unexpected symbol near '='");
+        let error = parse(b"x = 'a\0b\n", "t").unwrap_err();
+        assert_eq!(error.to_string(), "t:1: unfinished string near ''a'");
         let error = parse(b"\x1bLJ", "(binary)").unwrap_err();
         assert_eq!(
             error.to_string(),
