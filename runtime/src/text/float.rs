@@ -49,15 +49,22 @@ pub fn write_general(
     let (digits, exponent) = exponent_digits(magnitude, significant - 1);
     let last = significant as i32 - 1;
     if exponent >= -4 && exponent <= last {
-        let fraction_digits = (last - exponent) as usize;
-        let text = fixed_digits(magnitude, fraction_digits);
+        // Fixed notation from the same digits: the rounding position is the
+        // same as in exponent notation.
         let start = out.len();
-        out.extend_from_slice(text.as_bytes());
-        if alternate {
-            if fraction_digits == 0 {
+        if exponent >= 0 {
+            let integer_digits = exponent as usize + 1;
+            out.extend_from_slice(&digits[..integer_digits]);
+            if digits.len() > integer_digits || alternate {
                 out.push(b'.');
+                out.extend_from_slice(&digits[integer_digits..]);
             }
         } else {
+            out.extend_from_slice(b"0.");
+            out.resize(out.len() + (-exponent - 1) as usize, b'0');
+            out.extend_from_slice(&digits);
+        }
+        if !alternate {
             strip_fraction_zeros(out, start);
         }
     } else {
@@ -165,11 +172,10 @@ fn strip_fraction_zeros(out: &mut Vec<u8>, start: usize) {
 /// `precision + 1` significant decimal digits of `magnitude`, rounded half
 /// away from zero, and the decimal exponent of the first digit.
 pub fn exponent_digits(magnitude: f64, precision: usize) -> (Vec<u8>, i32) {
-    let (mut digits, exponent) = split_exponent_form(&format!("{magnitude:.precision$e}"));
+    let (mut digits, exponent) = exponent_form(magnitude, precision);
     if magnitude != 0.0 && is_tie(magnitude, exponent - precision as i32) {
         // The exact value has one more digit, a 5: print it exactly and round up.
-        let (mut exact, exponent) =
-            split_exponent_form(&format!("{magnitude:.0$e}", precision + 1));
+        let (mut exact, exponent) = exponent_form(magnitude, precision + 1);
         exact.pop();
         if increment_decimal(&mut exact) {
             exact.pop();
@@ -243,11 +249,32 @@ fn increment_decimal(digits: &mut Vec<u8>) -> bool {
     true
 }
 
+/// The digits and exponent of Rust's correctly rounded `{:.precision$e}`
+/// (ties to even), formatted without a heap allocation when short.
+fn exponent_form(magnitude: f64, precision: usize) -> (Vec<u8>, i32) {
+    use std::io::Write;
+    let mut buffer = [0u8; 128];
+    let mut cursor = std::io::Cursor::new(&mut buffer[..]);
+    if write!(cursor, "{magnitude:.precision$e}").is_ok() {
+        let length = cursor.position() as usize;
+        return split_exponent_form(&buffer[..length]);
+    }
+    split_exponent_form(format!("{magnitude:.precision$e}").as_bytes())
+}
+
 /// Splits Rust's `d.ddde-5` form into its digits and exponent.
-fn split_exponent_form(text: &str) -> (Vec<u8>, i32) {
-    let (mantissa, exponent) = text.split_once('e').unwrap_or((text, "0"));
-    let digits = mantissa.bytes().filter(u8::is_ascii_digit).collect();
-    (digits, exponent.parse().unwrap_or(0))
+fn split_exponent_form(text: &[u8]) -> (Vec<u8>, i32) {
+    let split = text.iter().position(|&b| b == b'e').unwrap_or(text.len());
+    let digits = text[..split]
+        .iter()
+        .copied()
+        .filter(u8::is_ascii_digit)
+        .collect();
+    let exponent = std::str::from_utf8(text.get(split + 1..).unwrap_or_default())
+        .ok()
+        .and_then(|exponent| exponent.parse().ok())
+        .unwrap_or(0);
+    (digits, exponent)
 }
 
 #[cfg(test)]
@@ -318,6 +345,22 @@ mod tests {
         assert_eq!(exponent(1e100, 2, false), "1.00e+100");
         assert_eq!(general(2f64.powi(53), 14, false), "9.007199254741e+15");
         assert_eq!(general(0.1, 17, false), "0.10000000000000001");
+    }
+
+    #[test]
+    fn long_expansions_are_exact() {
+        // Longer than the stack buffer: the exact expansion of 0.1.
+        let (digits, exponent) = exponent_digits(0.1, 200);
+        assert_eq!(exponent, -1);
+        assert_eq!(digits.len(), 201);
+        assert!(digits.starts_with(b"1000000000000000055511151231257827021181583404541015625000"));
+        assert!(digits[55..].iter().all(|&d| d == b'0'));
+        // A tie far out: 2^-60 has 60 fractional digits ending in 5.
+        let tiny = 2f64.powi(-60);
+        assert_eq!(
+            fixed(tiny, 59, false),
+            "0.00000000000000000086736173798840354720596224069595336914063"
+        );
     }
 
     #[test]
