@@ -53,3 +53,16 @@ fn call_main(vm: &mut Vm, f: Value, args: &[Value]) -> Result<(), Failure> {
     let r = r.and_then(|()| vm.run_finalizers());
     r.map_err(|e| failure(vm, e))
 }
+
+/// Compiles and runs `source`, returning its results as the text `tostring` gives them (or
+/// the error message). For embedding and tests.
+pub fn eval(vm: &mut Vm, source: &str) -> Result<Vec<String>, String> {
+    let f = load_chunk(vm, source.as_bytes(), b"=eval")?;
+    let values = vm.call(f, &[]).map_err(|e| error_text(vm, &e).unwrap_or_else(|| "nil".into()))?;
+    let mut out = Vec::with_capacity(values.len());
+    for v in values {
+        let s = vm.tostring(v).map_err(|e| error_text(vm, &e).unwrap_or_default())?;
+        out.push(String::from_utf8_lossy(&vm.to_text(s).unwrap_or_default()).into_owned());
+    }
+    Ok(out)
+}

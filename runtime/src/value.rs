@@ -112,6 +112,7 @@ mod tests {
     use std::mem::{offset_of, size_of};
 
     #[test]
+    #[allow(unsafe_code)] // reads the bytes of a value to pin the layout compiled code relies on
     fn value_is_sixteen_bytes_with_payload_at_eight() {
         assert_eq!(size_of::<Value>(), 16);
         let v = Value::Number(1.5);

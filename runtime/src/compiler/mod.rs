@@ -62,3 +62,6 @@ impl Compiler<'_> {
         self.funcs.last().expect("a function is open")
     }
 }
+
+#[cfg(test)]
+mod tests;

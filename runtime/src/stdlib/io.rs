@@ -164,6 +164,8 @@ struct Stream {
     read_pos: usize,
     /// Bytes written but not yet passed to the backend.
     write_buf: Vec<u8>,
+    /// The last line or byte count read, reused from read to read.
+    scratch: Vec<u8>,
     buffering: Buffering,
     capacity: usize,
     /// errno of the last failure since `clear` (C's error indicator).
@@ -218,6 +220,7 @@ impl Stream {
             read_buf: Vec::new(),
             read_pos: 0,
             write_buf: Vec::new(),
+            scratch: Vec::new(),
             buffering: Buffering::Full,
             capacity: BUFFER_SIZE,
             error: None,
@@ -352,22 +355,23 @@ impl Stream {
         Some(self.read_buf[self.read_pos])
     }
 
-    /// `fgets` until a newline: the line and whether anything was read.
-    fn read_line(&mut self, out: &mut BufWriter<Stdout>, keep_newline: bool) -> (Vec<u8>, bool) {
-        let mut line = Vec::new();
+    /// `fgets` until a newline, into `scratch`; whether anything was read.
+    fn read_line(&mut self, out: &mut BufWriter<Stdout>, keep_newline: bool) -> bool {
+        self.scratch.clear();
         let mut any = false;
         loop {
             if self.unread() == 0 && !self.fill(out, 0) {
-                return (line, any);
+                return any;
             }
             any = true;
             let available = &self.read_buf[self.read_pos..];
             if let Some(i) = available.iter().position(|&b| b == b'\n') {
-                line.extend_from_slice(&available[..i + usize::from(keep_newline)]);
+                self.scratch
+                    .extend_from_slice(&available[..i + usize::from(keep_newline)]);
                 self.read_pos += i + 1;
-                return (line, true);
+                return true;
             }
-            line.extend_from_slice(available);
+            self.scratch.extend_from_slice(available);
             self.read_pos = self.read_buf.len();
         }
     }
@@ -399,19 +403,22 @@ impl Stream {
         }
     }
 
-    /// `fread` of up to `n` bytes: the bytes and whether any were read.
-    fn read_count(&mut self, out: &mut BufWriter<Stdout>, n: usize) -> (Vec<u8>, bool) {
-        let mut data = Vec::new();
-        while data.len() < n {
-            if self.unread() == 0 && !self.fill(out, n - data.len()) {
+    /// `fread` of up to `n` bytes, into `scratch`; whether any were read.
+    fn read_count(&mut self, out: &mut BufWriter<Stdout>, n: usize) -> bool {
+        self.scratch.clear();
+        while self.scratch.len() < n {
+            if self.unread() == 0 && !self.fill(out, n - self.scratch.len()) {
                 break;
             }
-            let take = self.unread().min(n - data.len());
-            data.extend_from_slice(&self.read_buf[self.read_pos..self.read_pos + take]);
+            let take = self.unread().min(n - self.scratch.len());
+            self.scratch
+                .extend_from_slice(&self.read_buf[self.read_pos..self.read_pos + take]);
             self.read_pos += take;
         }
-        let ok = !data.is_empty();
-        (data, ok)
+        if self.scratch.capacity() > 1 << 20 && self.scratch.len() < 1 << 16 {
+            self.scratch.shrink_to(1 << 16);
+        }
+        !self.scratch.is_empty()
     }
 
     /// `fscanf(fp, "%lf")`.
@@ -980,6 +987,22 @@ fn with_stream<R>(
     Some(f(stream, out))
 }
 
+/// Runs `f` with the stream of file `u` taken out of its userdata, so `f` may use the whole VM
+/// (make strings, push results) while reading or writing; the stream goes back afterwards.
+/// `None` if the file is closed.
+fn using_stream<R>(
+    vm: &mut Vm,
+    u: UserdataRef,
+    f: impl FnOnce(&mut Vm, &mut Stream) -> R,
+) -> Option<R> {
+    let mut stream = lua_file(vm, u)?.stream.take()?;
+    let result = f(vm, &mut stream);
+    if let Some(file) = lua_file(vm, u) {
+        file.stream = Some(stream);
+    }
+    Some(result)
+}
+
 /// Argument `i` as a file (open or closed).
 fn check_file(vm: &mut Vm, i: usize) -> LuaResult<UserdataRef> {
     match is_file(vm, vm.arg(i)) {
@@ -1015,15 +1038,6 @@ fn default_file(vm: &mut Vm, key: &str) -> LuaResult<UserdataRef> {
     Ok(u)
 }
 
-/// The values a native closure carries (a `lines` iterator's file and formats).
-fn native_upvalues(vm: &Vm) -> Vec<Value> {
-    let frame = vm.th.frames.last().expect("a native frame");
-    match vm.heap.function(frame.closure) {
-        Function::Native(n) => n.upvalues.clone(),
-        Function::Lua(_) => Vec::new(),
-    }
-}
-
 /// `fflush(NULL)`: standard output and every open file's pending writes. Used before running
 /// other programs and before exiting.
 pub(crate) fn flush_all(vm: &mut Vm) {
@@ -1043,10 +1057,11 @@ enum ReadFormat {
     Count(usize),
 }
 
+/// What `read_formats` did.
 enum ReadOutcome {
-    /// One value per format tried; the last is nil if it failed.
-    Values(Vec<Value>),
-    /// The stream's error indicator was set: errno.
+    /// Pushed one value per format tried; the last is nil if it failed.
+    Pushed { count: usize, first_failed: bool },
+    /// The stream's error indicator was set: errno (anything pushed is to be ignored).
     Failed(i32),
 }
 
@@ -1087,78 +1102,75 @@ fn lua_int32(n: f64) -> i32 {
     }
 }
 
-enum Piece {
-    Bytes(Vec<u8>),
-    Number(f64),
-    Nil,
-}
-
-/// `io_file_read`: reads with each of `formats` (the arguments from position `first_arg`)
-/// until one fails.
+/// `io_file_read`: reads with each of `formats` (the arguments from position `first_arg`; a
+/// line when there are none) until one fails, pushing the results.
 fn read_formats(
     vm: &mut Vm,
     u: UserdataRef,
     formats: &[Value],
     first_arg: usize,
 ) -> LuaResult<ReadOutcome> {
-    with_stream(vm, u, |s, _| s.clear());
-    let mut pieces = Vec::new();
-    if formats.is_empty() {
-        let (line, ok) = with_stream(vm, u, |s, out| s.read_line(out, false)).unwrap_or_default();
-        pieces.push(if ok { Piece::Bytes(line) } else { Piece::Nil });
-    } else {
-        for (k, &format) in formats.iter().enumerate() {
-            let format = parse_format(vm, format, first_arg + k)?;
-            let piece = with_stream(vm, u, |s, out| match format {
-                ReadFormat::Number => s.read_number(out).map_or(Piece::Nil, Piece::Number),
-                ReadFormat::Line { keep_newline } => match s.read_line(out, keep_newline) {
-                    (line, true) => Piece::Bytes(line),
-                    (_, false) => Piece::Nil,
+    let outcome = using_stream(vm, u, |vm, s| {
+        s.clear();
+        let mut count = 0;
+        let mut first_failed = false;
+        let total = formats.len().max(1);
+        while count < total {
+            let format = match formats.get(count) {
+                Some(&f) => parse_format(vm, f, first_arg + count)?,
+                None => ReadFormat::Line {
+                    keep_newline: false,
                 },
-                ReadFormat::All => Piece::Bytes(s.read_all(out)),
-                ReadFormat::Count(0) => {
-                    if s.peek(out).is_some() {
-                        Piece::Bytes(Vec::new())
+            };
+            let value = match format {
+                ReadFormat::Number => s.read_number(&mut vm.stdout).map(Value::Number),
+                ReadFormat::Line { keep_newline } => {
+                    if s.read_line(&mut vm.stdout, keep_newline) {
+                        Some(vm.new_string(&s.scratch)?)
                     } else {
-                        Piece::Nil
+                        None
                     }
                 }
-                ReadFormat::Count(n) => match s.read_count(out, n) {
-                    (data, true) => Piece::Bytes(data),
-                    (_, false) => Piece::Nil,
-                },
-            })
-            .unwrap_or(Piece::Nil);
-            let failed = matches!(piece, Piece::Nil);
-            pieces.push(piece);
-            if failed {
-                break;
+                ReadFormat::All => {
+                    let data = s.read_all(&mut vm.stdout);
+                    Some(vm.new_string(&data)?)
+                }
+                ReadFormat::Count(0) => s.peek(&mut vm.stdout).map(|_| vm.str_value(b"")),
+                ReadFormat::Count(n) => {
+                    if s.read_count(&mut vm.stdout, n) {
+                        Some(vm.new_string(&s.scratch)?)
+                    } else {
+                        None
+                    }
+                }
+            };
+            count += 1;
+            match value {
+                Some(v) => vm.push(v),
+                None => {
+                    vm.push(Value::Nil);
+                    first_failed = count == 1;
+                    break;
+                }
             }
         }
+        Ok(match s.error {
+            Some(code) => ReadOutcome::Failed(code),
+            None => ReadOutcome::Pushed {
+                count,
+                first_failed,
+            },
+        })
+    });
+    match outcome {
+        Some(result) => result,
+        None => Err(vm.rt_error("attempt to use a closed file")),
     }
-    if let Some(Some(code)) = with_stream(vm, u, |s, _| s.error) {
-        return Ok(ReadOutcome::Failed(code));
-    }
-    let mut values = Vec::with_capacity(pieces.len());
-    for piece in pieces {
-        values.push(match piece {
-            Piece::Bytes(bytes) => vm.new_string(&bytes)?,
-            Piece::Number(n) => Value::Number(n),
-            Piece::Nil => Value::Nil,
-        });
-    }
-    Ok(ReadOutcome::Values(values))
 }
 
-fn push_read(vm: &mut Vm, outcome: ReadOutcome) -> LuaResult<usize> {
+fn finish_read(vm: &mut Vm, outcome: ReadOutcome) -> LuaResult<usize> {
     match outcome {
-        ReadOutcome::Values(values) => {
-            let n = values.len();
-            for v in values {
-                vm.push(v);
-            }
-            Ok(n)
-        }
+        ReadOutcome::Pushed { count, .. } => Ok(count),
         ReadOutcome::Failed(code) => push_failure(vm, code, None),
     }
 }
@@ -1166,26 +1178,32 @@ fn push_read(vm: &mut Vm, outcome: ReadOutcome) -> LuaResult<usize> {
 /// `io_file_write`: writes arguments from `first_arg` on; after a failure the rest are only
 /// checked, as LuaJIT does.
 fn write_values(vm: &mut Vm, u: UserdataRef, first_arg: usize) -> LuaResult<usize> {
-    let mut failure: Option<io::Error> = None;
-    let mut number_text = Vec::new();
-    for i in first_arg..vm.nargs() {
-        let v = vm.arg(i);
-        let bytes = match v {
-            Value::String(_) => vm.bytes_of(v).expect("a string"),
-            Value::Number(n) => {
-                number_text.clear();
-                format_number(n, &mut number_text);
-                number_text.as_slice().into()
-            }
-            _ => return Err(vm.arg_type_error(i, "string")),
-        };
-        if failure.is_none() {
-            if let Some(Err(e)) = with_stream(vm, u, |s, out| s.write(out, &bytes)) {
-                failure = Some(e);
+    let outcome = using_stream(vm, u, |vm, s| {
+        let mut result = Ok(());
+        let mut number_text = Vec::new();
+        for i in first_arg..vm.nargs() {
+            let written = match vm.arg(i) {
+                Value::String(text) if result.is_ok() => {
+                    s.write(&mut vm.stdout, vm.heap.str_bytes(text))
+                }
+                Value::Number(n) if result.is_ok() => {
+                    number_text.clear();
+                    format_number(n, &mut number_text);
+                    s.write(&mut vm.stdout, &number_text)
+                }
+                Value::String(_) | Value::Number(_) => Ok(()),
+                _ => return Err(vm.arg_type_error(i, "string")),
+            };
+            if result.is_ok() {
+                result = written;
             }
         }
+        Ok(result)
+    });
+    match outcome {
+        Some(result) => push_result(vm, result?),
+        None => Err(vm.rt_error("attempt to use a closed file")),
     }
-    push_result(vm, failure.map_or(Ok(()), Err))
 }
 
 fn close_file(vm: &mut Vm, u: UserdataRef) -> LuaResult<usize> {
@@ -1241,7 +1259,7 @@ fn file_read(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
     let u = check_open_file(vm, 0)?;
     let formats: Vec<Value> = (1..nargs).map(|i| vm.arg(i)).collect();
     let outcome = read_formats(vm, u, &formats, 1)?;
-    push_read(vm, outcome)
+    finish_read(vm, outcome)
 }
 
 /// Argument `i` as one of `options` (LuaJIT's `lj_lib_checkopt`): its index, `default` when
@@ -1340,16 +1358,27 @@ fn file_tostring(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 
 /// The iterator `lines` returns: upvalue 0 is the file, the rest are read formats.
 fn lines_step(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let upvalues = native_upvalues(vm);
-    let u = match upvalues.first().and_then(|&v| is_file(vm, v)) {
+    let (file, formats) = {
+        let frame = vm.th.frames.last().expect("a native frame");
+        match vm.heap.function(frame.closure) {
+            Function::Native(n) => match n.upvalues.split_first() {
+                Some((&file, formats)) => (file, formats.to_vec()),
+                None => (Value::Nil, Vec::new()),
+            },
+            Function::Lua(_) => (Value::Nil, Vec::new()),
+        }
+    };
+    let u = match is_file(vm, file) {
         Some(u) if is_open(vm, u) => u,
         _ => return Err(vm.rt_error("attempt to use a closed file")),
     };
-    match read_formats(vm, u, &upvalues[1..], 0)? {
+    match read_formats(vm, u, &formats, 0)? {
         ReadOutcome::Failed(code) => Err(vm.rt_error(&strerror(code))),
-        ReadOutcome::Values(values) => {
-            let close_at_eof = lua_file(vm, u).is_some_and(|f| f.close_at_eof);
-            if close_at_eof && values.first().is_none_or(|v| v.is_nil()) {
+        ReadOutcome::Pushed {
+            count,
+            first_failed,
+        } => {
+            if first_failed && lua_file(vm, u).is_some_and(|f| f.close_at_eof) {
                 let (heap, out) = (&mut vm.heap, &mut vm.stdout);
                 if let Some(file) = heap.userdata.get_mut(u.0).payload.downcast_mut::<LuaFile>() {
                     if let Some(stream) = file.stream.take() {
@@ -1358,7 +1387,7 @@ fn lines_step(vm: &mut Vm, _: usize) -> LuaResult<usize> {
                 }
                 return Ok(0);
             }
-            push_read(vm, ReadOutcome::Values(values))
+            Ok(count)
         }
     }
 }
@@ -1480,7 +1509,7 @@ fn io_read(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
     let u = default_file(vm, INPUT_KEY)?;
     let formats: Vec<Value> = (0..nargs).map(|i| vm.arg(i)).collect();
     let outcome = read_formats(vm, u, &formats, 0)?;
-    push_read(vm, outcome)
+    finish_read(vm, outcome)
 }
 
 fn io_tmpfile(vm: &mut Vm, _: usize) -> LuaResult<usize> {

@@ -187,3 +187,6 @@ impl Vm {
         let _ = self.stdout.flush();
     }
 }
+
+#[cfg(test)]
+mod tests;
