@@ -58,14 +58,16 @@ impl<'a> Lexer<'a> {
             header = true;
         }
         if lexer.c == 0x1b {
-            let message: &[u8] = if header {
-                b"cannot load Lua bytecode"
+            // LuaJIT names no chunk when bytecode follows a header, for security reasons.
+            let (message, names_chunk): (&[u8], bool) = if header {
+                (b"cannot load malformed bytecode", false)
             } else {
-                b"cannot load incompatible bytecode"
+                (b"cannot load incompatible bytecode", true)
             };
             return Err(Diagnostic {
                 line: 0,
                 message: message.to_vec(),
+                names_chunk,
             });
         }
         Ok(lexer)
@@ -823,7 +825,8 @@ mod tests {
             (b"x = [=abc", "1: invalid long string delimiter near '[='"),
             (b"x = [==[ ]=]", "1: unfinished long string near '<eof>'"),
             (b"\x1bLua", "0: cannot load incompatible bytecode"),
-            (b"#!x\n\x1bLua", "0: cannot load Lua bytecode"),
+            (b"#!x\n\x1bLua", "0: cannot load malformed bytecode"),
+            (b"\xef\xbb\xbf\x1bLua", "0: cannot load malformed bytecode"),
             (
                 b"x = 1LL",
                 "1: cdata number literals (LL, ULL, i suffixes) are not supported near '1LL'",

@@ -24,8 +24,9 @@ pub use parser::{MAX_LOCAL_VARIABLES, MAX_SYNTAX_LEVELS, MAX_TREE_DEPTH, MAX_VAR
 /// A syntax error, displayed as LuaJIT displays it: `chunk:line: message`
 /// (for example `[string "x = = 1"]:1: unexpected symbol near '='`).
 ///
-/// `line` is 0 only for errors that are about the chunk as a whole (precompiled bytecode);
-/// those display as `chunk: message`.
+/// `line` is 0 only for errors about the chunk as a whole (precompiled bytecode, which this
+/// runtime cannot load); those display as `chunk: message`, or as just `message` when
+/// `chunk_name` is empty (LuaJIT names no chunk when bytecode follows a `#!` line or a BOM).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", self.render())]
 pub struct SyntaxError {
@@ -38,7 +39,9 @@ pub struct SyntaxError {
 
 impl SyntaxError {
     fn render(&self) -> String {
-        if self.line == 0 {
+        if self.line == 0 && self.chunk_name.is_empty() {
+            self.message.clone()
+        } else if self.line == 0 {
             format!("{}: {}", self.chunk_name, self.message)
         } else {
             format!("{}:{}: {}", self.chunk_name, self.line, self.message)
@@ -52,6 +55,8 @@ impl SyntaxError {
 pub struct Diagnostic {
     pub line: u32,
     pub message: Vec<u8>,
+    /// False when LuaJIT's message would not name the chunk.
+    pub names_chunk: bool,
 }
 
 impl Diagnostic {
@@ -67,12 +72,20 @@ impl Diagnostic {
             message.extend_from_slice(near);
             message.push(b'\'');
         }
-        Diagnostic { line, message }
+        Diagnostic {
+            line,
+            message,
+            names_chunk: true,
+        }
     }
 
     fn into_syntax_error(self, chunk_name: &str) -> SyntaxError {
         SyntaxError {
-            chunk_name: chunk_name.to_string(),
+            chunk_name: if self.names_chunk {
+                chunk_name.to_string()
+            } else {
+                String::new()
+            },
             line: self.line,
             message: String::from_utf8_lossy(&self.message).into_owned(),
         }
@@ -105,6 +118,8 @@ mod tests {
             error.to_string(),
             "(binary): cannot load incompatible bytecode"
         );
+        let error = parse(b"#!/bin/lua\n\x1bLJ", "x.lua").unwrap_err();
+        assert_eq!(error.to_string(), "cannot load malformed bytecode");
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //!   `duplicate label 'x'` (in the same block),
 //!   `<goto x> jumps into the scope of local 'y'`, and `no loop to break`;
 //! - `cannot use '...' outside a vararg function`;
-//! - at most [`MAX_LOCAL_VARIABLES`] active locals per function (for-loop control slots
-//!   included, as in LuaJIT), and [`MAX_SYNTAX_LEVELS`] nested syntax levels.
+//! - LuaJIT's parse-time limits: [`MAX_SYNTAX_LEVELS`] nested syntax levels (also bounding
+//!   the number of targets of one assignment), [`MAX_LOCAL_VARIABLES`] active locals per
+//!   function (for-loop control slots included) and [`MAX_VARIABLE_ENTRIES`] locals, gotos
+//!   and labels per chunk.
 //!
 //! It never resolves names: whether a name is local, upvalue or global is the compiler's job.
 //! Recursion depth is bounded by the syntax-level limit, and the depth of the tree it returns
