@@ -1,5 +1,5 @@
 -- Binary trees (Computer Language Benchmarks Game): allocation-heavy, exercises the GC.
--- Usage: binary-trees.lua [MAXDEPTH]  (default 13). Prints node counts per depth.
+-- Usage: binary-trees.lua [MAXDEPTH]  (default 14). Prints node counts per depth.
 local function bottom_up(depth)
   if depth == 0 then return {} end
   depth = depth - 1
@@ -9,7 +9,7 @@ local function check(tree)
   if tree[1] then return 1 + check(tree[1]) + check(tree[2]) end
   return 1
 end
-local N = tonumber(arg and arg[1]) or 13
+local N = tonumber(arg and arg[1]) or 14
 local mindepth = 4
 local maxdepth = mindepth + 2
 if maxdepth < N then maxdepth = N end

@@ -1,5 +1,6 @@
 -- Fannkuch-redux (Computer Language Benchmarks Game): array permutations and swaps.
--- Usage: fannkuch.lua [N]  (default 9). Prints the checksum and the maximum flip count.
+-- Usage: fannkuch.lua [N] [REPEAT]  (default 9, 3 times; every repetition must agree).
+-- Prints the checksum and the maximum flip count.
 local function fannkuch(n)
   local p, q, s, sign, maxflips, sum = {}, {}, {}, 1, 0, 0
   for i = 1, n do p[i] = i; q[i] = i; s[i] = i end
@@ -38,5 +39,10 @@ local function fannkuch(n)
   until false
 end
 local n = tonumber(arg and arg[1]) or 9
+local repeats = tonumber(arg and arg[2]) or 3
 local sum, flips = fannkuch(n)
+for _ = 2, repeats do
+  local s2, f2 = fannkuch(n)
+  if s2 ~= sum or f2 ~= flips then error("repetitions disagree: " .. s2 .. " " .. f2) end
+end
 io.write(sum, "\nPfannkuchen(", n, ") = ", flips, "\n")

@@ -1,5 +1,5 @@
 -- N-body simulation (Computer Language Benchmarks Game): float arithmetic and field access.
--- Usage: nbody.lua [STEPS]  (default 250000). Prints the energy before and after.
+-- Usage: nbody.lua [STEPS]  (default 400000). Prints the energy before and after.
 local sqrt = math.sqrt
 local PI = math.pi
 local SOLAR_MASS = 4 * PI * PI
@@ -65,7 +65,7 @@ local function offset_momentum(b, nbody)
   b[1].vx = -px / SOLAR_MASS; b[1].vy = -py / SOLAR_MASS; b[1].vz = -pz / SOLAR_MASS
 end
 
-local n = tonumber(arg and arg[1]) or 250000
+local n = tonumber(arg and arg[1]) or 400000
 local nbody = #bodies
 offset_momentum(bodies, nbody)
 io.write(string.format("%0.9f", energy(bodies, nbody)), "\n")

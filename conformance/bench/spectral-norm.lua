@@ -1,5 +1,5 @@
 -- Spectral norm (Computer Language Benchmarks Game): nested loops over arrays, float division.
--- Usage: spectral-norm.lua [N]  (default 500). Prints the norm to 9 decimals.
+-- Usage: spectral-norm.lua [N]  (default 650). Prints the norm to 9 decimals.
 local function A(i, j)
   local ij = i + j - 1
   return 1.0 / (ij * (ij - 1) * 0.5 + i)
@@ -19,7 +19,7 @@ local function Atv(x, y, N)
   end
 end
 local function AtAv(x, y, t, N) Av(x, t, N); Atv(t, y, N) end
-local N = tonumber(arg and arg[1]) or 500
+local N = tonumber(arg and arg[1]) or 650
 local u, v, t = {}, {}, {}
 for i = 1, N do u[i] = 1 end
 for _ = 1, 10 do AtAv(u, v, t, N); AtAv(v, u, t, N) end

@@ -1,6 +1,6 @@
 -- String-heavy workload: formatting, concatenation, patterns, gsub, byte/char, interning.
--- Usage: strings.lua [N]  (default 120000). Prints a checksum over the produced strings.
-local n = tonumber(arg and arg[1]) or 120000
+-- Usage: strings.lua [N]  (default 300000). Prints a checksum over the produced strings.
+local n = tonumber(arg and arg[1]) or 300000
 local checksum = 0
 local function mix(s) for i = 1, #s, 7 do checksum = (checksum * 31 + s:byte(i)) % 1000000007 end end
 local parts = {}

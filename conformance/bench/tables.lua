@@ -1,6 +1,6 @@
 -- Table-heavy workload: array fill/read, hash inserts and deletes, sort, nested records.
--- Usage: tables.lua [N]  (default 200000). Prints a checksum.
-local n = tonumber(arg and arg[1]) or 200000
+-- Usage: tables.lua [N]  (default 500000). Prints a checksum.
+local n = tonumber(arg and arg[1]) or 500000
 local arr = {}
 for i = 1, n do arr[i] = (i * 7919) % n end
 local sum = 0
