@@ -14,6 +14,7 @@ const EOF: i32 = -1;
 /// LuaJIT's limit on line numbers (`LJ_MAX_LINE`).
 const MAX_LINE: u32 = 0x7fff_ff00;
 
+/// A cursor over Lua source that yields tokens one at a time.
 pub struct Lexer<'a> {
     src: &'a [u8],
     /// Index of the byte after `c`.
@@ -128,7 +129,7 @@ impl<'a> Lexer<'a> {
         self.error(Some(&self.buf), message)
     }
 
-    /// Scans the next token.
+    /// Scans the next token (`Token::Eof` at the end, forever after).
     pub fn next_token(&mut self) -> Result<Token, Diagnostic> {
         self.buf.clear();
         loop {

@@ -13,6 +13,7 @@ pub enum Quote {
     Long(usize),
 }
 
+/// One token; keywords and symbols are unit variants, literals carry their value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Token {
     And,
