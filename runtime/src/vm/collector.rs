@@ -257,7 +257,7 @@ fn mark_thread_state(th: &ThreadState, m: &mut Marker) {
     let top = th.stack.len();
     m.gray.extend(th.stack[..top].iter().copied().filter(|v| !matches!(v, Value::Nil | Value::Number(_) | Value::Boolean(_))));
     m.open_upvals.extend(th.open_upvals.iter().map(|&(_, uv)| uv));
-    for f in &th.frames {
+    for f in th.frames.iter() {
         m.gray.push(Value::Function(f.closure));
         if let Some(p) = &f.proto {
             mark_proto(p, m);

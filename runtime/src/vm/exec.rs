@@ -385,7 +385,7 @@ impl Vm {
                                 *slot = Value::Nil;
                             }
                             self.th.top = dest + wanted;
-                            self.th.frames.pop();
+                            self.th.frames.drop_top();
                             continue 'frame;
                         }
                         self.post_return(first, count);
@@ -516,19 +516,7 @@ impl Vm {
             }
         }
         self.th.top = new_base + p.max_stack;
-        let proto = p.clone();
-        self.th.frames.push(super::thread::Frame {
-            func: func_slot,
-            base: new_base,
-            pc: 0,
-            closure: fr,
-            proto: Some(proto),
-            nresults,
-            num_varargs: 0,
-            kind: FrameKind::Normal,
-            tail_calls: 0,
-            via_pcall: false,
-        });
+        self.th.frames.push_lua(func_slot, new_base, fr, p, nresults);
         true
     }
 

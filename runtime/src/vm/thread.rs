@@ -40,13 +40,100 @@ pub struct Frame {
     pub via_pcall: bool,
 }
 
+/// The call frames of a thread. Slots above the current depth keep their last contents, so a
+/// call writes a new frame in place (no temporary copied in) and a recursive call finds its
+/// prototype already in the slot. It reads like a slice of the live frames.
+#[derive(Default)]
+pub struct FrameStack {
+    slots: Vec<Frame>,
+    depth: usize,
+}
+
+impl std::ops::Deref for FrameStack {
+    type Target = [Frame];
+    fn deref(&self) -> &[Frame] {
+        &self.slots[..self.depth]
+    }
+}
+
+impl std::ops::DerefMut for FrameStack {
+    fn deref_mut(&mut self) -> &mut [Frame] {
+        &mut self.slots[..self.depth]
+    }
+}
+
+impl FrameStack {
+    pub fn push(&mut self, frame: Frame) {
+        if self.depth < self.slots.len() {
+            self.slots[self.depth] = frame;
+        } else {
+            self.slots.push(frame);
+        }
+        self.depth += 1;
+    }
+
+    /// Pushes an ordinary Lua frame, writing its fields in place.
+    #[inline]
+    pub fn push_lua(&mut self, func: usize, base: usize, closure: FuncRef, proto: &Rc<Proto>, nresults: i32) {
+        if self.depth < self.slots.len() {
+            let f = &mut self.slots[self.depth];
+            f.func = func;
+            f.base = base;
+            f.pc = 0;
+            f.closure = closure;
+            match &f.proto {
+                Some(p) if Rc::ptr_eq(p, proto) => {}
+                _ => f.proto = Some(proto.clone()),
+            }
+            f.nresults = nresults;
+            f.num_varargs = 0;
+            f.kind = FrameKind::Normal;
+            f.tail_calls = 0;
+            f.via_pcall = false;
+        } else {
+            self.slots.push(Frame {
+                func,
+                base,
+                pc: 0,
+                closure,
+                proto: Some(proto.clone()),
+                nresults,
+                num_varargs: 0,
+                kind: FrameKind::Normal,
+                tail_calls: 0,
+                via_pcall: false,
+            });
+        }
+        self.depth += 1;
+    }
+
+    /// Removes the top frame and returns a copy of it.
+    pub fn pop(&mut self) -> Option<Frame> {
+        if self.depth == 0 {
+            return None;
+        }
+        self.depth -= 1;
+        Some(self.slots[self.depth].clone())
+    }
+
+    /// Removes the top frame without copying it.
+    #[inline]
+    pub fn drop_top(&mut self) {
+        self.depth -= 1;
+    }
+
+    pub fn truncate(&mut self, len: usize) {
+        self.depth = self.depth.min(len);
+    }
+}
+
 #[derive(Default)]
 pub struct ThreadState {
     pub stack: Vec<Value>,
     /// End of the live values for variable-count operations (multiple results, varargs,
     /// native arguments).
     pub top: usize,
-    pub frames: Vec<Frame>,
+    pub frames: FrameStack,
     /// Open upvalues, sorted by stack slot.
     pub open_upvals: Vec<(usize, UpvalRef)>,
     /// Protected frames (pcall/xpcall) currently on `frames`.
