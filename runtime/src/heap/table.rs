@@ -160,6 +160,24 @@ impl Table {
     /// Raw set. Assigning nil removes the key (as a tombstone in the hash part). Returns the
     /// bytes the table grew by, for GC pacing.
     pub fn set(&mut self, key: Value, value: Value) -> Result<usize, KeyError> {
+        // Fast paths: an existing array slot or hash entry never changes the size.
+        match key {
+            Value::Number(n) => {
+                if let Some(i) = array_index(n) {
+                    if i <= self.array.len() {
+                        self.array[i - 1] = value;
+                        return Ok(0);
+                    }
+                }
+            }
+            Value::String(_) => {
+                if let Some(slot) = self.find_slot(key) {
+                    self.entries[slot].value = value;
+                    return Ok(0);
+                }
+            }
+            _ => {}
+        }
         let before = self.byte_size();
         self.set_inner(key, value)?;
         Ok(self.byte_size().saturating_sub(before))

@@ -163,20 +163,9 @@ impl Vm {
         }
         self.th.top = func_slot + 1 + nargs;
         self.ensure_stack(self.th.top + 32)?;
-        self.th.frames.push(Frame {
-            func: func_slot,
-            base: func_slot + 1,
-            pc: 0,
-            closure,
-            proto: None,
-            nresults,
-            num_varargs: nargs,
-            kind: FrameKind::Normal,
-            tail_calls: 0,
-            via_pcall,
-        });
+        self.th.frames.push_native(func_slot, closure, nresults, nargs, via_pcall);
         let n = f(self, nargs)?;
-        self.th.frames.pop();
+        self.th.frames.drop_top();
         let first = self.th.top - n;
         self.place_results(func_slot, first, n, nresults);
         Ok(())

@@ -107,6 +107,38 @@ impl FrameStack {
         self.depth += 1;
     }
 
+    /// Pushes a native function's frame, writing its fields in place.
+    #[inline]
+    pub fn push_native(&mut self, func: usize, closure: FuncRef, nresults: i32, nargs: usize, via_pcall: bool) {
+        if self.depth < self.slots.len() {
+            let f = &mut self.slots[self.depth];
+            f.func = func;
+            f.base = func + 1;
+            f.pc = 0;
+            f.closure = closure;
+            f.proto = None;
+            f.nresults = nresults;
+            f.num_varargs = nargs;
+            f.kind = FrameKind::Normal;
+            f.tail_calls = 0;
+            f.via_pcall = via_pcall;
+        } else {
+            self.slots.push(Frame {
+                func,
+                base: func + 1,
+                pc: 0,
+                closure,
+                proto: None,
+                nresults,
+                num_varargs: nargs,
+                kind: FrameKind::Normal,
+                tail_calls: 0,
+                via_pcall,
+            });
+        }
+        self.depth += 1;
+    }
+
     /// Removes the top frame and returns a copy of it.
     pub fn pop(&mut self) -> Option<Frame> {
         if self.depth == 0 {
