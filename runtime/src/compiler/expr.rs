@@ -59,6 +59,7 @@ impl Compiler<'_> {
                 op: BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge,
                 ..
             } => self.condition_value(e)?,
+            ExprKind::Binary { op, .. } if is_arithmetic(*op) => self.arithmetic_chain(e)?,
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, e.line)?,
             ExprKind::Unary { op, operand } => self.unary(*op, operand, e.line)?,
             ExprKind::Name(name) => match self.resolve(name, e.line)? {
@@ -66,15 +67,7 @@ impl Compiler<'_> {
                 Resolved::Upvalue(i) => ExpDesc::Upval(i),
                 Resolved::Global => ExpDesc::Global(self.string_constant(name)),
             },
-            ExprKind::Index { object, key } => {
-                let o = self.expr(object)?;
-                let table = self.exp_to_any_reg(o)?;
-                let k = self.expr(key)?;
-                let key = self.exp_to_rk(k)?;
-                // LuaJIT attributes the access to the line where the key ends.
-                self.set_line(last_line(key_expr(e)));
-                ExpDesc::Indexed { table, key }
-            }
+            ExprKind::Index { .. } => self.index_chain(e)?,
             ExprKind::Call { func, args } => {
                 let f = self.expr(func)?;
                 let base = self.exp_to_next_reg(f)?;
@@ -219,47 +212,88 @@ impl Compiler<'_> {
                 unreachable!("comparisons are compiled by condition_value")
             }
             BinOp::Concat => self.concat(lhs, rhs, line),
-            _ => {
-                // Lua turns the left operand into RK before compiling the right one, unless it
-                // is a numeral that may still fold.
-                let l = self.expr(lhs)?;
-                let l_rk = match l {
-                    ExpDesc::Number(_) => None,
-                    other => Some(self.exp_to_rk(other)?),
-                };
-                let r = self.expr(rhs)?;
-                if let (ExpDesc::Number(a), None, ExpDesc::Number(b)) = (l, l_rk, r) {
-                    if let Some(v) = fold(op, a, b) {
-                        return Ok(ExpDesc::Number(v));
-                    }
-                }
-                let c = self.exp_to_rk(r)?;
-                let b = match l_rk {
-                    Some(b) => b,
-                    None => self.exp_to_rk(l)?,
-                };
-                if b > c {
-                    self.free_rk(b);
-                    self.free_rk(c);
-                } else {
-                    self.free_rk(c);
-                    self.free_rk(b);
-                }
-                // The operation is emitted after its right operand, so it carries the line
-                // where that operand ends (as LuaJIT does).
-                self.set_line(line.max(last_line(rhs)));
-                let op = match op {
-                    BinOp::Add => Op::Add { a: 0, b, c },
-                    BinOp::Sub => Op::Sub { a: 0, b, c },
-                    BinOp::Mul => Op::Mul { a: 0, b, c },
-                    BinOp::Div => Op::Div { a: 0, b, c },
-                    BinOp::Mod => Op::Mod { a: 0, b, c },
-                    BinOp::Pow => Op::Pow { a: 0, b, c },
-                    _ => unreachable!("arithmetic operator"),
-                };
-                Ok(ExpDesc::Reloc(self.emit(op)))
+            _ => unreachable!("arithmetic is compiled by arithmetic_chain"),
+        }
+    }
+
+    /// A left-associative chain `a + b - c * ...` compiled iteratively along its left spine,
+    /// so chains of any length (LuaJIT parses them in a loop) never deepen the Rust stack.
+    fn arithmetic_chain(&mut self, e: &Expr) -> CompileResult<ExpDesc> {
+        let mut spine = Vec::new();
+        let mut cur = e;
+        while let ExprKind::Binary { op, lhs, rhs } = &cur.kind {
+            if !is_arithmetic(*op) {
+                break;
+            }
+            spine.push((*op, rhs.as_ref(), cur.line));
+            cur = lhs;
+        }
+        let mut acc = self.expr(cur)?;
+        for (op, rhs, line) in spine.into_iter().rev() {
+            acc = self.arithmetic_step(op, acc, rhs, line)?;
+        }
+        Ok(acc)
+    }
+
+    /// `l op rhs` where `l` is the already compiled left operand.
+    fn arithmetic_step(&mut self, op: BinOp, l: ExpDesc, rhs: &Expr, line: Line) -> CompileResult<ExpDesc> {
+        // Lua turns the left operand into RK before compiling the right one, unless it is a
+        // numeral that may still fold.
+        let l_rk = match l {
+            ExpDesc::Number(_) => None,
+            other => Some(self.exp_to_rk(other)?),
+        };
+        let r = self.expr(rhs)?;
+        if let (ExpDesc::Number(a), None, ExpDesc::Number(b)) = (l, l_rk, r) {
+            if let Some(v) = fold(op, a, b) {
+                return Ok(ExpDesc::Number(v));
             }
         }
+        let c = self.exp_to_rk(r)?;
+        let b = match l_rk {
+            Some(b) => b,
+            None => self.exp_to_rk(l)?,
+        };
+        if b > c {
+            self.free_rk(b);
+            self.free_rk(c);
+        } else {
+            self.free_rk(c);
+            self.free_rk(b);
+        }
+        // The operation is emitted after its right operand, so it carries the line where that
+        // operand ends (as LuaJIT does).
+        self.set_line(line.max(last_line(rhs)));
+        let op = match op {
+            BinOp::Add => Op::Add { a: 0, b, c },
+            BinOp::Sub => Op::Sub { a: 0, b, c },
+            BinOp::Mul => Op::Mul { a: 0, b, c },
+            BinOp::Div => Op::Div { a: 0, b, c },
+            BinOp::Mod => Op::Mod { a: 0, b, c },
+            BinOp::Pow => Op::Pow { a: 0, b, c },
+            _ => unreachable!("arithmetic operator"),
+        };
+        Ok(ExpDesc::Reloc(self.emit(op)))
+    }
+
+    /// `a.b[c].d...` compiled iteratively along the chain of indexed objects.
+    fn index_chain(&mut self, e: &Expr) -> CompileResult<ExpDesc> {
+        let mut keys = Vec::new();
+        let mut cur = e;
+        while let ExprKind::Index { object, key } = &cur.kind {
+            keys.push(key.as_ref());
+            cur = object;
+        }
+        let mut acc = self.expr(cur)?;
+        for key in keys.into_iter().rev() {
+            let table = self.exp_to_any_reg(acc)?;
+            let k = self.expr(key)?;
+            let key_rk = self.exp_to_rk(k)?;
+            // LuaJIT attributes the access to the line where the key ends.
+            self.set_line(last_line(key));
+            acc = ExpDesc::Indexed { table, key: key_rk };
+        }
+        Ok(acc)
     }
 
     fn concat(&mut self, lhs: &Expr, rhs: &Expr, line: Line) -> CompileResult<ExpDesc> {
@@ -541,12 +575,8 @@ impl Compiler<'_> {
     }
 }
 
-/// The key of an `Index` expression.
-fn key_expr(e: &Expr) -> &Expr {
-    match &e.kind {
-        ExprKind::Index { key, .. } => key,
-        _ => e,
-    }
+fn is_arithmetic(op: BinOp) -> bool {
+    matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow)
 }
 
 /// The line where an expression ends, as far as the tree records it.

@@ -145,3 +145,28 @@ pub enum UnOp {
     Not,
     Len,
 }
+
+/// Arithmetic and index chains may be arbitrarily long on the left (`1 + 1 + ...`,
+/// `a.b.c ...`); dropping them recursively could exhaust the stack, so their left spines are
+/// unlinked in a loop.
+impl Drop for Expr {
+    fn drop(&mut self) {
+        let mut next = take_left_spine(&mut self.kind);
+        while let Some(mut e) = next {
+            next = take_left_spine(&mut e.kind);
+        }
+    }
+}
+
+fn take_left_spine(kind: &mut ExprKind) -> Option<Box<Expr>> {
+    match kind {
+        ExprKind::Binary { lhs: left, .. } | ExprKind::Index { object: left, .. } => {
+            if matches!(left.kind, ExprKind::Binary { .. } | ExprKind::Index { .. }) {
+                Some(std::mem::replace(left, Box::new(Expr { line: 0, kind: ExprKind::Nil })))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}

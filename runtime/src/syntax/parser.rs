@@ -34,9 +34,10 @@ pub const MAX_LOCAL_VARIABLES: usize = 200;
 pub const MAX_VARIABLE_ENTRIES: usize = 65536 - 60;
 
 /// The deepest tree `parse` returns, counting every `Expr`, `Stat`, `Block` and
-/// `FunctionBody` on a path from the root. LuaJIT's syntax levels alone allow about 400;
-/// the rest is room for long left-associative chains such as `a + b + c ...` or `a.b.c ...`,
-/// which LuaJIT parses in a loop but which become deep trees here.
+/// `FunctionBody` on a path from the root — except the left spines of arithmetic chains
+/// (`a + b + c ...`) and of index chains (`a.b[c].d ...`), which LuaJIT parses in a loop and
+/// the compiler walks in a loop, so they may be of any length. LuaJIT's syntax levels alone
+/// allow about 400; the rest is room for other left-associative chains (`a or b or ...`).
 pub const MAX_TREE_DEPTH: u32 = 1000;
 
 /// Priority of unary operators (binds tighter than everything except `^`).
@@ -923,7 +924,10 @@ impl<'a> Parser<'a> {
     /// Replaces `lhs` by `lhs op rhs`.
     #[inline(never)]
     fn binary_node(&self, op: BinOp, line: Line, lhs: &mut Node, rhs: Node) -> ParseResult<()> {
-        let depth = self.deeper(lhs.1.max(rhs.1))?;
+        // The compiler walks the left spine of arithmetic chains in a loop, so only the right
+        // operand deepens what it must recurse over (LuaJIT accepts chains of any length).
+        let arithmetic = matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow);
+        let depth = if arithmetic { lhs.1.max(self.deeper(rhs.1)?) } else { self.deeper(lhs.1.max(rhs.1))? };
         let left = std::mem::replace(&mut lhs.0, placeholder().0);
         *lhs = (
             Expr {
@@ -1076,13 +1080,17 @@ impl<'a> Parser<'a> {
             line: key_line,
             kind: ExprKind::String(self.name()?),
         };
-        self.wrap(out, |object| Expr {
+        // Field chains `a.b.c...` are compiled in a loop: they do not deepen the tree.
+        let inner = std::mem::replace(&mut out.0, placeholder().0);
+        out.0 = Expr {
             line,
             kind: ExprKind::Index {
-                object: Box::new(object),
+                object: Box::new(inner),
                 key: Box::new(key),
             },
-        })
+        };
+        out.1 = out.1.max(1);
+        Ok(())
     }
 
     /// `[key]` after the object in `out` (whose first token was at `line`).
@@ -1096,7 +1104,8 @@ impl<'a> Parser<'a> {
 
     #[inline(never)]
     fn index_node(&self, line: Line, object: &mut Node, key: Node) -> ParseResult<()> {
-        let depth = self.deeper(object.1.max(key.1))?;
+        // Index chains `a.b.c...` are compiled in a loop too.
+        let depth = object.1.max(self.deeper(key.1)?);
         let inner = std::mem::replace(&mut object.0, placeholder().0);
         let kind = ExprKind::Index {
             object: Box::new(inner),
@@ -1770,9 +1779,7 @@ mod tests {
             format!("x = {}a", "a ^ ".repeat(n)),
             format!("x = {}", "f(".repeat(n)),
             format!("x = {}", "{".repeat(n)),
-            // Left-associative chains are loops in LuaJIT but deep trees here.
-            format!("x = a{}", ".b".repeat(n)),
-            format!("x = 1{}", " + 1".repeat(n)),
+            // Call chains are loops in LuaJIT but deep trees here.
             format!("x = f{}", "()".repeat(n)),
             format!("x = a{}", ":m()".repeat(n)),
         ];
@@ -1782,6 +1789,10 @@ mod tests {
                 got.ends_with("]:1: chunk has too many syntax levels"),
                 "{got}"
             );
+        }
+        // Arithmetic and field chains of any length parse, as in LuaJIT.
+        for source in [format!("x = a{}", ".b".repeat(n)), format!("x = 1{}", " + 1".repeat(n))] {
+            assert!(parse(source.as_bytes(), "chain").is_ok());
         }
     }
 
