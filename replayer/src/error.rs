@@ -27,6 +27,9 @@ pub enum ReplayError {
     /// The program could not be started again.
     #[error("{0}")]
     Start(String),
+    /// A debugger trap stopped the debugged process inside an event (see `ReplaySession::advance`).
+    #[error("stopped at a debugger trap")]
+    Trapped,
 }
 
 impl ReplayError {

@@ -16,6 +16,7 @@ mod inject;
 mod process;
 pub mod ps;
 pub mod session;
+pub mod trap;
 
 pub use divergence::Divergence;
 pub use error::{ReplayError, ReplayResult};

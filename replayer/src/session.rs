@@ -26,6 +26,7 @@ use recorder::tracee::{self, ptrace_error, Pid, SiginfoFields, TraceeError};
 
 use crate::inject::{continue_to_exit, run_helper, run_syscall, wait, Executed};
 use crate::process::{Replayed, State, Stop};
+use crate::trap::{self, Inserted, Progress, Trap, TrapSet};
 use crate::{Divergence, ReplayError, ReplayResult};
 
 /// How to replay.
@@ -44,7 +45,8 @@ pub enum Step {
     Finished(ExitStatus),
 }
 
-/// A replay in progress.
+/// A replay in progress. The thread that starts it is the tracer of the replayed processes: drive it
+/// from that thread only (ptrace requests from any other thread fail).
 pub struct ReplaySession {
     reader: TraceReader,
     files: PathBuf,
@@ -55,6 +57,48 @@ pub struct ReplaySession {
     finished: Option<ExitStatus>,
     /// The signal replay has just sent to the process it is advancing.
     awaited_signal: Option<i32>,
+    /// Debugger traps armed in one process, if a debugger drives this replay.
+    debugged: Option<Debugged>,
+    /// The record whose replay a debugger trap interrupted; the next step replays it again.
+    interrupted: Option<Record>,
+}
+
+/// The process a debugger watches and what stops it between events.
+#[derive(Debug, Default)]
+struct Debugged {
+    pid: i32,
+    traps: TrapSet,
+    single_step: bool,
+    inserted: Inserted,
+    /// Whether the debug registers of the process hold `traps.watchpoints` (exec and fork clear them).
+    watch_armed: bool,
+    /// The trap that interrupted the last step.
+    trapped: Option<Trap>,
+    /// The process stands at the entry of its exit call, shown to the debugger as the end of its history.
+    exit_held: bool,
+    /// The held exit call was let go: the next stop is its execution.
+    exit_released: bool,
+}
+
+/// How the debugged process is being resumed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Resume {
+    /// Runs freely.
+    Run,
+    /// One instruction, asked for by the debugger.
+    Step,
+    /// One instruction, to leave a breakpoint address without hitting it again.
+    StepOver,
+}
+
+/// What a SIGTRAP of the debugged process means.
+enum TrapStop {
+    /// Not the debugger's: the program's own.
+    Program,
+    /// The debugger's, but not worth a stop (a step over a breakpoint).
+    Ignore,
+    /// Stop and tell the debugger.
+    Report(Trap),
 }
 
 impl ReplaySession {
@@ -92,6 +136,8 @@ impl ReplaySession {
             current_pid: None,
             finished: None,
             awaited_signal: None,
+            debugged: None,
+            interrupted: None,
         })
     }
 
@@ -148,11 +194,36 @@ impl ReplaySession {
         if let Some(status) = self.finished {
             return Ok(Step::Finished(status));
         }
-        let Some(record) = self.reader.next_record()? else {
-            return Err(ReplayError::Incomplete {
-                event: self.event_number,
-            });
+        let record = match self.interrupted.take() {
+            Some(record) => record,
+            None => match self.reader.next_record()? {
+                Some(record) => record,
+                None => {
+                    return Err(ReplayError::Incomplete {
+                        event: self.event_number,
+                    })
+                }
+            },
         };
+        let kept = self.debugged.as_ref().map(|_| record.clone());
+        let before = (self.event_number, self.current_pid);
+        let result = self.replay_record(record);
+        if let (Err(ReplayError::Trapped), Some(record)) = (&result, kept) {
+            self.interrupted = Some(record);
+            (self.event_number, self.current_pid) = before;
+        }
+        if let (Ok(Step::Event { pid: Some(pid), .. }), Some(debugged)) =
+            (&result, self.debugged.as_mut())
+        {
+            if debugged.pid == *pid {
+                // An exec clears the debug registers; re-arming after every own event is cheap enough.
+                debugged.watch_armed = false;
+            }
+        }
+        result
+    }
+
+    fn replay_record(&mut self, record: Record) -> ReplayResult<Step> {
         let Record {
             number,
             event,
@@ -338,14 +409,36 @@ impl ReplaySession {
                 State::Stopped { deliver } => deliver,
                 State::Unstarted | State::InFork { .. } => None,
             };
-            ptrace::sysemu(real, deliver).map_err(ptrace_error("SYSEMU", real))?;
-            self.process(pid)?.state = State::Stopped { deliver: None };
-            match wait(real)? {
+            let (status, resume, removed) = if self.take_held_exit(pid) {
+                // Still at the exit call a debugger was shown: run it now.
+                (WaitStatus::PtraceSyscall(real), Resume::Run, Vec::new())
+            } else {
+                let resume = self.arm_traps(pid, real)?;
+                if resume == Resume::Run {
+                    ptrace::sysemu(real, deliver).map_err(ptrace_error("SYSEMU", real))?;
+                } else {
+                    ptrace::sysemu_step(real, deliver)
+                        .map_err(ptrace_error("SYSEMU_SINGLESTEP", real))?;
+                }
+                self.process(pid)?.state = State::Stopped { deliver: None };
+                let status = wait(real)?;
+                let removed = self.disarm_traps(pid, real, &status)?;
+                (status, resume, removed)
+            };
+            match status {
                 WaitStatus::PtraceSyscall(_) => {
                     let registers = tracee::registers(real)?;
                     let kind = syscalls::lookup(registers.orig_rax).map(|row| row.kind);
                     match kind {
                         Some(Kind::ExecuteUntraced) => {
+                            if self.holds_exit(pid, &registers) {
+                                return Err(self.report_trap(Trap {
+                                    breakpoint: None,
+                                    stepped: false,
+                                    watch_slots: 0,
+                                    exiting: true,
+                                }));
+                            }
                             if let Some(status) = self.execute_untraced(pid, real, &registers)? {
                                 return Ok(Stop::Died(status));
                             }
@@ -365,6 +458,15 @@ impl ReplaySession {
                         }
                         _ => return Ok(Stop::Syscall(registers)),
                     }
+                    if resume == Resume::Step {
+                        // A call replay runs inline still counts as the one instruction stepped.
+                        return Err(self.report_trap(Trap {
+                            breakpoint: None,
+                            stepped: true,
+                            watch_slots: 0,
+                            exiting: false,
+                        }));
+                    }
                 }
                 WaitStatus::Stopped(_, signal) => {
                     let Some(info) = tracee::siginfo(real)? else {
@@ -373,6 +475,20 @@ impl ReplaySession {
                     let fields = SiginfoFields::parse(&info);
                     let registers = tracee::registers(real)?;
                     let number = signal as i32;
+                    if signal == Signal::SIGTRAP {
+                        match self.classify_trap(
+                            pid,
+                            real,
+                            fields.code,
+                            registers,
+                            resume,
+                            removed,
+                        )? {
+                            TrapStop::Program => {}
+                            TrapStop::Ignore => continue,
+                            TrapStop::Report(trap) => return Err(self.report_trap(trap)),
+                        }
+                    }
                     if signal == Signal::SIGSEGV {
                         if let Some(instruction) = timestamp_instruction_at(real, registers.rip)? {
                             return Ok(Stop::Rdtsc(registers, instruction));
@@ -888,6 +1004,250 @@ impl ReplaySession {
             ));
         }
         Ok(())
+    }
+
+    /// Arms debugger traps in recorded process `pid` from now on; other processes run untouched.
+    pub fn debug(&mut self, pid: i32) {
+        self.debugged = Some(Debugged {
+            pid,
+            ..Debugged::default()
+        });
+    }
+
+    /// The recorded id of the process debugger traps apply to.
+    pub fn debugged_pid(&self) -> Option<i32> {
+        self.debugged.as_ref().map(|debugged| debugged.pid)
+    }
+
+    /// The breakpoints and watchpoints armed in the debugged process.
+    pub fn traps(&self) -> TrapSet {
+        self.debugged
+            .as_ref()
+            .map(|debugged| debugged.traps.clone())
+            .unwrap_or_default()
+    }
+
+    /// Replaces the breakpoints and watchpoints armed in the debugged process.
+    pub fn set_traps(&mut self, traps: TrapSet) {
+        if let Some(debugged) = self.debugged.as_mut() {
+            if debugged.traps.watchpoints != traps.watchpoints {
+                debugged.watch_armed = false;
+            }
+            debugged.traps = traps;
+        }
+    }
+
+    /// Makes the debugged process run one instruction at a time (each one a [`Progress::Trapped`]).
+    pub fn set_single_step(&mut self, on: bool) {
+        if let Some(debugged) = self.debugged.as_mut() {
+            debugged.single_step = on;
+        }
+    }
+
+    /// Replays up to the end of the next event, or to the first debugger trap before it; a trapped
+    /// event is replayed again (from where the trap left the process) by the next call.
+    pub fn advance(&mut self) -> ReplayResult<Progress> {
+        match self.step() {
+            Ok(Step::Event { number, pid }) => Ok(Progress::Event { number, pid }),
+            Ok(Step::Finished(status)) => Ok(Progress::Finished(status)),
+            Err(ReplayError::Trapped) => Ok(Progress::Trapped(
+                self.debugged
+                    .as_mut()
+                    .and_then(|debugged| debugged.trapped.take())
+                    .unwrap_or(Trap {
+                        breakpoint: None,
+                        stepped: false,
+                        watch_slots: 0,
+                        exiting: false,
+                    }),
+            )),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The recorded status of the first process, once the whole trace has been replayed.
+    pub fn finished(&self) -> Option<ExitStatus> {
+        self.finished
+    }
+
+    /// Whether a trap interrupted the next event (the debugged process stands between two events).
+    pub fn is_inside_event(&self) -> bool {
+        self.interrupted.is_some()
+    }
+
+    /// Whether recorded process `pid` is alive in this replay.
+    pub fn is_alive(&self, pid: i32) -> bool {
+        self.processes
+            .get(&pid)
+            .is_some_and(|process| !matches!(process.state, State::Dead(_)))
+    }
+
+    /// Writes `bytes` into recorded process `pid`'s memory (a debugger's change; this replay may diverge).
+    pub fn write_memory(&mut self, pid: i32, address: u64, bytes: &[u8]) -> ReplayResult<()> {
+        let real = self.settle(pid)?;
+        Ok(tracee::write_memory(real, address, bytes)?)
+    }
+
+    /// Replaces recorded process `pid`'s registers (a debugger's change; this replay may diverge).
+    pub fn set_registers(&mut self, pid: i32, registers: &Registers) -> ReplayResult<()> {
+        let real = self.settle(pid)?;
+        Ok(tracee::set_registers(real, registers)?)
+    }
+
+    /// Floating-point and SSE registers of recorded process `pid`.
+    pub fn fp_registers(&mut self, pid: i32) -> ReplayResult<libc::user_fpregs_struct> {
+        let real = self.settle(pid)?;
+        ptrace::getregset::<ptrace::regset::NT_PRFPREG>(real)
+            .map_err(|errno| ptrace_error("GETREGSET (floating point)", real)(errno).into())
+    }
+
+    /// Whether the exit call `registers` is at must first be shown to the debugger (once).
+    fn holds_exit(&mut self, pid: i32, registers: &Registers) -> bool {
+        let is_exit = registers.orig_rax == libc::SYS_exit as u64
+            || registers.orig_rax == libc::SYS_exit_group as u64;
+        match self.debugged.as_mut() {
+            Some(debugged) if debugged.pid == pid && is_exit && !debugged.exit_released => {
+                debugged.exit_held = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn take_held_exit(&mut self, pid: i32) -> bool {
+        match self.debugged.as_mut() {
+            Some(debugged) if debugged.pid == pid && debugged.exit_held => {
+                debugged.exit_held = false;
+                debugged.exit_released = true;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The signal recorded process `pid` receives when it runs on, if replay stopped it at one.
+    pub fn pending_signal(&self, pid: i32) -> Option<i32> {
+        match self.processes.get(&pid)?.state {
+            State::Stopped { deliver } => deliver.map(|signal| signal as i32),
+            _ => None,
+        }
+    }
+
+    fn report_trap(&mut self, trap: Trap) -> ReplayError {
+        if let Some(debugged) = self.debugged.as_mut() {
+            debugged.trapped = Some(trap);
+        }
+        ReplayError::Trapped
+    }
+
+    /// Before resuming `pid`: programs its watchpoints, writes its breakpoints, and says how to resume.
+    fn arm_traps(&mut self, pid: i32, real: Pid) -> ReplayResult<Resume> {
+        let Some(debugged) = self
+            .debugged
+            .as_mut()
+            .filter(|debugged| debugged.pid == pid)
+        else {
+            return Ok(Resume::Run);
+        };
+        if !debugged.watch_armed {
+            trap::arm_watchpoints(real, &debugged.traps.watchpoints)?;
+            debugged.watch_armed = true;
+        }
+        if debugged.single_step {
+            return Ok(Resume::Step);
+        }
+        if debugged.traps.breakpoints.is_empty() {
+            return Ok(Resume::Run);
+        }
+        let rip = tracee::registers(real)?.rip;
+        debugged
+            .inserted
+            .insert(real, &debugged.traps.breakpoints, Some(rip))?;
+        Ok(if debugged.traps.breakpoints.contains(&rip) {
+            Resume::StepOver
+        } else {
+            Resume::Run
+        })
+    }
+
+    /// After a stop of `pid`: takes its breakpoints out again; returns the addresses that were in.
+    fn disarm_traps(&mut self, pid: i32, real: Pid, status: &WaitStatus) -> ReplayResult<Vec<u64>> {
+        let Some(debugged) = self
+            .debugged
+            .as_mut()
+            .filter(|debugged| debugged.pid == pid)
+        else {
+            return Ok(Vec::new());
+        };
+        if matches!(status, WaitStatus::Exited(..) | WaitStatus::Signaled(..)) {
+            debugged.inserted = Inserted::default();
+            return Ok(Vec::new());
+        }
+        Ok(debugged.inserted.remove(real)?)
+    }
+
+    /// Whether a SIGTRAP of `pid` with `si_code` `code` is a debugger trap.
+    fn classify_trap(
+        &mut self,
+        pid: i32,
+        real: Pid,
+        code: i32,
+        registers: Registers,
+        resume: Resume,
+        removed: Vec<u64>,
+    ) -> ReplayResult<TrapStop> {
+        /// `si_code` of a trap raised by an `int3` instruction.
+        const SI_KERNEL: i32 = 0x80;
+        let Some(debugged) = self
+            .debugged
+            .as_ref()
+            .filter(|debugged| debugged.pid == pid)
+        else {
+            return Ok(TrapStop::Program);
+        };
+        if code == SI_KERNEL {
+            let address = registers.rip.wrapping_sub(1);
+            if !removed.contains(&address) {
+                return Ok(TrapStop::Program);
+            }
+            let mut at = registers;
+            at.rip = address;
+            tracee::set_registers(real, &at)?;
+            return Ok(TrapStop::Report(Trap {
+                breakpoint: Some(address),
+                stepped: false,
+                watch_slots: 0,
+                exiting: false,
+            }));
+        }
+        // TRAP_BRKPT, TRAP_TRACE, TRAP_BRANCH, TRAP_HWBKPT: a debug exception.
+        if !(1..=4).contains(&code) {
+            return Ok(TrapStop::Program);
+        }
+        let armed = debugged
+            .traps
+            .watchpoints
+            .iter()
+            .enumerate()
+            .filter(|(_, watch)| watch.is_some())
+            .fold(0u8, |mask, (slot, _)| mask | 1 << slot);
+        let slots = trap::fired_slots(real)? & armed;
+        Ok(match resume {
+            Resume::Step => TrapStop::Report(Trap {
+                breakpoint: None,
+                stepped: true,
+                watch_slots: slots,
+                exiting: false,
+            }),
+            _ if slots != 0 => TrapStop::Report(Trap {
+                breakpoint: None,
+                stepped: false,
+                watch_slots: slots,
+                exiting: false,
+            }),
+            Resume::StepOver => TrapStop::Ignore,
+            Resume::Run => TrapStop::Program,
+        })
     }
 
     fn kill_all(&mut self) {

@@ -80,7 +80,8 @@ type RecordResult<T> = Result<T, RecordError>;
 /// delivered where the process is.
 const HOLD_SIGNALS_FOR: Duration = Duration::from_millis(10);
 
-/// Records `options.command` into `options.trace_dir`.
+/// Records `options.command` into `options.trace_dir`. The calling thread becomes the tracer: it waits
+/// only for its own tracees, so several recordings may run in one process, one per thread.
 pub fn record(options: &RecordOptions) -> RecordResult<Recording> {
     let program = options
         .command
@@ -279,9 +280,12 @@ impl Recorder {
                 .filter_map(|process| process.deferred_since)
                 .min();
             let Some(oldest) = oldest else {
-                return waitpid(None, Some(WaitPidFlag::__WALL));
+                return waitpid(None, Some(WaitPidFlag::__WALL | WaitPidFlag::__WNOTHREAD));
             };
-            match waitpid(None, Some(WaitPidFlag::__WALL | WaitPidFlag::WNOHANG))? {
+            match waitpid(
+                None,
+                Some(WaitPidFlag::__WALL | WaitPidFlag::__WNOTHREAD | WaitPidFlag::WNOHANG),
+            )? {
                 WaitStatus::StillAlive if oldest.elapsed() >= HOLD_SIGNALS_FOR => {
                     self.force_held_signals()
                 }
@@ -320,7 +324,7 @@ impl Recorder {
         for pid in self.processes.keys() {
             let _ = signal::kill(*pid, Signal::SIGKILL);
         }
-        while waitpid(None, Some(WaitPidFlag::__WALL)).is_ok() {}
+        while waitpid(None, Some(WaitPidFlag::__WALL | WaitPidFlag::__WNOTHREAD)).is_ok() {}
         self.processes.clear();
         RecordError::Unsupported(reason)
     }

@@ -183,13 +183,29 @@ mod tests {
     #[test]
     fn truncation_keeps_whole_blocks() {
         let stream = two_blocks();
+        let mut first = Vec::new();
+        push_frame(&mut first, b"one");
+        push_frame(&mut first, b"two");
+        let boundary = encode_block(&first).unwrap().len();
         for cut in 1..stream.len() {
             let (frames, error) = read_all(&stream[..cut]);
-            assert!(frames.len() == 2 || frames.is_empty(), "cut {cut}");
-            assert!(
-                matches!(error, Some(FrameError::Truncated(_))),
-                "cut {cut}: {error:?}"
-            );
+            if cut == boundary {
+                assert_eq!(
+                    (frames.len(), error),
+                    (2, None),
+                    "cut at the block boundary"
+                );
+            } else {
+                assert_eq!(
+                    frames.len(),
+                    if cut > boundary { 2 } else { 0 },
+                    "cut {cut}"
+                );
+                assert!(
+                    matches!(error, Some(FrameError::Truncated(_))),
+                    "cut {cut}: {error:?}"
+                );
+            }
         }
     }
 
