@@ -40,6 +40,17 @@ pub struct Proto {
     pub protos: Vec<Rc<Proto>>,
     pub upvalues: Vec<UpvalDesc>,
     pub locals: Vec<LocalVar>,
+    /// Where the function comes from, so `string.dump` can name it: the whole chunk's source
+    /// and chunk name, and the indices leading from the main function to this one.
+    pub origin: Origin,
+}
+
+/// The chunk a prototype was compiled from and its position in that chunk's function tree.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub chunk_text: Rc<[u8]>,
+    pub chunk_name: Rc<[u8]>,
+    pub path: Vec<u32>,
 }
 
 impl Proto {

@@ -1,7 +1,7 @@
 //! Per-function compiler state: registers, active locals, blocks, constants, jumps, upvalues.
 
 use super::{CompileResult, Compiler, MAX_LOCALS, MAX_REGISTERS, MAX_UPVALUES};
-use crate::bytecode::{LocalVar, Op, Proto, Reg, UpvalDesc};
+use crate::bytecode::{LocalVar, Op, Origin, Proto, Reg, UpvalDesc};
 use crate::syntax::ast::{Line, Name};
 use crate::value::Value;
 use std::collections::HashMap;
@@ -63,11 +63,23 @@ pub(super) struct FuncState {
     pub line: Line,
     /// pc of the last jump target, so a jump never gets merged across it.
     pub last_target: usize,
+    /// Indices from the main function to this one in the tree of prototypes.
+    pub path: Vec<u32>,
 }
 
 impl Compiler<'_> {
     pub(super) fn open_function(&mut self, num_params: u8, is_vararg: bool, line: Line) {
+        // Nested functions close (and join their parent's list) in the order they open.
+        let path = match self.funcs.last() {
+            Some(parent) => {
+                let mut p = parent.path.clone();
+                p.push(parent.protos.len() as u32);
+                p
+            }
+            None => Vec::new(),
+        };
         self.funcs.push(FuncState {
+            path,
             code: Vec::new(),
             lines: Vec::new(),
             constants: Vec::new(),
@@ -115,6 +127,7 @@ impl Compiler<'_> {
             protos: fs.protos,
             upvalues: fs.upvalues,
             locals: fs.locals,
+            origin: Origin { chunk_text: self.chunk_text.clone(), chunk_name: self.chunk_name.clone(), path: fs.path },
         })
     }
 

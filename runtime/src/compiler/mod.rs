@@ -36,13 +36,32 @@ pub type CompileResult<T> = Result<T, CompileError>;
 pub(crate) struct Compiler<'h> {
     heap: &'h mut Heap,
     source: Rc<str>,
+    chunk_text: Rc<[u8]>,
+    chunk_name: Rc<[u8]>,
     /// The function being compiled is the last; its enclosing functions precede it.
     funcs: Vec<FuncState>,
 }
 
 /// Compiles a parsed chunk into the prototype of its main function.
 pub fn compile(chunk: &Chunk, source: &str, heap: &mut Heap) -> CompileResult<Rc<Proto>> {
-    let mut c = Compiler { heap, source: Rc::from(source), funcs: Vec::new() };
+    compile_chunk(chunk, source, b"", b"", heap)
+}
+
+/// Like [`compile`], recording the chunk's text and name in every prototype (for `string.dump`).
+pub fn compile_chunk(
+    chunk: &Chunk,
+    source: &str,
+    chunk_text: &[u8],
+    chunk_name: &[u8],
+    heap: &mut Heap,
+) -> CompileResult<Rc<Proto>> {
+    let mut c = Compiler {
+        heap,
+        source: Rc::from(source),
+        chunk_text: Rc::from(chunk_text),
+        chunk_name: Rc::from(chunk_name),
+        funcs: Vec::new(),
+    };
     c.open_function(0, true, 0);
     c.block(&chunk.body)?;
     let proto = c.close_function(chunk.body.end_line)?;

@@ -87,13 +87,35 @@ fn special_placeholder(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     Err(vm.rt_error("internal error: special native called directly"))
 }
 
-/// Compiles `source` into a function whose environment is the globals table.
+/// Compiles `source` into a function whose environment is the globals table. Sources that
+/// start with ESC are binary chunks from `string.dump`.
 pub fn load_chunk(vm: &mut Vm, source: &[u8], chunk_name: &[u8]) -> Result<Value, String> {
+    if source.first() == Some(&0x1b) {
+        return load_dump(vm, source, chunk_name);
+    }
     let display = crate::syntax::chunk_display_name(chunk_name);
     let chunk = crate::syntax::parse(source, &display).map_err(|e| e.to_string())?;
-    let proto = crate::compiler::compile(&chunk, &display, &mut vm.heap).map_err(|e| e.to_string())?;
+    let proto = crate::compiler::compile_chunk(&chunk, &display, source, chunk_name, &mut vm.heap)
+        .map_err(|e| e.to_string())?;
     let env = vm.globals;
     let f = vm.heap.new_function(Function::Lua(LuaClosure { proto, upvalues: Vec::new(), env }));
+    Ok(Value::Function(f))
+}
+
+/// Loads a `string.dump` chunk: recompiles its source and takes the dumped function, with
+/// fresh (nil) upvalues as Lua does.
+fn load_dump(vm: &mut Vm, bytes: &[u8], chunk_name: &[u8]) -> Result<Value, String> {
+    use crate::bytecode::dump;
+    let name = if chunk_name.first() == Some(&0x1b) { "(binary)".to_string() } else { crate::syntax::chunk_display_name(chunk_name) };
+    let dumped = dump::decode(bytes).map_err(|e| format!("{name}: {e}"))?;
+    let display = crate::syntax::chunk_display_name(&dumped.chunk_name);
+    let chunk = crate::syntax::parse(&dumped.chunk_text, &display).map_err(|e| e.to_string())?;
+    let main = crate::compiler::compile_chunk(&chunk, &display, &dumped.chunk_text, &dumped.chunk_name, &mut vm.heap)
+        .map_err(|e| e.to_string())?;
+    let proto = dump::find(&main, &dumped.path).ok_or_else(|| format!("{name}: cannot load malformed bytecode"))?.clone();
+    let upvalues = (0..proto.upvalues.len()).map(|_| vm.heap.new_upval(crate::heap::Upval::Closed(Value::Nil))).collect();
+    let env = vm.globals;
+    let f = vm.heap.new_function(Function::Lua(LuaClosure { proto, upvalues, env }));
     Ok(Value::Function(f))
 }
 
@@ -417,11 +439,9 @@ fn load_result(vm: &mut Vm, r: Result<Value, String>) -> LuaResult<usize> {
     }
 }
 
-fn loadstring(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let s = vm.check_str(0)?;
-    let name = vm.opt_str(1)?.map(|n| n.to_vec()).unwrap_or_else(|| s.to_vec());
-    let r = load_chunk(vm, &s, &name);
-    load_result(vm, r)
+/// In LuaJIT 2.1 `loadstring` is `load` (it accepts reader functions too).
+fn loadstring(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
+    load(vm, nargs)
 }
 
 fn load(vm: &mut Vm, _: usize) -> LuaResult<usize> {

@@ -99,7 +99,14 @@ fn char(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
 
 fn dump(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     match vm.arg(0) {
-        Value::Function(_) => Err(vm.rt_error("unable to dump given function")),
+        Value::Function(f) => match vm.heap.function(f) {
+            Function::Lua(cl) => {
+                let bytes = crate::bytecode::dump::encode(&cl.proto);
+                let v = vm.new_string(&bytes)?;
+                vm.ret1(v)
+            }
+            Function::Native(_) => Err(vm.rt_error("unable to dump given function")),
+        },
         _ => Err(vm.arg_type_error(0, "function")),
     }
 }
