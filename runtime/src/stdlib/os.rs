@@ -7,52 +7,14 @@
 
 use super::io::{errno_of, flush_all, push_failure};
 use super::new_library;
-mod date {
-    #[derive(Debug)]
-    pub struct DateTime {
-        pub year: i64,
-        pub month: i32,
-        pub day: i32,
-        pub hour: i32,
-        pub min: i32,
-        pub sec: i32,
-        pub wday: i32,
-        pub yday: i32,
-        pub isdst: bool,
-    }
-    pub fn from_unix(_: i64) -> DateTime {
-        DateTime {
-            year: 1970,
-            month: 1,
-            day: 1,
-            hour: 0,
-            min: 0,
-            sec: 0,
-            wday: 4,
-            yday: 0,
-            isdst: false,
-        }
-    }
-    pub fn to_unix(_: &DateTime) -> Option<i64> {
-        None
-    }
-    pub fn strftime(_: &[u8], _: &DateTime, _: &mut Vec<u8>) -> Result<(), String> {
-        Err("date formatting is not available yet".into())
-    }
-}
+use crate::text::date::{self, DateTime, TimeFields};
 use crate::value::{TableRef, Value};
 use crate::vm::{LuaResult, Vm};
-use date::DateTime;
 use std::ffi::OsStr;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
-
-/// The largest and smallest times glibc's `gmtime` accepts (years that fit a C `int`
-/// counted from 1900).
-const MAX_TIME: i64 = 67_768_036_191_676_799;
-const MIN_TIME: i64 = -67_768_040_609_740_800;
 
 pub fn open(vm: &mut Vm) {
     new_library(
@@ -100,41 +62,59 @@ fn os_clock(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     vm.ret1(Value::Number(seconds))
 }
 
-/// Broken-down UTC time, or `None` where glibc's `gmtime` fails.
-fn utc_time(t: i64) -> Option<DateTime> {
-    if !(MIN_TIME..=MAX_TIME).contains(&t) {
-        return None;
-    }
-    Some(date::from_unix(t))
-}
-
-/// Broken-down local time: UTC under `--deterministic`, else the C library's `localtime_r`.
-#[allow(unsafe_code)] // The C library owns the time zone rules; see the SAFETY note.
+/// Broken-down local time: UTC (named "UTC", as glibc's `localtime` in that zone) under
+/// `--deterministic`, else the C library's `localtime_r`. `None` where C fails.
 fn local_time(vm: &Vm, t: i64) -> Option<DateTime> {
     if vm.options.deterministic {
-        return utc_time(t);
+        let mut dt = date::from_unix_checked(t)?;
+        dt.zone = "UTC".to_string();
+        return Some(dt);
     }
+    let tm = c_localtime(t)?;
+    Some(DateTime {
+        year: i64::from(tm.tm.tm_year) + 1900,
+        month: (tm.tm.tm_mon + 1) as u32,
+        day: tm.tm.tm_mday as u32,
+        hour: tm.tm.tm_hour as u32,
+        min: tm.tm.tm_min as u32,
+        sec: tm.tm.tm_sec as u32,
+        wday: (tm.tm.tm_wday + 1) as u32,
+        yday: (tm.tm.tm_yday + 1) as u32,
+        isdst: tm.tm.tm_isdst > 0,
+        utc_offset: tm.tm.tm_gmtoff,
+        zone: tm.zone,
+    })
+}
+
+/// A `struct tm` from the C library, with its zone abbreviation copied out.
+struct CLocalTime {
+    tm: libc::tm,
+    zone: String,
+}
+
+/// The C library's `localtime_r`.
+#[allow(unsafe_code)] // The C library owns the time zone rules; see the SAFETY note.
+fn c_localtime(t: i64) -> Option<CLocalTime> {
     let time: libc::time_t = t;
     let mut tm = std::mem::MaybeUninit::<libc::tm>::uninit();
     // SAFETY: `localtime_r` reads `time` and writes a whole `tm` into the buffer we own, or
-    // returns null and leaves it unread; it keeps no pointer to either.
-    let tm = unsafe {
+    // returns null and we never read the buffer. On success `tm_zone` is null or points to a
+    // NUL-terminated abbreviation in the C library's time zone data, which stays valid (glibc
+    // never frees it), and we copy it at once.
+    unsafe {
         if libc::localtime_r(&time, tm.as_mut_ptr()).is_null() {
             return None;
         }
-        tm.assume_init()
-    };
-    Some(DateTime {
-        year: i64::from(tm.tm_year) + 1900,
-        month: tm.tm_mon + 1,
-        day: tm.tm_mday,
-        hour: tm.tm_hour,
-        min: tm.tm_min,
-        sec: tm.tm_sec,
-        wday: tm.tm_wday,
-        yday: tm.tm_yday,
-        isdst: tm.tm_isdst > 0,
-    })
+        let tm = tm.assume_init();
+        let zone = if tm.tm_zone.is_null() {
+            String::new()
+        } else {
+            std::ffi::CStr::from_ptr(tm.tm_zone)
+                .to_string_lossy()
+                .into_owned()
+        };
+        Some(CLocalTime { tm, zone })
+    }
 }
 
 fn set_int(vm: &mut Vm, t: TableRef, name: &str, v: i64) {
@@ -153,7 +133,7 @@ fn os_date(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let broken_down = match format.strip_prefix(b"!") {
         Some(rest) => {
             format = rest;
-            utc_time(t)
+            date::from_unix_checked(t)
         }
         None => local_time(vm, t),
     };
@@ -167,27 +147,28 @@ fn os_date(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         set_int(vm, table, "hour", i64::from(dt.hour));
         set_int(vm, table, "day", i64::from(dt.day));
         set_int(vm, table, "month", i64::from(dt.month));
-        set_int(vm, table, "year", dt.year);
-        set_int(vm, table, "wday", i64::from(dt.wday) + 1);
-        set_int(vm, table, "yday", i64::from(dt.yday) + 1);
+        set_int(vm, table, "year", dt.lua_year());
+        set_int(vm, table, "wday", i64::from(dt.wday));
+        set_int(vm, table, "yday", i64::from(dt.yday));
         vm.set_field(table, "isdst", Value::Boolean(dt.isdst));
         return vm.ret1(Value::Table(table));
     }
     let mut text = Vec::new();
-    if let Err(e) = date::strftime(format, &dt, &mut text) {
-        return Err(vm.rt_error(&format!("bad argument #1 to 'date' ({e})")));
+    if date::strftime(format, &dt, &mut text).is_err() {
+        // A year `struct tm` cannot hold: C's conversion fails and LuaJIT returns nil.
+        return vm.ret1(Value::Nil);
     }
     let text = vm.new_string(&text)?;
     vm.ret1(text)
 }
 
-/// A field of an `os.time` table as C's `int` (`default` when absent; `None`: required).
-fn date_field(vm: &mut Vm, table: TableRef, name: &str, default: Option<i32>) -> LuaResult<i32> {
+/// A field of an `os.time` table as `lua_tointeger` gives it (`default` when absent;
+/// `None`: required).
+fn date_field(vm: &mut Vm, table: TableRef, name: &str, default: Option<i64>) -> LuaResult<i64> {
     let key = vm.str_value(name.as_bytes());
     let v = vm.index(Value::Table(table), key)?;
     match vm.to_number(v) {
-        // lua_tointeger (a 64-bit C cast), then the (int) cast: wraps to 32 bits.
-        Some(n) => Ok(to_time(n) as i32),
+        Some(n) => Ok(to_time(n)),
         None => match default {
             Some(d) => Ok(d),
             None => Err(vm.rt_error(&format!("field '{name}' missing in date table"))),
@@ -212,53 +193,40 @@ fn os_time(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         Value::Nil => None,
         v => Some(v.truthy()),
     };
-    let tm_month = month.wrapping_sub(1);
-    let tm_year = year.wrapping_sub(1900);
+    let fields = TimeFields {
+        year,
+        month,
+        day,
+        hour,
+        min,
+        sec,
+        isdst,
+    };
     let t = if vm.options.deterministic {
-        let dt = DateTime {
-            year: i64::from(tm_year) + 1900,
-            month: tm_month + 1,
-            day,
-            hour,
-            min,
-            sec,
-            wday: 0,
-            yday: 0,
-            isdst: false,
-        };
-        // glibc's mktime in a zone without daylight saving time moves a time said to be in
-        // it back by an hour.
-        date::to_unix(&dt).map(|t| if isdst == Some(true) { t - 3600 } else { t })
+        date::to_unix(&fields)
     } else {
-        local_mktime(sec, min, hour, day, tm_month, tm_year, isdst)
+        c_mktime(&fields)
     };
     match t {
+        // C's mktime reports failure as -1, so that second is nil too.
         Some(t) if t != -1 => vm.ret1(Value::Number(t as f64)),
         _ => vm.ret1(Value::Nil),
     }
 }
 
-/// The C library's `mktime` on local time, or `None` where it fails.
+/// The C library's `mktime` on local time (fields wrap to C `int`s as LuaJIT stores them).
 #[allow(unsafe_code)] // The C library owns the time zone rules; see the SAFETY note.
-fn local_mktime(
-    sec: i32,
-    min: i32,
-    hour: i32,
-    day: i32,
-    month: i32,
-    year: i32,
-    isdst: Option<bool>,
-) -> Option<i64> {
+fn c_mktime(fields: &TimeFields) -> Option<i64> {
     let mut tm = libc::tm {
-        tm_sec: sec,
-        tm_min: min,
-        tm_hour: hour,
-        tm_mday: day,
-        tm_mon: month,
-        tm_year: year,
+        tm_sec: fields.sec as i32,
+        tm_min: fields.min as i32,
+        tm_hour: fields.hour as i32,
+        tm_mday: fields.day as i32,
+        tm_mon: (fields.month as i32).wrapping_sub(1),
+        tm_year: (fields.year as i32).wrapping_sub(1900),
         tm_wday: 0,
         tm_yday: 0,
-        tm_isdst: match isdst {
+        tm_isdst: match fields.isdst {
             None => -1,
             Some(b) => i32::from(b),
         },
