@@ -16,8 +16,13 @@ pub fn features() -> CpuFeatures {
     }
 }
 
-/// The time-stamp counter, given to a recorded program when it executes `rdtsc`.
+/// The time-stamp counter, given to a recorded program when it executes `rdtsc`: the real counter, or,
+/// on a tracer thread running with the counter disabled (see [`crate::tsc_mode`]), monotonic
+/// nanoseconds (a 1 GHz counter).
 pub fn timestamp_counter() -> u64 {
-    // SAFETY: rdtsc has no memory effects; the tracer itself runs with the TSC enabled.
+    if !crate::tsc_mode::counter_usable() {
+        return crate::tsc_mode::monotonic_ns();
+    }
+    // SAFETY: rdtsc has no memory effects and is enabled on this thread.
     unsafe { std::arch::x86_64::_rdtsc() }
 }

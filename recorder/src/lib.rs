@@ -20,3 +20,4 @@ pub mod syscalls;
 pub mod trace;
 pub mod trace_dir;
 pub mod tracee;
+pub mod tsc_mode;

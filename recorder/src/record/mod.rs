@@ -15,7 +15,7 @@ use std::ffi::{CString, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::sys::ptrace::{self, Event as PtraceEvent, Options};
@@ -168,6 +168,8 @@ pub fn record(options: &RecordOptions) -> RecordResult<Recording> {
         initial_exec_pending: true,
         own_pid: std::process::id() as i32,
     };
+    // The flusher thread exists by now and keeps the counter; only this (tracer) thread gives it up.
+    crate::tsc_mode::pin_and_disable_for_this_thread(root.as_raw());
     resume(root, Resume::Continue, None);
     recorder.run()
 }
@@ -286,9 +288,7 @@ impl Recorder {
                 None,
                 Some(WaitPidFlag::__WALL | WaitPidFlag::__WNOTHREAD | WaitPidFlag::WNOHANG),
             )? {
-                WaitStatus::StillAlive if oldest.elapsed() >= HOLD_SIGNALS_FOR => {
-                    self.force_held_signals()
-                }
+                WaitStatus::StillAlive if held_long_enough(oldest) => self.force_held_signals(),
                 WaitStatus::StillAlive => std::thread::sleep(Duration::from_micros(200)),
                 status => return Ok(status),
             }
@@ -297,10 +297,7 @@ impl Recorder {
 
     fn force_held_signals(&mut self) {
         for (pid, process) in &mut self.processes {
-            if process
-                .deferred_since
-                .is_some_and(|since| since.elapsed() >= HOLD_SIGNALS_FOR)
-            {
+            if process.deferred_since.is_some_and(held_long_enough) {
                 process.deferred_since = None;
                 process.forced = true;
                 for original in std::mem::take(&mut process.deferred) {
@@ -672,7 +669,9 @@ impl Recorder {
             // Arrived in the middle of user code, a point replay could not find again without a
             // hardware counter: hold it until the next system call, then send it again.
             process.deferred.push(original);
-            process.deferred_since.get_or_insert_with(Instant::now);
+            process
+                .deferred_since
+                .get_or_insert_with(crate::tsc_mode::monotonic_ns);
             resume(pid, Resume::Continue, None);
         }
         Ok(())
@@ -717,6 +716,11 @@ fn deny(pid: Pid, registers: &Registers, errno: i32) -> RecordResult<()> {
     skipped.rax = (-i64::from(errno)) as u64;
     tracee::set_registers(pid, &skipped)?;
     Ok(())
+}
+
+/// Whether a signal held since `since` (monotonic ns) has waited [`HOLD_SIGNALS_FOR`].
+fn held_long_enough(since: u64) -> bool {
+    crate::tsc_mode::monotonic_ns().saturating_sub(since) >= HOLD_SIGNALS_FOR.as_nanos() as u64
 }
 
 /// Whether a raw system-call return value is an error (-4095..=-1).

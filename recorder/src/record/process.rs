@@ -32,8 +32,8 @@ pub struct Process {
     pub deferred: Vec<[u8; SIGINFO_SIZE]>,
     /// Held-back signals sent again by the recorder, with their original `siginfo`.
     pub resent: Vec<[u8; SIGINFO_SIZE]>,
-    /// When the oldest held-back signal arrived (none held: `None`).
-    pub deferred_since: Option<std::time::Instant>,
+    /// When the oldest held-back signal arrived, in [`crate::tsc_mode::monotonic_ns`] (none held: `None`).
+    pub deferred_since: Option<u64>,
     /// Held-back signals were sent again because the process made no system call in time: deliver them
     /// wherever they arrive.
     pub forced: bool,
