@@ -12,10 +12,13 @@
 pub mod divergence;
 pub mod dump;
 pub mod error;
+mod fork;
+pub mod gdb;
 mod inject;
 mod process;
 pub mod ps;
 pub mod session;
+pub mod timeline;
 pub mod trap;
 
 pub use divergence::Divergence;

@@ -1,4 +1,5 @@
-//! `replayer replay -a [TRACE]`, `replayer dump [TRACE]`, `replayer ps [TRACE]`.
+//! `replayer replay -a [TRACE]`, `replayer replay [-s PORT] [-p PID] [TRACE]` (the gdb server),
+//! `replayer dump [TRACE]`, `replayer ps [TRACE]`.
 //!
 //! Exit status of `replay -a`: the recorded program's; 2 for an unreadable, truncated or incomplete
 //! trace; 3 for a divergence.
@@ -10,8 +11,14 @@ use recorder::trace::TraceReader;
 use recorder::trace_dir;
 use replayer::{dump, ps, ReplayError, ReplayOptions, ReplaySession};
 
+mod debug;
+
 const USAGE: &str =
     "usage: replayer replay -a [TRACE]   replay to the end, printing the recorded output again
+       replayer replay [-s PORT] [-p PID] [TRACE]
+                                    debug the replay with gdb (launched and connected; with -s, serve
+                                    the GDB protocol on 127.0.0.1:PORT and wait for gdb); -p picks the
+                                    recorded process to debug (default: the first)
        replayer dump [TRACE]        list the recorded events
        replayer ps [TRACE]          list the recorded processes
 TRACE defaults to the latest recording ($RETRACE_TRACE_DIR or ~/.local/share/retrace, 'latest').
@@ -36,9 +43,27 @@ fn main() -> ExitCode {
     }
     let mut autopilot = false;
     let mut trace = None;
-    for arg in &args[1..] {
+    let mut port = None;
+    let mut pid = None;
+    let mut rest = args[1..].iter();
+    while let Some(arg) = rest.next() {
         match arg.as_str() {
             "-a" | "--autopilot" if command == "replay" => autopilot = true,
+            flag @ ("-s" | "-p") if command == "replay" => {
+                let value = rest.next().and_then(|value| value.parse::<u32>().ok());
+                match (flag, value) {
+                    ("-s", Some(value)) if value <= u32::from(u16::MAX) => {
+                        port = Some(value as u16)
+                    }
+                    ("-p", Some(value)) if value <= i32::MAX as u32 => pid = Some(value as i32),
+                    _ => {
+                        return fail(
+                            format!("{flag} needs a number (-s PORT, -p PID)\n{USAGE}"),
+                            BAD_TRACE,
+                        )
+                    }
+                }
+            }
             flag if flag.starts_with('-') => {
                 return fail(format!("unknown option '{flag}'\n{USAGE}"), BAD_TRACE)
             }
@@ -49,7 +74,10 @@ fn main() -> ExitCode {
     let trace = trace.unwrap_or_else(trace_dir::latest);
     match command.as_str() {
         "replay" if autopilot => replay(&trace),
-        "replay" => fail("interactive replay (the gdb server) is not available yet; use 'replayer replay -a' to replay to the end", BAD_TRACE),
+        "replay" => match debug::debug(&trace, port, pid) {
+            Ok(code) => code,
+            Err(error) => fail(format!("{error:#}"), BAD_TRACE),
+        },
         "dump" => match TraceReader::open(&trace) {
             Ok(mut reader) => match dump::dump(&mut reader, &mut std::io::stdout().lock()) {
                 Ok(()) => ExitCode::SUCCESS,

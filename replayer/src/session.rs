@@ -59,8 +59,10 @@ pub struct ReplaySession {
     awaited_signal: Option<i32>,
     /// Debugger traps armed in one process, if a debugger drives this replay.
     debugged: Option<Debugged>,
-    /// The record whose replay a debugger trap interrupted; the next step replays it again.
+    /// The next record, read ahead or interrupted by a debugger trap; the next step replays it.
     interrupted: Option<Record>,
+    /// A debugger trap stopped the replay of `interrupted` part way.
+    inside_event: bool,
 }
 
 /// The process a debugger watches and what stops it between events.
@@ -78,6 +80,8 @@ struct Debugged {
     exit_held: bool,
     /// The held exit call was let go: the next stop is its execution.
     exit_released: bool,
+    /// The process stopped at the breakpoint at this address; resuming first steps over it.
+    at_breakpoint: Option<u64>,
 }
 
 /// How the debugged process is being resumed.
@@ -138,6 +142,7 @@ impl ReplaySession {
             awaited_signal: None,
             debugged: None,
             interrupted: None,
+            inside_event: false,
         })
     }
 
@@ -207,16 +212,19 @@ impl ReplaySession {
         };
         let kept = self.debugged.as_ref().map(|_| record.clone());
         let before = (self.event_number, self.current_pid);
+        let exec = match record.event {
+            Event::Exec { pid, .. } => Some(pid),
+            _ => None,
+        };
         let result = self.replay_record(record);
         if let (Err(ReplayError::Trapped), Some(record)) = (&result, kept) {
             self.interrupted = Some(record);
             (self.event_number, self.current_pid) = before;
         }
-        if let (Ok(Step::Event { pid: Some(pid), .. }), Some(debugged)) =
-            (&result, self.debugged.as_mut())
-        {
-            if debugged.pid == *pid {
-                // An exec clears the debug registers; re-arming after every own event is cheap enough.
+        self.inside_event = matches!(result, Err(ReplayError::Trapped));
+        if let Some(debugged) = self.debugged.as_mut() {
+            if exec == Some(debugged.pid) {
+                // An exec clears the debug registers.
                 debugged.watch_armed = false;
             }
         }
@@ -1072,7 +1080,112 @@ impl ReplaySession {
 
     /// Whether a trap interrupted the next event (the debugged process stands between two events).
     pub fn is_inside_event(&self) -> bool {
-        self.interrupted.is_some()
+        self.inside_event
+    }
+
+    /// Whether an exact copy of this replay can be made now: every live process is at a plain stop
+    /// between events, with no signal waiting to be delivered.
+    pub fn can_fork(&self) -> bool {
+        self.finished.is_none()
+            && !self.inside_event
+            && self.awaited_signal.is_none()
+            && self
+                .debugged
+                .as_ref()
+                .is_none_or(|debugged| !debugged.exit_held && debugged.trapped.is_none())
+            && self.processes.values().all(|process| {
+                matches!(
+                    process.state,
+                    State::Stopped { deliver: None } | State::Dead(_)
+                )
+            })
+    }
+
+    /// An exact copy of this replay (a checkpoint): every live process forked, the trace read again up
+    /// to the same event, debugger traps configured alike (the copy arms them when it runs).
+    pub fn fork(&mut self) -> ReplayResult<ReplaySession> {
+        if !self.can_fork() {
+            return Err(ReplayError::Start(format!(
+                "cannot copy the replay at event {}: a process is not at a plain stop",
+                self.event_number
+            )));
+        }
+        let mut reader = TraceReader::open(self.reader.dir())?;
+        while reader.last_number() < self.reader.last_number() {
+            if reader.next_record()?.is_none() {
+                return Err(ReplayError::Incomplete {
+                    event: reader.last_number(),
+                });
+            }
+        }
+        let mut processes = HashMap::new();
+        let copy = |processes: &mut HashMap<i32, Replayed>| -> ReplayResult<()> {
+            for (recorded, process) in &self.processes {
+                let state = process.state;
+                let real = match state {
+                    State::Dead(_) => process.real,
+                    _ => crate::fork::fork_process(process.real)?,
+                };
+                processes.insert(*recorded, Replayed { real, state });
+            }
+            Ok(())
+        };
+        if let Err(error) = copy(&mut processes) {
+            for process in processes.values() {
+                if !matches!(process.state, State::Dead(_)) {
+                    let _ = signal::kill(process.real, Signal::SIGKILL);
+                }
+            }
+            return Err(error);
+        }
+        Ok(ReplaySession {
+            reader,
+            files: self.files.clone(),
+            options: self.options,
+            processes,
+            event_number: self.event_number,
+            current_pid: self.current_pid,
+            finished: None,
+            awaited_signal: None,
+            debugged: self.debugged.as_ref().map(|debugged| Debugged {
+                pid: debugged.pid,
+                traps: debugged.traps.clone(),
+                exit_released: debugged.exit_released,
+                ..Debugged::default()
+            }),
+            interrupted: self.interrupted.clone(),
+            inside_event: false,
+        })
+    }
+
+    /// Whether the debugged process stands at the breakpoint it last stopped at (resuming steps over it).
+    pub fn stopped_at_breakpoint(&self) -> Option<u64> {
+        self.debugged
+            .as_ref()
+            .and_then(|debugged| debugged.at_breakpoint)
+    }
+
+    /// The next event to replay, read ahead (not replayed).
+    pub fn peek_event(&mut self) -> ReplayResult<Option<&Event>> {
+        if self.interrupted.is_none() && self.finished.is_none() {
+            self.interrupted = self.reader.next_record()?;
+        }
+        Ok(self.interrupted.as_ref().map(|record| &record.event))
+    }
+
+    /// The auxiliary vector the kernel gave recorded process `pid` at its last exec.
+    pub fn auxv(&mut self, pid: i32) -> ReplayResult<Vec<u8>> {
+        let real = self.settle(pid)?;
+        std::fs::read(format!("/proc/{real}/auxv")).map_err(|error| {
+            TraceeError::Memory {
+                operation: "read the auxiliary vector of",
+                pid: real,
+                address: 0,
+                length: 0,
+                error,
+            }
+            .into()
+        })
     }
 
     /// Whether recorded process `pid` is alive in this replay.
@@ -1153,17 +1266,21 @@ impl ReplaySession {
             trap::arm_watchpoints(real, &debugged.traps.watchpoints)?;
             debugged.watch_armed = true;
         }
+        let at_breakpoint = debugged.at_breakpoint.take();
         if debugged.single_step {
             return Ok(Resume::Step);
         }
         if debugged.traps.breakpoints.is_empty() {
             return Ok(Resume::Run);
         }
-        let rip = tracee::registers(real)?.rip;
+        let skip = match at_breakpoint {
+            Some(address) if tracee::registers(real)?.rip == address => Some(address),
+            _ => None,
+        };
         debugged
             .inserted
-            .insert(real, &debugged.traps.breakpoints, Some(rip))?;
-        Ok(if debugged.traps.breakpoints.contains(&rip) {
+            .insert(real, &debugged.traps.breakpoints, skip)?;
+        Ok(if skip.is_some() {
             Resume::StepOver
         } else {
             Resume::Run
@@ -1213,6 +1330,9 @@ impl ReplaySession {
             let mut at = registers;
             at.rip = address;
             tracee::set_registers(real, &at)?;
+            if let Some(debugged) = self.debugged.as_mut() {
+                debugged.at_breakpoint = Some(address);
+            }
             return Ok(TrapStop::Report(Trap {
                 breakpoint: Some(address),
                 stepped: false,

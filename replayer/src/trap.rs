@@ -46,7 +46,7 @@ pub struct Watchpoint {
 impl Watchpoint {
     /// Whether the debug registers can watch exactly this range.
     pub fn is_supported(&self) -> bool {
-        matches!(self.length, 1 | 2 | 4 | 8) && self.address % self.length == 0
+        matches!(self.length, 1 | 2 | 4 | 8) && self.address.is_multiple_of(self.length)
     }
 
     fn control_bits(&self, slot: usize) -> u64 {

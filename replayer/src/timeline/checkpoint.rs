@@ -1,0 +1,101 @@
+//! Checkpoints: replay sessions kept at event boundaries, from which any later position is reached by
+//! replaying forward.
+//!
+//! The first checkpoint is the start of the trace (a fresh replay of the program). Later ones are exact
+//! copies of the stopped replayed processes, made by injecting `fork` into them; a copy is never run
+//! itself, it is copied again on every restore, so it stays at its event for as long as it is kept.
+#![forbid(unsafe_code)]
+
+use std::path::{Path, PathBuf};
+
+use crate::{ReplayOptions, ReplayResult, ReplaySession};
+
+/// Checkpoints of one trace, for a debugger watching recorded process `pid`.
+pub struct Checkpoints {
+    trace: PathBuf,
+    pid: i32,
+    /// Forked copies by the event they stand at, oldest first.
+    saved: Vec<(u64, ReplaySession)>,
+    /// Make a copy after this many events replayed since the last checkpoint.
+    interval: u64,
+    /// Most copies kept; beyond it every other one is dropped and the interval doubles.
+    limit: usize,
+}
+
+impl Checkpoints {
+    /// No checkpoints yet beyond the start of `trace`.
+    pub fn new(trace: &Path, pid: i32) -> Self {
+        Checkpoints {
+            trace: trace.to_path_buf(),
+            pid,
+            saved: Vec::new(),
+            interval: 5_000,
+            limit: 32,
+        }
+    }
+
+    /// A fresh replay of the trace, stopped before the program's first instruction.
+    pub fn fresh(&self) -> ReplayResult<ReplaySession> {
+        let mut session = ReplaySession::start(&self.trace, ReplayOptions { echo_output: false })?;
+        session.debug(self.pid);
+        Ok(session)
+    }
+
+    /// A replay standing at the latest checkpoint at or before `event`.
+    pub fn restore(&mut self, event: u64) -> ReplayResult<ReplaySession> {
+        while let Some(index) = self.saved.iter().rposition(|(at, _)| *at <= event) {
+            match self.saved[index].1.fork() {
+                Ok(session) => return Ok(session),
+                // A copy that can no longer be copied (killed from outside) is dropped.
+                Err(_) => {
+                    self.saved.remove(index);
+                }
+            }
+        }
+        self.fresh()
+    }
+
+    /// Events of the checkpoints at or before `event`, newest first, ending with the trace's start (0).
+    pub fn at_or_before(&self, event: u64) -> Vec<u64> {
+        let mut events: Vec<u64> = self
+            .saved
+            .iter()
+            .map(|(at, _)| *at)
+            .filter(|at| *at <= event)
+            .rev()
+            .collect();
+        events.push(0);
+        events
+    }
+
+    /// Keeps a copy of `session` if the schedule asks for one at its current event.
+    pub fn consider(&mut self, session: &mut ReplaySession) {
+        let event = session.event_number();
+        let last = self.saved.last().map_or(0, |(at, _)| *at);
+        if event < last + self.interval || !session.can_fork() {
+            return;
+        }
+        if let Ok(copy) = session.fork() {
+            self.saved.push((event, copy));
+        }
+        if self.saved.len() > self.limit {
+            // Keep every other copy: seeks stay bounded by twice the interval.
+            let mut index = 0;
+            self.saved.retain(|_| {
+                index += 1;
+                index % 2 == 0
+            });
+            self.interval *= 2;
+        }
+    }
+
+    /// Number of forked copies kept.
+    pub fn len(&self) -> usize {
+        self.saved.len()
+    }
+
+    /// Whether no forked copy is kept.
+    pub fn is_empty(&self) -> bool {
+        self.saved.is_empty()
+    }
+}

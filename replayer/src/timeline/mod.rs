@@ -1,0 +1,728 @@
+//! The replay timeline: one debugged process's history, which a debugger moves through forward and
+//! backward. It owns the live replay and the checkpoints.
+//!
+//! Going backward never runs anything in reverse: it restores the latest checkpoint before the target
+//! and replays forward to it. A position is a recipe ([`Position`]); `reverse_continue` replays from a
+//! checkpoint to the current position with the breakpoints and watchpoints armed, remembers the last
+//! trap met on the way and goes there; `reverse_step` counts single steps from the last event.
+//!
+//! This module knows nothing of a debugger protocol.
+#![forbid(unsafe_code)]
+
+mod checkpoint;
+mod position;
+
+use std::path::{Path, PathBuf};
+
+use recorder::trace::{Event, ExitStatus, Registers};
+
+pub use checkpoint::Checkpoints;
+pub use position::{Operation, Position};
+
+use crate::trap::{Progress, Trap, TrapSet, Watchpoint};
+use crate::{ReplayError, ReplaySession};
+
+/// Most instructions a reverse single step replays by single-stepping before giving up.
+pub const STEP_LIMIT: u64 = 200_000;
+
+/// Why the timeline cannot do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum TimelineError {
+    /// Replay failed.
+    #[error(transparent)]
+    Replay(#[from] ReplayError),
+    /// The process to debug never exists in the recording.
+    #[error("process {pid} does not appear in this recording (see 'replayer ps')")]
+    NoSuchProcess { pid: i32 },
+    /// Reverse stepping would single-step too far.
+    #[error("the previous instruction is more than {limit} instructions after event {event}; set a breakpoint before it and use reverse-continue")]
+    TooFar { limit: u64, event: u64 },
+    /// More watchpoints than debug registers.
+    #[error("at most 4 hardware watchpoints can be armed at once (x86 has 4 debug registers); delete one")]
+    TooManyWatchpoints,
+    /// The target is past the end of the debugged process's history.
+    #[error("event {event} is past the end of the recording of process {pid}")]
+    PastEnd { event: u64, pid: i32 },
+    /// Replaying to a position met something else than when the position was made.
+    #[error("replay did not reach {position} again ({what}); the program or the trace changed?")]
+    Lost { position: String, what: String },
+}
+
+/// Result of timeline operations.
+pub type TimelineResult<T> = Result<T, TimelineError>;
+
+/// Where and why the debugged process stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Reached the software breakpoint at this address.
+    Breakpoint(u64),
+    /// A watched location was accessed by the instruction just executed.
+    Watch(Watchpoint),
+    /// One instruction executed (or, backward, undone).
+    Step,
+    /// A recorded signal is about to be delivered.
+    Signal(i32),
+    /// The process is at its exit call: nothing recorded follows.
+    End,
+    /// The start of the process's recorded history.
+    Start,
+    /// The process ended (continuing past [`Stop::End`]).
+    Exited(ExitStatus),
+    /// Stopped on the debugger's request.
+    Interrupted,
+}
+
+/// One debugged process's replay history.
+pub struct ReplayTimeline {
+    trace: PathBuf,
+    pid: i32,
+    session: ReplaySession,
+    position: Position,
+    /// Where the debugged process's history starts (the event that created it; 0 for the first process).
+    start: Position,
+    traps: TrapSet,
+    checkpoints: Checkpoints,
+    /// Positions the user saved with `checkpoint`, by number.
+    bookmarks: Vec<Position>,
+}
+
+impl ReplayTimeline {
+    /// Opens `trace` for debugging recorded process `pid` (the first process if `None`), stopped at the
+    /// start of that process's history.
+    pub fn open(trace: &Path, pid: Option<i32>) -> TimelineResult<Self> {
+        let root = crate::session::ReplaySession::start(
+            trace,
+            crate::ReplayOptions { echo_output: false },
+        )?;
+        let pid = pid.unwrap_or(root.header().root_pid);
+        drop(root);
+        let checkpoints = Checkpoints::new(trace, pid);
+        let mut session = checkpoints.fresh()?;
+        while !session.is_alive(pid) {
+            match session.advance()? {
+                Progress::Event { .. } => {}
+                Progress::Finished(_) | Progress::Trapped(_) => {
+                    return Err(TimelineError::NoSuchProcess { pid })
+                }
+            }
+        }
+        // The first program starts at its first instruction, after the exec that loads it.
+        if let Some(Event::Exec {
+            pid: exec_pid,
+            initial: true,
+            ..
+        }) = session.peek_event()?
+        {
+            if *exec_pid == pid {
+                session.advance()?;
+            }
+        }
+        let start = Position::at_event(session.event_number());
+        Ok(ReplayTimeline {
+            trace: trace.to_path_buf(),
+            pid,
+            session,
+            position: start.clone(),
+            start,
+            traps: TrapSet::default(),
+            checkpoints,
+            bookmarks: Vec::new(),
+        })
+    }
+
+    /// The recorded id of the debugged process.
+    pub fn pid(&self) -> i32 {
+        self.pid
+    }
+
+    /// The trace directory.
+    pub fn trace(&self) -> &Path {
+        &self.trace
+    }
+
+    /// The current position.
+    pub fn position(&self) -> &Position {
+        &self.position
+    }
+
+    /// Number of the last event replayed in full.
+    pub fn event(&self) -> u64 {
+        self.position.event
+    }
+
+    /// Number of forked checkpoints kept.
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+
+    /// The debugged process's registers.
+    pub fn registers(&mut self) -> TimelineResult<Registers> {
+        Ok(self.session.registers(self.pid)?)
+    }
+
+    /// The debugged process's floating-point and SSE registers.
+    pub fn fp_registers(&mut self) -> TimelineResult<libc::user_fpregs_struct> {
+        Ok(self.session.fp_registers(self.pid)?)
+    }
+
+    /// The auxiliary vector of the debugged process (for a debugger to find the program's load address).
+    pub fn auxv(&mut self) -> TimelineResult<Vec<u8>> {
+        Ok(self.session.auxv(self.pid)?)
+    }
+
+    /// Replaces the debugged process's registers (in this replay only: a seek undoes it).
+    pub fn set_registers(&mut self, registers: &Registers) -> TimelineResult<()> {
+        Ok(self.session.set_registers(self.pid, registers)?)
+    }
+
+    /// Reads the debugged process's memory.
+    pub fn read_memory(&mut self, address: u64, length: usize) -> TimelineResult<Vec<u8>> {
+        Ok(self.session.read_memory(self.pid, address, length)?)
+    }
+
+    /// Writes the debugged process's memory (in this replay only: a seek undoes it; the trace and the
+    /// checkpoints keep the recorded contents).
+    pub fn write_memory(&mut self, address: u64, bytes: &[u8]) -> TimelineResult<()> {
+        Ok(self.session.write_memory(self.pid, address, bytes)?)
+    }
+
+    /// The armed breakpoints and watchpoints.
+    pub fn traps(&self) -> &TrapSet {
+        &self.traps
+    }
+
+    /// Arms a software breakpoint.
+    pub fn add_breakpoint(&mut self, address: u64) {
+        self.traps.breakpoints.insert(address);
+    }
+
+    /// Disarms a software breakpoint; false if there was none.
+    pub fn remove_breakpoint(&mut self, address: u64) -> bool {
+        self.traps.breakpoints.remove(&address)
+    }
+
+    /// Arms a hardware watchpoint.
+    pub fn add_watchpoint(&mut self, watch: Watchpoint) -> TimelineResult<()> {
+        let Some(slot) = self.traps.watchpoints.iter().position(Option::is_none) else {
+            return Err(TimelineError::TooManyWatchpoints);
+        };
+        self.traps.watchpoints[slot] = Some(watch);
+        Ok(())
+    }
+
+    /// Disarms a hardware watchpoint; false if there was none.
+    pub fn remove_watchpoint(&mut self, watch: Watchpoint) -> bool {
+        match self
+            .traps
+            .watchpoints
+            .iter()
+            .position(|slot| *slot == Some(watch))
+        {
+            Some(slot) => {
+                self.traps.watchpoints[slot] = None;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn stop_for(&self, trap: &Trap, armed: &TrapSet) -> Stop {
+        if trap.exiting {
+            return Stop::End;
+        }
+        if let Some(watch) = armed.fired(trap.watch_slots).first() {
+            return Stop::Watch(*watch);
+        }
+        if let Some(address) = trap.breakpoint {
+            return Stop::Breakpoint(address);
+        }
+        Stop::Step
+    }
+
+    /// After the debugged process's own event: a recorded signal waiting for it is a stop.
+    fn signal_stop(&self, pid: Option<i32>) -> Option<Stop> {
+        (pid == Some(self.pid))
+            .then(|| self.session.pending_signal(self.pid))
+            .flatten()
+            .map(Stop::Signal)
+    }
+
+    fn exited(&self) -> Option<Stop> {
+        (!self.session.is_alive(self.pid))
+            .then(|| Stop::Exited(self.session.finished().unwrap_or(ExitStatus::Exited(0))))
+    }
+
+    /// Runs forward until a breakpoint, watchpoint, recorded signal or the end; `interrupted` is polled
+    /// between events so a debugger can stop a long run.
+    pub fn resume(&mut self, mut interrupted: impl FnMut() -> bool) -> TimelineResult<Stop> {
+        if let Some(stop) = self.exited() {
+            return Ok(stop);
+        }
+        let traps = self.traps.clone();
+        self.session.set_traps(traps.clone());
+        self.session.set_single_step(false);
+        let mut count = 0u64;
+        loop {
+            count += 1;
+            if count.is_multiple_of(256) && interrupted() {
+                return Ok(Stop::Interrupted);
+            }
+            match self.session.advance()? {
+                Progress::Event { number, pid } => {
+                    self.position = Position::at_event(number);
+                    self.checkpoints.consider(&mut self.session);
+                    if let Some(stop) = self.signal_stop(pid).or_else(|| self.exited()) {
+                        return Ok(stop);
+                    }
+                }
+                Progress::Trapped(trap) if trap.exiting => {
+                    self.position.operations.push(Operation::ToExit);
+                    return Ok(Stop::End);
+                }
+                Progress::Trapped(trap) => {
+                    self.position.push_hit(&traps);
+                    return Ok(self.stop_for(&trap, &traps));
+                }
+                Progress::Finished(status) => return Ok(Stop::Exited(status)),
+            }
+        }
+    }
+
+    /// Executes one instruction of the debugged process.
+    pub fn step(&mut self) -> TimelineResult<Stop> {
+        if let Some(stop) = self.exited() {
+            return Ok(stop);
+        }
+        let traps = self.traps.clone();
+        self.session.set_traps(traps.clone());
+        self.session.set_single_step(true);
+        let stop = loop {
+            match self.session.advance() {
+                Ok(Progress::Event { number, pid }) => {
+                    self.position = Position::at_event(number);
+                    if pid == Some(self.pid) {
+                        break self
+                            .signal_stop(pid)
+                            .or_else(|| self.exited())
+                            .unwrap_or(Stop::Step);
+                    }
+                }
+                Ok(Progress::Trapped(trap)) if trap.exiting => {
+                    self.position.operations.push(Operation::ToExit);
+                    break Stop::End;
+                }
+                Ok(Progress::Trapped(trap)) => {
+                    self.position.push_step();
+                    break match self.stop_for(&trap, &traps) {
+                        Stop::Watch(watch) => Stop::Watch(watch),
+                        _ => Stop::Step,
+                    };
+                }
+                Ok(Progress::Finished(status)) => break Stop::Exited(status),
+                Err(error) => {
+                    self.session.set_single_step(false);
+                    return Err(error.into());
+                }
+            }
+        };
+        self.session.set_single_step(false);
+        Ok(stop)
+    }
+
+    /// Replaces the live replay by one at `target`.
+    pub fn seek(&mut self, target: &Position) -> TimelineResult<()> {
+        self.restore(target.event)?;
+        self.replay_to_event(target.event)?;
+        let mut position = Position::at_event(target.event);
+        for operation in &target.operations {
+            self.apply(&position, operation, &TrapSet::default(), &mut |_, _, _| {})?;
+            position.operations.push(operation.clone());
+        }
+        self.position = target.clone();
+        Ok(())
+    }
+
+    /// Goes to the end of event `event` (forward or backward).
+    pub fn goto_event(&mut self, event: u64) -> TimelineResult<()> {
+        let event = event.max(self.start.event);
+        if event >= self.position.event && !self.session.is_inside_event() {
+            self.replay_to_event(event)?;
+            self.position = Position::at_event(event);
+            return Ok(());
+        }
+        self.seek(&Position::at_event(event))
+    }
+
+    /// Saves the current position; returns its number for [`ReplayTimeline::restart`].
+    pub fn bookmark(&mut self) -> usize {
+        self.bookmarks.push(self.position.clone());
+        self.bookmarks.len()
+    }
+
+    /// Returns to the position saved as bookmark `number`.
+    pub fn restart(&mut self, number: usize) -> TimelineResult<Option<()>> {
+        let Some(target) = number
+            .checked_sub(1)
+            .and_then(|index| self.bookmarks.get(index))
+            .cloned()
+        else {
+            return Ok(None);
+        };
+        self.seek(&target)?;
+        Ok(Some(()))
+    }
+
+    /// Starts a fresh live replay from the latest checkpoint at or before `event`.
+    fn restore(&mut self, event: u64) -> TimelineResult<()> {
+        self.session = self.checkpoints.restore(event)?;
+        self.position = Position::at_event(self.session.event_number());
+        Ok(())
+    }
+
+    /// Replays forward (nothing armed) to the end of event `event`.
+    fn replay_to_event(&mut self, event: u64) -> TimelineResult<()> {
+        self.session.set_traps(TrapSet::default());
+        self.session.set_single_step(false);
+        while self.session.event_number() < event || self.session.is_inside_event() {
+            match self.session.advance()? {
+                Progress::Event { .. } => self.checkpoints.consider(&mut self.session),
+                Progress::Trapped(_) | Progress::Finished(_) => {
+                    if self.session.event_number() < event {
+                        return Err(TimelineError::PastEnd {
+                            event,
+                            pid: self.pid,
+                        });
+                    }
+                    break;
+                }
+            }
+            if self.session.event_number() == event {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Applies `operation` at `at`, with `extra` armed too; `hit` is told of every trap of `extra` met
+    /// on the way, with the position just after it and whether that trap completes the operation.
+    fn apply(
+        &mut self,
+        at: &Position,
+        operation: &Operation,
+        extra: &TrapSet,
+        hit: &mut dyn FnMut(Position, Stop, bool),
+    ) -> TimelineResult<()> {
+        let lost = |what: &str| TimelineError::Lost {
+            position: at.then(operation.clone()).to_string(),
+            what: what.to_string(),
+        };
+        match operation {
+            Operation::Run { traps, hits } => {
+                let armed = traps
+                    .union(extra)
+                    .ok_or(TimelineError::TooManyWatchpoints)?;
+                self.session.set_traps(armed.clone());
+                self.session.set_single_step(false);
+                let (mut own, mut all) = (0, 0);
+                while own < *hits {
+                    let Progress::Trapped(trap) = self.session.advance()? else {
+                        return Err(lost("an event came first"));
+                    };
+                    if trap.exiting {
+                        return Err(lost("the process reached its exit"));
+                    }
+                    all += 1;
+                    if is_hit(&trap, &armed, traps) {
+                        own += 1;
+                    }
+                    if !extra.is_empty() && is_hit(&trap, &armed, extra) {
+                        let here = at.then(Operation::Run {
+                            traps: armed.clone(),
+                            hits: all,
+                        });
+                        hit(here, self.stop_for(&trap, &armed), own == *hits);
+                    }
+                }
+            }
+            Operation::Steps(count) => {
+                self.session.set_traps(extra.clone());
+                self.session.set_single_step(true);
+                for done in 1..=*count {
+                    let progress = self.session.advance();
+                    let Ok(Progress::Trapped(trap)) = progress else {
+                        self.session.set_single_step(false);
+                        return match progress {
+                            Err(error) => Err(error.into()),
+                            _ => Err(lost("an event came first")),
+                        };
+                    };
+                    if !extra.is_empty() {
+                        if let Some(stop) = self.step_hit(&trap, extra)? {
+                            hit(at.then(Operation::Steps(done)), stop, done == *count);
+                        }
+                    }
+                }
+                self.session.set_single_step(false);
+            }
+            Operation::ToExit => {
+                self.session.set_traps(extra.clone());
+                self.session.set_single_step(false);
+                let mut all = 0;
+                loop {
+                    let Progress::Trapped(trap) = self.session.advance()? else {
+                        return Err(lost("an event came before the exit"));
+                    };
+                    if trap.exiting {
+                        break;
+                    }
+                    all += 1;
+                    let here = at.then(Operation::Run {
+                        traps: extra.clone(),
+                        hits: all,
+                    });
+                    hit(here, self.stop_for(&trap, extra), false);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether a single step met a trap of `traps`: arrived at a breakpoint, or fired a watchpoint.
+    fn step_hit(&mut self, trap: &Trap, traps: &TrapSet) -> TimelineResult<Option<Stop>> {
+        if let Some(watch) = traps.fired(trap.watch_slots).first() {
+            return Ok(Some(Stop::Watch(*watch)));
+        }
+        let rip = self.registers()?.rip;
+        Ok(traps
+            .breakpoints
+            .contains(&rip)
+            .then_some(Stop::Breakpoint(rip)))
+    }
+
+    /// Runs backward to the last breakpoint or watchpoint hit before the current position, or to the
+    /// start of the history.
+    pub fn reverse_resume(
+        &mut self,
+        mut interrupted: impl FnMut() -> bool,
+    ) -> TimelineResult<Stop> {
+        let traps = self.traps.clone();
+        let mut until = self.position.clone();
+        if !traps.is_empty() {
+            for checkpoint in self.checkpoints.at_or_before(until.event) {
+                if interrupted() {
+                    self.seek(&until)?;
+                    return Ok(Stop::Interrupted);
+                }
+                let checkpoint = checkpoint.max(self.start.event);
+                self.restore(checkpoint)?;
+                self.replay_to_event(checkpoint)?;
+                if let Some((position, stop)) = self.last_hit(&traps, &until)? {
+                    self.seek(&position)?;
+                    return Ok(stop);
+                }
+                until = Position::at_event(checkpoint);
+                if checkpoint <= self.start.event {
+                    break;
+                }
+            }
+        }
+        let start = self.start.clone();
+        self.seek(&start)?;
+        Ok(Stop::Start)
+    }
+
+    /// Replays from the current position (an event boundary) to `until` with `traps` armed; the last
+    /// trap met strictly before `until`.
+    fn last_hit(
+        &mut self,
+        traps: &TrapSet,
+        until: &Position,
+    ) -> TimelineResult<Option<(Position, Stop)>> {
+        let mut last = None;
+        self.session.set_traps(traps.clone());
+        self.session.set_single_step(false);
+        let mut position = Position::at_event(self.session.event_number());
+        while position.event < until.event {
+            match self.session.advance()? {
+                Progress::Event { number, .. } => {
+                    position = Position::at_event(number);
+                    self.checkpoints.consider(&mut self.session);
+                    self.session.set_traps(traps.clone());
+                }
+                Progress::Trapped(trap) if trap.exiting => break,
+                Progress::Trapped(trap) => {
+                    position.push_hit(traps);
+                    last = Some((position.clone(), self.stop_for(&trap, traps)));
+                }
+                Progress::Finished(_) => break,
+            }
+        }
+        let operations = until.operations.len();
+        for (index, operation) in until.operations.iter().enumerate() {
+            let is_last = index + 1 == operations;
+            self.apply(&position, operation, traps, &mut |here, stop, completes| {
+                // A trap that completes the final operation is `until` itself, not before it.
+                if !(is_last && completes) {
+                    last = Some((here, stop));
+                }
+            })?;
+            position.operations.push(operation.clone());
+        }
+        Ok(last)
+    }
+
+    /// Goes back one instruction of the debugged process.
+    pub fn reverse_step(&mut self) -> TimelineResult<Stop> {
+        let target = self.position.clone();
+        if !target.is_event_boundary() {
+            let steps = match target.operations.as_slice() {
+                [Operation::Steps(count)] => *count,
+                _ => self.count_steps(&target)?,
+            };
+            let mut previous = Position::at_event(target.event);
+            previous.push_steps(steps - 1);
+            self.seek(&previous)?;
+            return Ok(Stop::Step);
+        }
+        // At an event boundary: the previous instruction is the last one before an earlier event.
+        let mut event = target.event;
+        while event > self.start.event {
+            let boundary = Position::at_event(event - 1);
+            self.seek(&boundary)?;
+            let (steps, own) = self.steps_through_event(event)?;
+            if own {
+                let mut previous = boundary;
+                previous.push_steps(steps);
+                self.seek(&previous)?;
+                return Ok(Stop::Step);
+            }
+            event -= 1;
+        }
+        let start = self.start.clone();
+        self.seek(&start)?;
+        Ok(Stop::Start)
+    }
+
+    /// From an event boundary, the single steps of the debugged process before event `event` completes,
+    /// and whether that event was the debugged process's own.
+    fn steps_through_event(&mut self, event: u64) -> TimelineResult<(u64, bool)> {
+        self.session.set_traps(TrapSet::default());
+        self.session.set_single_step(true);
+        let mut steps = 0;
+        let result = loop {
+            match self.session.advance() {
+                Ok(Progress::Trapped(trap)) if !trap.exiting => {
+                    steps += 1;
+                    if steps > STEP_LIMIT {
+                        break Err(TimelineError::TooFar {
+                            limit: STEP_LIMIT,
+                            event: event - 1,
+                        });
+                    }
+                }
+                Ok(Progress::Event { pid, .. }) => break Ok((steps, pid == Some(self.pid))),
+                Ok(_) => break Ok((steps, false)),
+                Err(error) => break Err(error.into()),
+            }
+        };
+        self.session.set_single_step(false);
+        result
+    }
+
+    /// The number of single steps from the start of `target`'s stretch to `target`.
+    fn count_steps(&mut self, target: &Position) -> TimelineResult<u64> {
+        let boundary = Position::at_event(target.event);
+        self.seek(&boundary)?;
+        let too_far = || TimelineError::TooFar {
+            limit: STEP_LIMIT,
+            event: target.event,
+        };
+        let lost = |what: &str| TimelineError::Lost {
+            position: target.to_string(),
+            what: what.to_string(),
+        };
+        let mut steps = 0u64;
+        // The breakpoint the previous run stopped at: the next run steps over it.
+        let mut at_breakpoint = None;
+        for operation in &target.operations {
+            match operation {
+                Operation::Steps(count) => {
+                    at_breakpoint = None;
+                    steps += count;
+                    if steps > STEP_LIMIT {
+                        return Err(too_far());
+                    }
+                    self.session.set_traps(TrapSet::default());
+                    self.session.set_single_step(true);
+                    for _ in 0..*count {
+                        if !matches!(self.session.advance()?, Progress::Trapped(_)) {
+                            return Err(lost("an event came first"));
+                        }
+                    }
+                }
+                Operation::Run { traps, hits } => {
+                    self.session.set_traps(traps.clone());
+                    self.session.set_single_step(true);
+                    let mut own = 0;
+                    // A run that starts on a breakpoint it did not stop at meets it at once.
+                    let rip = self.registers()?.rip;
+                    if at_breakpoint != Some(rip) && traps.breakpoints.contains(&rip) {
+                        own += 1;
+                    }
+                    at_breakpoint = None;
+                    while own < *hits {
+                        let Progress::Trapped(trap) = self.session.advance()? else {
+                            return Err(lost("an event came first"));
+                        };
+                        steps += 1;
+                        if steps > STEP_LIMIT {
+                            self.session.set_single_step(false);
+                            return Err(too_far());
+                        }
+                        match self.step_hit(&trap, traps)? {
+                            Some(Stop::Breakpoint(address)) => {
+                                own += 1;
+                                at_breakpoint = Some(address);
+                            }
+                            Some(_) => {
+                                own += 1;
+                                at_breakpoint = None;
+                            }
+                            None => at_breakpoint = None,
+                        }
+                    }
+                }
+                Operation::ToExit => {
+                    self.session.set_traps(TrapSet::default());
+                    self.session.set_single_step(true);
+                    at_breakpoint = None;
+                    loop {
+                        let Progress::Trapped(trap) = self.session.advance()? else {
+                            return Err(lost("an event came before the exit"));
+                        };
+                        if trap.exiting {
+                            break;
+                        }
+                        steps += 1;
+                        if steps > STEP_LIMIT {
+                            self.session.set_single_step(false);
+                            return Err(too_far());
+                        }
+                    }
+                }
+            }
+        }
+        self.session.set_single_step(false);
+        Ok(steps)
+    }
+}
+
+/// Whether `trap` (met with `armed`) is one of `traps`.
+fn is_hit(trap: &Trap, armed: &TrapSet, traps: &TrapSet) -> bool {
+    trap.breakpoint
+        .is_some_and(|address| traps.breakpoints.contains(&address))
+        || armed
+            .fired(trap.watch_slots)
+            .iter()
+            .any(|watch| traps.watchpoints.contains(&Some(*watch)))
+}
