@@ -13,32 +13,55 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 static DISABLED: AtomicBool = AtomicBool::new(false);
 
-/// Pins the calling thread and `tracee` (and so their future children) to the CPU the thread runs on,
-/// and disables the thread's time-stamp counter; returns whether the counter could be disabled.
-pub fn pin_and_disable_for_this_thread(tracee: libc::pid_t) -> bool {
-    // SAFETY: sched_getcpu, sched_setaffinity and sigaction are called with valid arguments; the
-    // handler installed only uses async-signal-safe operations.
-    unsafe {
-        let cpu = libc::sched_getcpu();
-        if cpu >= 0 {
-            let mut set: libc::cpu_set_t = std::mem::zeroed();
-            libc::CPU_SET(cpu as usize, &mut set);
-            for pid in [0, tracee] {
-                libc::sched_setaffinity(pid, std::mem::size_of::<libc::cpu_set_t>(), &set);
+/// While alive, the calling thread and `tracee` (and so its future children) are pinned to the CPU
+/// the thread runs on and the thread's time-stamp counter is disabled; dropping it restores the
+/// thread's CPU mask and counter.
+pub struct TracerMode {
+    previous_mask: Option<libc::cpu_set_t>,
+}
+
+impl TracerMode {
+    /// Enters the mode (as far as the system allows: each step is an optimisation only).
+    pub fn enter(tracee: libc::pid_t) -> TracerMode {
+        let size = std::mem::size_of::<libc::cpu_set_t>();
+        // SAFETY: sched_getaffinity/sched_setaffinity/sched_getcpu/sigaction/prctl are called with valid
+        // pointers and sizes; the handler installed only uses async-signal-safe operations.
+        unsafe {
+            let mut previous: libc::cpu_set_t = std::mem::zeroed();
+            let previous_mask =
+                (libc::sched_getaffinity(0, size, &mut previous) == 0).then_some(previous);
+            let cpu = libc::sched_getcpu();
+            if cpu >= 0 {
+                let mut set: libc::cpu_set_t = std::mem::zeroed();
+                libc::CPU_SET(cpu as usize, &mut set);
+                for pid in [0, tracee] {
+                    libc::sched_setaffinity(pid, size, &set);
+                }
             }
-        }
-        let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = on_segv as *const () as usize;
-        action.sa_flags = libc::SA_SIGINFO;
-        if libc::sigaction(libc::SIGSEGV, &action, std::ptr::null_mut()) != 0 {
-            return false;
-        }
-        if libc::prctl(libc::PR_SET_TSC, libc::PR_TSC_SIGSEGV, 0, 0, 0) != 0 {
-            return false;
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_segv as *const () as usize;
+            action.sa_flags = libc::SA_SIGINFO;
+            if libc::sigaction(libc::SIGSEGV, &action, std::ptr::null_mut()) == 0
+                && libc::prctl(libc::PR_SET_TSC, libc::PR_TSC_SIGSEGV, 0, 0, 0) == 0
+            {
+                DISABLED.store(true, Ordering::Relaxed);
+            }
+            TracerMode { previous_mask }
         }
     }
-    DISABLED.store(true, Ordering::Relaxed);
-    true
+}
+
+impl Drop for TracerMode {
+    fn drop(&mut self) {
+        // SAFETY: as in `enter`; restoring the saved mask and enabling the counter.
+        unsafe {
+            libc::prctl(libc::PR_SET_TSC, libc::PR_TSC_ENABLE, 0, 0, 0);
+            DISABLED.store(false, Ordering::Relaxed);
+            if let Some(mask) = &self.previous_mask {
+                libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), mask);
+            }
+        }
+    }
 }
 
 /// Whether the calling thread may execute `rdtsc`.

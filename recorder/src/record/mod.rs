@@ -169,7 +169,7 @@ pub fn record(options: &RecordOptions) -> RecordResult<Recording> {
         own_pid: std::process::id() as i32,
     };
     // The flusher thread exists by now and keeps the counter; only this (tracer) thread gives it up.
-    crate::tsc_mode::pin_and_disable_for_this_thread(root.as_raw());
+    let _tracer_mode = crate::tsc_mode::TracerMode::enter(root.as_raw());
     resume(root, Resume::Continue, None);
     recorder.run()
 }
