@@ -1,6 +1,7 @@
 //! Arithmetic semantics: Lua 5.1's operators on numbers, string coercion, and the arithmetic
 //! metamethods.
 
+use super::thread::Continuation;
 use super::{LuaResult, Vm};
 use crate::text::number::parse_number;
 use crate::value::{StrRef, Value};
@@ -14,6 +15,14 @@ pub enum ArithOp {
     Mod,
     Pow,
     Unm,
+}
+
+/// Result of arithmetic on non-numbers.
+pub(crate) enum ArithOutcome {
+    Value(Value),
+    /// A metamethod frame was pushed; its continuation stores the result.
+    Pushed,
+    NoMetamethod,
 }
 
 /// Lua's `%`: the result has the sign of the divisor.
@@ -60,8 +69,18 @@ impl Vm {
     /// Arithmetic after the number fast path failed: coercion, then metamethods. `Ok(None)`
     /// means no metamethod applies; the caller reports which operand is at fault.
     pub fn arith_slow(&mut self, op: ArithOp, a: Value, b: Value) -> LuaResult<Option<Value>> {
+        match self.arith_with(op, a, b, None)? {
+            ArithOutcome::Value(v) => Ok(Some(v)),
+            ArithOutcome::NoMetamethod => Ok(None),
+            ArithOutcome::Pushed => unreachable!("no continuation requested"),
+        }
+    }
+
+    /// Arithmetic with coercion and metamethods; with a continuation a Lua metamethod runs as
+    /// a frame of the dispatch loop.
+    pub(crate) fn arith_with(&mut self, op: ArithOp, a: Value, b: Value, cont: Option<Continuation>) -> LuaResult<ArithOutcome> {
         if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b)) {
-            return Ok(Some(Value::Number(apply(op, x, y))));
+            return Ok(ArithOutcome::Value(Value::Number(apply(op, x, y))));
         }
         let event = self.arith_event(op);
         let mut tm = self.metamethod(a, event);
@@ -69,8 +88,14 @@ impl Vm {
             tm = self.metamethod(b, event);
         }
         if tm.is_nil() {
-            return Ok(None);
+            return Ok(ArithOutcome::NoMetamethod);
         }
-        Ok(Some(self.call1(tm, &[a, b])?))
+        Ok(match cont {
+            Some(c) => match self.call_metamethod(tm, &[a, b], c)? {
+                Some(v) => ArithOutcome::Value(v),
+                None => ArithOutcome::Pushed,
+            },
+            None => ArithOutcome::Value(self.call1(tm, &[a, b])?),
+        })
     }
 }

@@ -3,7 +3,7 @@
 //! recovery at those frames, and calls from Rust into Lua.
 
 use super::exec::Exit;
-use super::thread::{Frame, FrameKind, YieldTarget};
+use super::thread::{Continuation, Frame, FrameKind, YieldTarget};
 use super::{LuaError, LuaResult, Vm, MAX_FRAMES, MAX_NESTED_CALLS, MAX_STACK_SLOTS};
 use crate::bytecode::{Op, Proto};
 use crate::heap::{Function, NativeFn, Special, Upval};
@@ -56,7 +56,7 @@ impl Vm {
                 let f = n.f;
                 match n.special {
                     Special::None => {
-                        let detached = kind != FrameKind::Normal || std::mem::take(&mut self.detach_next_native);
+                        let detached = kind.is_protected() || std::mem::take(&mut self.detach_next_native);
                         self.call_native(func_slot, nargs, nresults, fr, f, detached)?;
                         Ok(Precall::Done)
                     }
@@ -73,7 +73,7 @@ impl Vm {
         let tm = self.metamethod(obj, self.names.call);
         // LuaJIT does not chain __call: the metamethod itself must be a function.
         if !matches!(tm, Value::Function(_)) {
-            if kind != FrameKind::Normal {
+            if kind.is_protected() {
                 // Called by pcall/xpcall themselves: no Lua position, as in LuaJIT.
                 let msg = format!("attempt to call a {} value", obj.type_name());
                 return Err(LuaError::new(self.str_value(msg.as_bytes())));
@@ -131,7 +131,7 @@ impl Vm {
             (base, 0)
         };
         self.th.top = base + proto.max_stack;
-        if kind != FrameKind::Normal {
+        if kind.is_protected() {
             self.th.protected += 1;
         }
         self.th.frames.push(Frame {
@@ -144,7 +144,7 @@ impl Vm {
             num_varargs,
             kind,
             tail_calls: 0,
-            via_pcall: kind != FrameKind::Normal,
+            via_pcall: kind.is_protected(),
         });
         Ok(())
     }
@@ -193,11 +193,16 @@ impl Vm {
         self.th.top = dest + n;
     }
 
-    /// Pops the top frame, delivering `count` results found at `first`.
-    pub(crate) fn post_return(&mut self, first: usize, count: usize) {
+    /// Pops the top frame, delivering `count` results found at `first`. Fails only when a
+    /// metamethod's continuation does (a concatenation that goes on failing).
+    pub(crate) fn post_return(&mut self, first: usize, count: usize) -> LuaResult<()> {
         let frame = self.th.frames.pop().expect("a frame returns");
         match frame.kind {
             FrameKind::Normal => self.place_results(frame.func, first, count, frame.nresults),
+            FrameKind::Continuation(cont) => {
+                let v = if count > 0 { self.th.stack[first] } else { Value::Nil };
+                self.continue_after_metamethod(cont, v)?;
+            }
             FrameKind::Pcall | FrameKind::Xpcall => {
                 self.th.protected -= 1;
                 let dest = frame.func - 1;
@@ -205,6 +210,61 @@ impl Vm {
                 self.th.stack[dest] = Value::Boolean(true);
                 self.place_results(dest, dest, count + 1, frame.nresults);
             }
+        }
+        Ok(())
+    }
+
+    /// Completes the caller's instruction with a metamethod's result.
+    pub(crate) fn continue_after_metamethod(&mut self, cont: Continuation, v: Value) -> LuaResult<()> {
+        let caller = self.th.frames.last_mut().expect("a continuation has a caller");
+        let base = caller.base;
+        match cont {
+            Continuation::Store(reg) => self.th.stack[base + reg as usize] = v,
+            Continuation::Concat { dest, first, last } => {
+                self.th.stack[base + last as usize] = v;
+                let (proto, pc) = (caller.proto.clone().expect("a Lua caller"), caller.pc);
+                if let Some(p) = self.th.frames.last().and_then(|f| f.proto.as_ref()) {
+                    self.th.top = self.th.frames.last().map_or(0, |f| f.base) + p.max_stack;
+                }
+                if let Some(r) = self.concat_op(&proto, pc, base, first, last, dest)? {
+                    self.th.stack[base + dest as usize] = r;
+                }
+                return Ok(());
+            }
+            Continuation::Discard => {}
+            Continuation::Jump { jump_if, negate } => {
+                let taken = (v.truthy() != negate) == jump_if;
+                let proto = caller.proto.as_ref().expect("a Lua caller");
+                let pc = caller.pc;
+                caller.pc = match (taken, proto.code.get(pc)) {
+                    (true, Some(Op::Jmp { offset, .. })) => (pc as i64 + 1 + *offset as i64) as usize,
+                    _ => pc + 1,
+                };
+            }
+        }
+        if let Some(Frame { proto: Some(p), base, .. }) = self.th.frames.last() {
+            self.th.top = base + p.max_stack;
+        }
+        Ok(())
+    }
+
+    /// Calls metamethod `f` for the running instruction: a Lua function runs in the dispatch
+    /// loop as a continuation frame (`Ok(None)`: the loop must switch to it); a native runs now
+    /// and its result is returned.
+    pub(crate) fn call_metamethod(&mut self, f: Value, args: &[Value], cont: Continuation) -> LuaResult<Option<Value>> {
+        let is_lua = matches!(f, Value::Function(h) if matches!(self.heap.function(h), Function::Lua(_)));
+        if !is_lua {
+            return Ok(Some(self.call1(f, args)?));
+        }
+        let slot = self.safe_top();
+        self.ensure_stack(slot + args.len() + 1 + 32)?;
+        self.th.stack[slot] = f;
+        self.th.stack[slot + 1..slot + 1 + args.len()].copy_from_slice(args);
+        self.th.top = slot + 1 + args.len();
+        match self.precall(slot, args.len(), 1, FrameKind::Continuation(cont))? {
+            Precall::Lua => Ok(None),
+            Precall::Done => Ok(Some(self.th.stack[slot])),
+            Precall::Yield { .. } => unreachable!("a Lua function does not yield at its call"),
         }
     }
 
@@ -297,18 +357,22 @@ impl Vm {
         }
         let level = self.th.frames[len].func;
         self.close_upvals(level);
-        let removed = self.th.frames[len..].iter().filter(|f| f.kind != FrameKind::Normal).count();
+        let removed = self.th.frames[len..].iter().filter(|f| f.kind.is_protected()).count();
         self.th.protected -= removed;
         self.th.frames.truncate(len);
     }
 
     fn precall_yield(&mut self, func_slot: usize, nargs: usize, nresults: i32, kind: FrameKind) -> LuaResult<Precall> {
-        if self.th.nested > 0 || (kind != FrameKind::Normal && self.current == self.main_thread) {
-            let msg = self.str_value(b"attempt to yield across C-call boundary");
-            return Err(LuaError::new(msg));
-        }
         if self.current == self.main_thread {
+            if kind.is_protected() {
+                // Called by pcall itself: no Lua position.
+                let msg = self.str_value(b"attempt to yield across C-call boundary");
+                return Err(LuaError::new(msg));
+            }
             return Err(self.error_at(0, "attempt to yield from outside a coroutine"));
+        }
+        if self.th.nested > 0 {
+            return Err(self.error_at(0, "attempt to yield across C-call boundary"));
         }
         self.th.yield_results = Some(YieldTarget { slot: func_slot, wanted: nresults, through_pcall: false });
         Ok(Precall::Yield { first: func_slot + 1, count: nargs })

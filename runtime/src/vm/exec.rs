@@ -2,9 +2,9 @@
 //! are inline; everything else goes to the metamethod-aware slow paths, which name the culprit
 //! variable in their errors. Errors are caught here at `pcall`/`xpcall` frames.
 
-use super::arith::ArithOp;
+use super::arith::{ArithOp, ArithOutcome};
 use super::call::Precall;
-use super::thread::FrameKind;
+use super::thread::{Continuation, FrameKind};
 use super::{describe_register, LuaError, LuaResult, Vm};
 use crate::bytecode::{Op, Proto, Rk, RK_CONSTANT};
 use crate::heap::{Function, LuaClosure, Upval};
@@ -28,7 +28,7 @@ impl Vm {
                 Err(mut err) => {
                     let protected = self.th.frames[entry..]
                         .iter()
-                        .rposition(|f| f.kind != FrameKind::Normal)
+                        .rposition(|f| f.kind.is_protected())
                         .map(|i| i + entry);
                     match protected {
                         Some(index) => {
@@ -119,7 +119,10 @@ impl Vm {
                         (Some(x), Some(y)) => reg!($a) = Value::Number($f(x, y)),
                         _ => {
                             let (x, y) = (rk!($b), rk!($c));
-                            reg!($a) = slow!(self.arith_op(&proto, pc, $op, x, y, $b, $c));
+                            match slow!(self.arith_op(&proto, pc, $op, x, y, $b, $c, $a)) {
+                                Some(v) => reg!($a) = v,
+                                None => continue 'frame,
+                            }
                         }
                     }
                 }};
@@ -160,17 +163,22 @@ impl Vm {
                         let key = k[i as usize];
                         let t = self.heap.table(env);
                         let v = t.get_str(key);
-                        reg!(a) = if !v.is_nil() || t.metatable.is_none() {
-                            v
+                        if !v.is_nil() || t.metatable.is_none() {
+                            reg!(a) = v;
                         } else {
-                            slow!(self.index(Value::Table(env), key))
-                        };
+                            match slow!(self.index_with(Value::Table(env), key, Some(Continuation::Store(a)))) {
+                                Some(v) => reg!(a) = v,
+                                None => continue 'frame,
+                            }
+                        }
                     }
                     Op::SetGlobal { a, k: i } => {
                         let env = self.heap.function(closure).env();
                         let key = k[i as usize];
                         let v = reg!(a);
-                        slow!(self.set_index(Value::Table(env), key, v));
+                        if !slow!(self.set_index_with(Value::Table(env), key, v, Some(Continuation::Discard))) {
+                            continue 'frame;
+                        }
                     }
                     Op::GetTable { a, b, c } => {
                         let key = rk!(c);
@@ -183,7 +191,10 @@ impl Vm {
                             }
                         }
                         let obj = reg!(b);
-                        reg!(a) = slow!(self.index_op(&proto, pc, obj, key, b));
+                        match slow!(self.index_op(&proto, pc, obj, key, b, a)) {
+                            Some(v) => reg!(a) = v,
+                            None => continue 'frame,
+                        }
                     }
                     Op::SetTable { a, b, c } => {
                         let obj = reg!(a);
@@ -201,7 +212,9 @@ impl Vm {
                                 }
                             }
                         }
-                        slow!(self.set_index_op(&proto, pc, obj, key, v, a));
+                        if !slow!(self.set_index_op(&proto, pc, obj, key, v, a)) {
+                            continue 'frame;
+                        }
                     }
                     Op::NewTable { a, array, hash } => {
                         reg!(a) = Value::Table(self.heap.new_table(array as usize, hash as usize));
@@ -219,7 +232,10 @@ impl Vm {
                                 continue;
                             }
                         }
-                        reg!(a) = slow!(self.index_op(&proto, pc, obj, key, b));
+                        match slow!(self.index_op(&proto, pc, obj, key, b, a)) {
+                            Some(v) => reg!(a) = v,
+                            None => continue 'frame,
+                        }
                     }
                     Op::Add { a, b, c } => arith!(ArithOp::Add, a, b, c, |x: f64, y: f64| x + y),
                     Op::Sub { a, b, c } => arith!(ArithOp::Sub, a, b, c, |x: f64, y: f64| x - y),
@@ -229,10 +245,13 @@ impl Vm {
                     Op::Pow { a, b, c } => arith!(ArithOp::Pow, a, b, c, f64::powf),
                     Op::Unm { a, b } => {
                         let x = reg!(b);
-                        reg!(a) = match x {
-                            Value::Number(n) => Value::Number(-n),
-                            _ => slow!(self.arith_op(&proto, pc, ArithOp::Unm, x, x, b as Rk, b as Rk)),
-                        };
+                        match x {
+                            Value::Number(n) => reg!(a) = Value::Number(-n),
+                            _ => match slow!(self.arith_op(&proto, pc, ArithOp::Unm, x, x, b as Rk, b as Rk, a)) {
+                                Some(v) => reg!(a) = v,
+                                None => continue 'frame,
+                            },
+                        }
                     }
                     Op::Not { a, b } => {
                         let falsy = matches!(&reg!(b), Value::Nil | Value::Boolean(false));
@@ -240,15 +259,20 @@ impl Vm {
                     }
                     Op::Len { a, b } => {
                         let x = reg!(b);
-                        reg!(a) = match x {
-                            Value::Table(t) => Value::Number(self.heap.table(t).border() as f64),
-                            Value::String(s) => Value::Number(self.heap.str_bytes(s).len() as f64),
-                            _ => slow!(self.len_op(&proto, pc, x, b)),
-                        };
+                        match x {
+                            Value::Table(t) => reg!(a) = Value::Number(self.heap.table(t).border() as f64),
+                            Value::String(s) => reg!(a) = Value::Number(self.heap.str_bytes(s).len() as f64),
+                            _ => match slow!(self.len_op(&proto, pc, x, b, a)) {
+                                Some(v) => reg!(a) = v,
+                                None => continue 'frame,
+                            },
+                        }
                     }
                     Op::Concat { a, b, c } => {
-                        let v = slow!(self.concat_op(&proto, pc, base, b, c));
-                        reg!(a) = v;
+                        match slow!(self.concat_op(&proto, pc, base, b, c, a)) {
+                            Some(v) => reg!(a) = v,
+                            None => continue 'frame,
+                        }
                         gc_point!();
                     }
                     Op::Jmp { offset, close } => {
@@ -265,7 +289,10 @@ impl Vm {
                         let eq = if x.raw_eq(y) {
                             true
                         } else if matches!((x, y), (Value::Table(_), Value::Table(_)) | (Value::Userdata(_), Value::Userdata(_))) {
-                            slow!(self.equals(x, y))
+                            match slow!(self.equals_with(x, y, Some(Continuation::Jump { jump_if, negate: false }))) {
+                                Some(r) => r,
+                                None => continue 'frame,
+                            }
                         } else {
                             false
                         };
@@ -280,7 +307,10 @@ impl Vm {
                             (Some(x), Some(y)) => x < y,
                             _ => {
                                 let (x, y) = (rk!(b), rk!(c));
-                                slow!(self.less_than(x, y))
+                                match slow!(self.less_than_with(x, y, Some(jump_if))) {
+                                    Some(r) => r,
+                                    None => continue 'frame,
+                                }
                             }
                         };
                         if r == jump_if {
@@ -294,7 +324,10 @@ impl Vm {
                             (Some(x), Some(y)) => x <= y,
                             _ => {
                                 let (x, y) = (rk!(b), rk!(c));
-                                slow!(self.less_equal(x, y))
+                                match slow!(self.less_equal_with(x, y, Some(jump_if))) {
+                                    Some(r) => r,
+                                    None => continue 'frame,
+                                }
                             }
                         };
                         if r == jump_if {
@@ -388,7 +421,7 @@ impl Vm {
                             self.th.frames.drop_top();
                             continue 'frame;
                         }
-                        self.post_return(first, count);
+                        slow!(self.post_return(first, count));
                         if self.th.frames.len() <= entry {
                             return Ok(Exit::Returned);
                         }
@@ -529,7 +562,7 @@ impl Vm {
         let dest = frame.func;
         self.th.stack.copy_within(func_slot..func_slot + 1 + nargs, dest);
         self.th.frames.pop();
-        if frame.kind != FrameKind::Normal {
+        if frame.kind.is_protected() {
             self.th.protected -= 1;
         }
         let Value::Function(f) = callee else { unreachable!() };
@@ -583,44 +616,51 @@ impl Vm {
         }
     }
 
-    fn arith_op(&mut self, proto: &Proto, pc: usize, op: ArithOp, x: Value, y: Value, b: Rk, c: Rk) -> LuaResult<Value> {
-        if let Some(v) = self.arith_slow(op, x, y)? {
-            return Ok(v);
+    #[allow(clippy::too_many_arguments)]
+    fn arith_op(&mut self, proto: &Proto, pc: usize, op: ArithOp, x: Value, y: Value, b: Rk, c: Rk, dest: u8) -> LuaResult<Option<Value>> {
+        match self.arith_with(op, x, y, Some(Continuation::Store(dest)))? {
+            ArithOutcome::Value(v) => return Ok(Some(v)),
+            ArithOutcome::Pushed => return Ok(None),
+            ArithOutcome::NoMetamethod => {}
         }
         let (culprit, rk) = if self.to_number(x).is_none() { (x, b) } else { (y, c) };
         let name = self.name_of(proto, pc, rk);
         Err(self.type_error("perform arithmetic on", culprit, name))
     }
 
-    fn index_op(&mut self, proto: &Proto, pc: usize, obj: Value, key: Value, reg: u8) -> LuaResult<Value> {
+    #[allow(clippy::too_many_arguments)]
+    fn index_op(&mut self, proto: &Proto, pc: usize, obj: Value, key: Value, reg: u8, dest: u8) -> LuaResult<Option<Value>> {
         if !matches!(obj, Value::Table(_)) && self.metamethod(obj, self.names.index).is_nil() {
             let name = describe_register(proto, self, pc - 1, reg);
             return Err(self.type_error("index", obj, name));
         }
-        self.index(obj, key)
+        self.index_with(obj, key, Some(Continuation::Store(dest)))
     }
 
-    fn set_index_op(&mut self, proto: &Proto, pc: usize, obj: Value, key: Value, v: Value, reg: u8) -> LuaResult<()> {
+    #[allow(clippy::too_many_arguments)]
+    fn set_index_op(&mut self, proto: &Proto, pc: usize, obj: Value, key: Value, v: Value, reg: u8) -> LuaResult<bool> {
         if !matches!(obj, Value::Table(_)) && self.metamethod(obj, self.names.newindex).is_nil() {
             let name = describe_register(proto, self, pc - 1, reg);
             return Err(self.type_error("index", obj, name));
         }
-        self.set_index(obj, key, v)
+        self.set_index_with(obj, key, v, Some(Continuation::Discard))
     }
 
-    fn len_op(&mut self, proto: &Proto, pc: usize, x: Value, reg: u8) -> LuaResult<Value> {
-        match self.length(x)? {
-            Some(v) => Ok(v),
-            None => {
-                let name = describe_register(proto, self, pc - 1, reg);
-                Err(self.type_error("get length of", x, name))
-            }
+    fn len_op(&mut self, proto: &Proto, pc: usize, x: Value, reg: u8, dest: u8) -> LuaResult<Option<Value>> {
+        let tm = self.metamethod(x, self.names.len);
+        if tm.is_nil() {
+            let name = describe_register(proto, self, pc - 1, reg);
+            return Err(self.type_error("get length of", x, name));
         }
+        self.call_metamethod(tm, &[x, Value::Nil], Continuation::Store(dest))
     }
 
     /// `R(b) .. ... .. R(c)`: strings and numbers joined at once; `__concat` pairwise from the
     /// right, as Lua 5.1.
-    fn concat_op(&mut self, proto: &Proto, pc: usize, base: usize, b: u8, c: u8) -> LuaResult<Value> {
+    /// `Ok(None)`: a `__concat` metamethod frame was pushed; its continuation stores the
+    /// result in place of the pair and resumes the concatenation.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn concat_op(&mut self, proto: &Proto, pc: usize, base: usize, b: u8, c: u8, dest: u8) -> LuaResult<Option<Value>> {
         let first = base + b as usize;
         let mut last = base + c as usize;
         while last > first {
@@ -648,12 +688,15 @@ impl Vm {
                     let name = describe_register(proto, self, pc - 1, (slot - base) as u8);
                     return Err(self.type_error("concatenate", culprit, name));
                 }
-                let r = self.call1(tm, &[x, y])?;
-                self.th.stack[last - 1] = r;
+                let cont = Continuation::Concat { dest, first: b, last: (last - 1 - base) as u8 };
+                match self.call_metamethod(tm, &[x, y], cont)? {
+                    Some(r) => self.th.stack[last - 1] = r,
+                    None => return Ok(None),
+                }
                 last -= 1;
             }
         }
-        Ok(self.th.stack[first])
+        Ok(Some(self.th.stack[first]))
     }
 
     /// Collects garbage at a point where every live value is in a root, then runs finalizers.

@@ -1,6 +1,7 @@
 //! Metatables and metamethods: indexing chains, `__newindex`, equality and ordering,
 //! concatenation, length, `__call` and `tostring`.
 
+use super::thread::Continuation;
 use super::{LuaError, LuaResult, Vm};
 use crate::heap::Heap;
 use crate::text::number::format_number;
@@ -78,21 +79,35 @@ impl Vm {
         }
     }
 
-    /// `obj[key]` with `__index`. `describe` names `obj` if it cannot be indexed at all.
-    pub fn index(&mut self, mut obj: Value, key: Value) -> LuaResult<Value> {
+    /// `obj[key]` with `__index`.
+    pub fn index(&mut self, obj: Value, key: Value) -> LuaResult<Value> {
+        Ok(self.index_with(obj, key, None)?.expect("no continuation requested"))
+    }
+
+    /// Calls metamethod `tm`: with a continuation (from the dispatch loop) a Lua metamethod
+    /// runs as a frame of the loop (`Ok(None)`), otherwise it is called now.
+    fn invoke_metamethod(&mut self, tm: Value, args: &[Value], cont: Option<Continuation>) -> LuaResult<Option<Value>> {
+        match cont {
+            Some(c) => self.call_metamethod(tm, args, c),
+            None => Ok(Some(self.call1(tm, args)?)),
+        }
+    }
+
+    /// `obj[key]` with `__index`; `Ok(None)` when a metamethod frame was pushed.
+    pub(crate) fn index_with(&mut self, mut obj: Value, key: Value, cont: Option<Continuation>) -> LuaResult<Option<Value>> {
         for _ in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(t) = obj {
                 let table = self.heap.table(t);
                 let v = table.get(key);
                 if !v.is_nil() {
-                    return Ok(v);
+                    return Ok(Some(v));
                 }
                 match table.metatable {
-                    None => return Ok(Value::Nil),
+                    None => return Ok(Some(Value::Nil)),
                     Some(mt) => {
                         let tm = self.heap.table(mt).get_str(Value::String(self.names.index));
                         if tm.is_nil() {
-                            return Ok(Value::Nil);
+                            return Ok(Some(Value::Nil));
                         }
                         tm
                     }
@@ -105,7 +120,7 @@ impl Vm {
                 tm
             };
             if let Value::Function(_) = tm {
-                return self.call1(tm, &[obj, key]);
+                return self.invoke_metamethod(tm, &[obj, key], cont);
             }
             obj = tm;
         }
@@ -113,7 +128,12 @@ impl Vm {
     }
 
     /// `obj[key] = value` with `__newindex`.
-    pub fn set_index(&mut self, mut obj: Value, key: Value, value: Value) -> LuaResult<()> {
+    pub fn set_index(&mut self, obj: Value, key: Value, value: Value) -> LuaResult<()> {
+        self.set_index_with(obj, key, value, None).map(|_| ())
+    }
+
+    /// `obj[key] = value`; `Ok(false)` when a metamethod frame was pushed.
+    pub(crate) fn set_index_with(&mut self, mut obj: Value, key: Value, value: Value, cont: Option<Continuation>) -> LuaResult<bool> {
         for _ in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(t) = obj {
                 let table = self.heap.table(t);
@@ -124,7 +144,8 @@ impl Vm {
                     _ => Value::Nil,
                 };
                 if tm.is_nil() {
-                    return self.raw_set(t, key, value);
+                    self.raw_set(t, key, value)?;
+                    return Ok(true);
                 }
                 tm
             } else {
@@ -135,8 +156,7 @@ impl Vm {
                 tm
             };
             if let Value::Function(_) = tm {
-                self.call_n(tm, &[obj, key, value], 0)?;
-                return Ok(());
+                return Ok(self.invoke_metamethod(tm, &[obj, key, value], cont)?.is_some());
             }
             obj = tm;
         }
@@ -164,54 +184,78 @@ impl Vm {
 
     /// Lua equality with `__eq`.
     pub fn equals(&mut self, a: Value, b: Value) -> LuaResult<bool> {
+        Ok(self.equals_with(a, b, None)?.expect("no continuation requested"))
+    }
+
+    /// Equality; `Ok(None)` when a metamethod frame was pushed (its continuation decides).
+    pub(crate) fn equals_with(&mut self, a: Value, b: Value, cont: Option<Continuation>) -> LuaResult<Option<bool>> {
         if a.raw_eq(b) {
-            return Ok(true);
+            return Ok(Some(true));
         }
         let same_kind = matches!((a, b), (Value::Table(_), Value::Table(_)) | (Value::Userdata(_), Value::Userdata(_)));
         if !same_kind {
-            return Ok(false);
+            return Ok(Some(false));
         }
         let tm1 = self.metamethod(a, self.names.eq);
         if tm1.is_nil() {
-            return Ok(false);
+            return Ok(Some(false));
         }
         let tm2 = self.metamethod(b, self.names.eq);
         if !tm1.raw_eq(tm2) {
-            return Ok(false);
+            return Ok(Some(false));
         }
-        Ok(self.call1(tm1, &[a, b])?.truthy())
+        Ok(self.invoke_metamethod(tm1, &[a, b], cont)?.map(Value::truthy))
     }
 
     /// `a < b`.
     pub fn less_than(&mut self, a: Value, b: Value) -> LuaResult<bool> {
-        match (a, b) {
-            (Value::Number(x), Value::Number(y)) => Ok(x < y),
-            (Value::String(x), Value::String(y)) => Ok(self.heap.str_bytes(x) < self.heap.str_bytes(y)),
-            _ => match self.order_metamethod(a, b, self.names.lt)? {
-                Some(r) => Ok(r),
-                None => Err(self.compare_error(a, b)),
-            },
-        }
+        Ok(self.less_than_with(a, b, None)?.expect("no continuation requested"))
     }
 
     /// `a <= b` (falls back to `not (b < a)` through `__lt`, as Lua 5.1).
     pub fn less_equal(&mut self, a: Value, b: Value) -> LuaResult<bool> {
+        Ok(self.less_equal_with(a, b, None)?.expect("no continuation requested"))
+    }
+
+    /// `a < b`; `Ok(None)` when a metamethod frame was pushed. `jump_if` is the caller's
+    /// comparison sense, for the continuation.
+    pub(crate) fn less_than_with(&mut self, a: Value, b: Value, jump_if: Option<bool>) -> LuaResult<Option<bool>> {
         match (a, b) {
-            (Value::Number(x), Value::Number(y)) => Ok(x <= y),
-            (Value::String(x), Value::String(y)) => Ok(self.heap.str_bytes(x) <= self.heap.str_bytes(y)),
+            (Value::Number(x), Value::Number(y)) => Ok(Some(x < y)),
+            (Value::String(x), Value::String(y)) => Ok(Some(self.heap.str_bytes(x) < self.heap.str_bytes(y))),
             _ => {
-                if let Some(r) = self.order_metamethod(a, b, self.names.le)? {
-                    return Ok(r);
-                }
-                match self.order_metamethod(b, a, self.names.lt)? {
-                    Some(r) => Ok(!r),
+                let cont = jump_if.map(|jump_if| Continuation::Jump { jump_if, negate: false });
+                match self.order_metamethod(a, b, self.names.lt)? {
+                    Some(tm) => Ok(self.invoke_metamethod(tm, &[a, b], cont)?.map(Value::truthy)),
                     None => Err(self.compare_error(a, b)),
                 }
             }
         }
     }
 
-    fn order_metamethod(&mut self, a: Value, b: Value, name: StrRef) -> LuaResult<Option<bool>> {
+    /// `a <= b`; `Ok(None)` when a metamethod frame was pushed.
+    pub(crate) fn less_equal_with(&mut self, a: Value, b: Value, jump_if: Option<bool>) -> LuaResult<Option<bool>> {
+        match (a, b) {
+            (Value::Number(x), Value::Number(y)) => Ok(Some(x <= y)),
+            (Value::String(x), Value::String(y)) => Ok(Some(self.heap.str_bytes(x) <= self.heap.str_bytes(y))),
+            _ => {
+                if let Some(tm) = self.order_metamethod(a, b, self.names.le)? {
+                    let cont = jump_if.map(|jump_if| Continuation::Jump { jump_if, negate: false });
+                    return Ok(self.invoke_metamethod(tm, &[a, b], cont)?.map(Value::truthy));
+                }
+                match self.order_metamethod(b, a, self.names.lt)? {
+                    Some(tm) => {
+                        let cont = jump_if.map(|jump_if| Continuation::Jump { jump_if, negate: true });
+                        Ok(self.invoke_metamethod(tm, &[b, a], cont)?.map(|v| !v.truthy()))
+                    }
+                    None => Err(self.compare_error(a, b)),
+                }
+            }
+        }
+    }
+
+    /// The shared ordering metamethod of `a` and `b`, if they have one.
+    fn order_metamethod(&mut self, a: Value, b: Value, name: StrRef) -> LuaResult<Option<Value>> {
         if std::mem::discriminant(&a) != std::mem::discriminant(&b) {
             return Ok(None);
         }
@@ -223,7 +267,7 @@ impl Vm {
         if !tm1.raw_eq(tm2) {
             return Ok(None);
         }
-        Ok(Some(self.call1(tm1, &[a, b])?.truthy()))
+        Ok(Some(tm1))
     }
 
     fn compare_error(&mut self, a: Value, b: Value) -> Box<LuaError> {

@@ -15,6 +15,32 @@ pub enum FrameKind {
     Pcall,
     /// The function called by `xpcall`: like `Pcall`; the handler waits in slot `func - 1`.
     Xpcall,
+    /// A metamethod the dispatch loop called for an instruction of the frame below: its first
+    /// result completes that instruction (LuaJIT's continuation frames), so metamethods run in
+    /// the loop and may yield.
+    Continuation(Continuation),
+}
+
+impl FrameKind {
+    /// Frames that catch errors (pcall/xpcall).
+    #[inline]
+    pub fn is_protected(self) -> bool {
+        matches!(self, FrameKind::Pcall | FrameKind::Xpcall)
+    }
+}
+
+/// What a metamethod's result does to the instruction that called it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Continuation {
+    /// Store it in a register of the caller (index, arithmetic, length, concatenation).
+    Store(u8),
+    /// Ignore it (`__newindex`).
+    Discard,
+    /// Decide the comparison's jump: taken when `truthy(result) != negate` equals `jump_if`.
+    Jump { jump_if: bool, negate: bool },
+    /// `__concat` of registers `last` and `last + 1`: store the result in `last`, then finish
+    /// concatenating registers `first..=last` into `dest`.
+    Concat { dest: u8, first: u8, last: u8 },
 }
 
 #[derive(Clone, Debug)]
