@@ -500,7 +500,9 @@ impl ReplayTimeline {
     }
 
     /// Runs backward to the last breakpoint or watchpoint hit before the current position, or to the
-    /// start of the history.
+    /// start of the history. A watchpoint stops before the instruction that accessed the location (so
+    /// the debugger shows the value it overwrote as the new one), as a breakpoint stops before its
+    /// instruction.
     pub fn reverse_resume(
         &mut self,
         mut interrupted: impl FnMut() -> bool,
@@ -517,7 +519,16 @@ impl ReplayTimeline {
                 self.restore(checkpoint)?;
                 self.replay_to_event(checkpoint)?;
                 if let Some((position, stop)) = self.last_hit(&traps, &until)? {
-                    self.seek(&position)?;
+                    if matches!(stop, Stop::Watch(_)) {
+                        // Backward, an access is met before the instruction that makes it executes.
+                        match self.previous_in_stretch(&position) {
+                            Ok(before) => self.seek(&before)?,
+                            Err(TimelineError::TooFar { .. }) => self.seek(&position)?,
+                            Err(error) => return Err(error),
+                        }
+                    } else {
+                        self.seek(&position)?;
+                    }
                     return Ok(stop);
                 }
                 until = Position::at_event(checkpoint);
@@ -561,8 +572,9 @@ impl ReplayTimeline {
         for (index, operation) in until.operations.iter().enumerate() {
             let is_last = index + 1 == operations;
             self.apply(&position, operation, traps, &mut |here, stop, completes| {
-                // A trap that completes the final operation is `until` itself, not before it.
-                if !(is_last && completes) {
+                // A breakpoint that completes the final operation is `until` itself, not before it;
+                // an access that does was made by the instruction before `until`.
+                if !(is_last && completes) || matches!(stop, Stop::Watch(_)) {
                     last = Some((here, stop));
                 }
             })?;
@@ -575,12 +587,7 @@ impl ReplayTimeline {
     pub fn reverse_step(&mut self) -> TimelineResult<Stop> {
         let target = self.position.clone();
         if !target.is_event_boundary() {
-            let steps = match target.operations.as_slice() {
-                [Operation::Steps(count)] => *count,
-                _ => self.count_steps(&target)?,
-            };
-            let mut previous = Position::at_event(target.event);
-            previous.push_steps(steps - 1);
+            let previous = self.previous_in_stretch(&target)?;
             self.seek(&previous)?;
             return Ok(Stop::Step);
         }
@@ -629,91 +636,86 @@ impl ReplayTimeline {
         result
     }
 
-    /// The number of single steps from the start of `target`'s stretch to `target`.
-    fn count_steps(&mut self, target: &Position) -> TimelineResult<u64> {
-        let boundary = Position::at_event(target.event);
-        self.seek(&boundary)?;
-        let too_far = || TimelineError::TooFar {
-            limit: STEP_LIMIT,
-            event: target.event,
+    /// The position one instruction of the debugged process before `target`, which is not an event
+    /// boundary. Only the last operation is redone by single steps: a run to its n-th trap becomes a run
+    /// to its (n-1)-th trap, then single steps to the n-th.
+    fn previous_in_stretch(&mut self, target: &Position) -> TimelineResult<Position> {
+        let mut prefix = target.clone();
+        let Some(last) = prefix.operations.pop() else {
+            return Ok(prefix);
         };
+        let (from, traps) = match last {
+            Operation::Steps(count) => {
+                prefix.push_steps(count - 1);
+                return Ok(prefix);
+            }
+            Operation::Run { traps, hits } if hits > 1 => (
+                prefix.then(Operation::Run {
+                    traps: traps.clone(),
+                    hits: hits - 1,
+                }),
+                Some(traps),
+            ),
+            Operation::Run { traps, .. } => (prefix, Some(traps)),
+            Operation::ToExit => (prefix, None),
+        };
+        self.seek(&from)?;
+        let steps = self.steps_to_next_trap(traps.as_ref(), target)?;
+        let mut previous = from;
+        previous.push_steps(steps - 1);
+        Ok(previous)
+    }
+
+    /// Single-steps until the next trap of `traps` (the exit call if `None`), as a run would meet it;
+    /// returns the steps taken (at least one).
+    fn steps_to_next_trap(
+        &mut self,
+        traps: Option<&TrapSet>,
+        target: &Position,
+    ) -> TimelineResult<u64> {
         let lost = |what: &str| TimelineError::Lost {
             position: target.to_string(),
             what: what.to_string(),
         };
+        let armed = traps.cloned().unwrap_or_default();
+        let rip = self.registers()?.rip;
+        if self.session.stopped_at_breakpoint() != Some(rip) && armed.breakpoints.contains(&rip) {
+            // The run meets this breakpoint at once: no instruction lies between.
+            return Err(lost("a breakpoint where the run starts"));
+        }
+        self.session.set_traps(armed.clone());
+        self.session.set_single_step(true);
         let mut steps = 0u64;
-        // The breakpoint the previous run stopped at: the next run steps over it.
-        let mut at_breakpoint = None;
-        for operation in &target.operations {
-            match operation {
-                Operation::Steps(count) => {
-                    at_breakpoint = None;
-                    steps += count;
-                    if steps > STEP_LIMIT {
-                        return Err(too_far());
-                    }
-                    self.session.set_traps(TrapSet::default());
-                    self.session.set_single_step(true);
-                    for _ in 0..*count {
-                        if !matches!(self.session.advance()?, Progress::Trapped(_)) {
-                            return Err(lost("an event came first"));
-                        }
-                    }
-                }
-                Operation::Run { traps, hits } => {
-                    self.session.set_traps(traps.clone());
-                    self.session.set_single_step(true);
-                    let mut own = 0;
-                    // A run that starts on a breakpoint it did not stop at meets it at once.
-                    let rip = self.registers()?.rip;
-                    if at_breakpoint != Some(rip) && traps.breakpoints.contains(&rip) {
-                        own += 1;
-                    }
-                    at_breakpoint = None;
-                    while own < *hits {
-                        let Progress::Trapped(trap) = self.session.advance()? else {
-                            return Err(lost("an event came first"));
-                        };
-                        steps += 1;
-                        if steps > STEP_LIMIT {
-                            self.session.set_single_step(false);
-                            return Err(too_far());
-                        }
-                        match self.step_hit(&trap, traps)? {
-                            Some(Stop::Breakpoint(address)) => {
-                                own += 1;
-                                at_breakpoint = Some(address);
-                            }
-                            Some(_) => {
-                                own += 1;
-                                at_breakpoint = None;
-                            }
-                            None => at_breakpoint = None,
-                        }
-                    }
-                }
-                Operation::ToExit => {
-                    self.session.set_traps(TrapSet::default());
-                    self.session.set_single_step(true);
-                    at_breakpoint = None;
-                    loop {
-                        let Progress::Trapped(trap) = self.session.advance()? else {
-                            return Err(lost("an event came before the exit"));
-                        };
-                        if trap.exiting {
-                            break;
-                        }
-                        steps += 1;
-                        if steps > STEP_LIMIT {
-                            self.session.set_single_step(false);
-                            return Err(too_far());
-                        }
-                    }
+        let result = loop {
+            let trap = match self.session.advance() {
+                Ok(Progress::Trapped(trap)) => trap,
+                Ok(_) => break Err(lost("an event came first")),
+                Err(error) => break Err(error.into()),
+            };
+            if trap.exiting {
+                break if traps.is_none() {
+                    Ok(steps + 1)
+                } else {
+                    Err(lost("the process reached its exit"))
+                };
+            }
+            steps += 1;
+            if steps > STEP_LIMIT {
+                break Err(TimelineError::TooFar {
+                    limit: STEP_LIMIT,
+                    event: target.event,
+                });
+            }
+            if traps.is_some() {
+                match self.step_hit(&trap, &armed) {
+                    Ok(Some(_)) => break Ok(steps),
+                    Ok(None) => {}
+                    Err(error) => break Err(error),
                 }
             }
-        }
+        };
         self.session.set_single_step(false);
-        Ok(steps)
+        result
     }
 }
 

@@ -1,0 +1,97 @@
+//! Reverse execution with real gdb: reverse-continue to breakpoints and watchpoints, reverse
+//! stepping, and the start of the recording.
+
+mod gdb_support;
+
+use gdb_support::{debug, normalize, record_program};
+
+#[test]
+fn reverse_continue_to_earlier_breakpoint_hits() {
+    let recorded = record_program("counter");
+    let transcript = debug(
+        &recorded,
+        None,
+        &[
+            "break bump",
+            "continue",
+            "continue",
+            "continue",
+            "print by",
+            "reverse-continue",
+            "print by",
+            "print counter",
+            "reverse-continue",
+            "print by",
+            "print counter",
+            "continue",
+            "print by",
+        ],
+    );
+    insta::assert_snapshot!(normalize(&transcript));
+}
+
+#[test]
+fn watch_and_reverse_continue_stops_at_the_last_write() {
+    let recorded = record_program("counter");
+    let transcript = debug(
+        &recorded,
+        None,
+        &[
+            "break twice",
+            "continue",
+            "watch -l counter",
+            "reverse-continue",
+            // Stopped before the store that wrote the value the program had at `twice`.
+            "x/i $pc",
+            "print counter",
+            "stepi",
+            "print counter",
+            "reverse-continue",
+            "print counter",
+        ],
+    );
+    let normalized = normalize(&transcript);
+    assert!(
+        normalized.contains("Old value = 10\nNew value = 6"),
+        "the last write before `twice` stored 10 over 6:\n{transcript}"
+    );
+    insta::assert_snapshot!(normalized);
+}
+
+#[test]
+fn reverse_step_next_and_finish() {
+    let recorded = record_program("counter");
+    let transcript = debug(
+        &recorded,
+        None,
+        &[
+            "break counter.c:24",
+            "continue",
+            "reverse-step",
+            "reverse-next",
+            "print first",
+            "reverse-next",
+            "reverse-finish",
+            "reverse-next",
+            "reverse-stepi",
+            "stepi",
+        ],
+    );
+    insta::assert_snapshot!(normalize(&transcript));
+}
+
+#[test]
+fn going_past_the_start_says_so() {
+    let recorded = record_program("counter");
+    let transcript = debug(
+        &recorded,
+        None,
+        &["break bump", "continue", "reverse-continue", "reverse-stepi"],
+    );
+    assert_eq!(
+        transcript.matches("No more reverse-execution history.").count(),
+        2,
+        "both reverse motions end at the start:\n{transcript}"
+    );
+    insta::assert_snapshot!(normalize(&transcript));
+}
