@@ -109,6 +109,50 @@ impl Target for Debugger {
     }
 }
 
+/// GDB's number for Linux signal `signal` (the remote protocol has its own numbering).
+fn gdb_signal(signal: i32) -> Signal {
+    const BY_LINUX_NUMBER: [Signal; 32] = [
+        Signal::SIGZERO,
+        Signal::SIGHUP,
+        Signal::SIGINT,
+        Signal::SIGQUIT,
+        Signal::SIGILL,
+        Signal::SIGTRAP,
+        Signal::SIGABRT,
+        Signal::SIGBUS,
+        Signal::SIGFPE,
+        Signal::SIGKILL,
+        Signal::SIGUSR1,
+        Signal::SIGSEGV,
+        Signal::SIGUSR2,
+        Signal::SIGPIPE,
+        Signal::SIGALRM,
+        Signal::SIGTERM,
+        Signal::UNKNOWN, // SIGSTKFLT has no GDB number
+        Signal::SIGCHLD,
+        Signal::SIGCONT,
+        Signal::SIGSTOP,
+        Signal::SIGTSTP,
+        Signal::SIGTTIN,
+        Signal::SIGTTOU,
+        Signal::SIGURG,
+        Signal::SIGXCPU,
+        Signal::SIGXFSZ,
+        Signal::SIGVTALRM,
+        Signal::SIGPROF,
+        Signal::SIGWINCH,
+        Signal::SIGIO,
+        Signal::SIGPWR,
+        Signal::SIGSYS,
+    ];
+    match usize::try_from(signal) {
+        Ok(index) if index < BY_LINUX_NUMBER.len() => BY_LINUX_NUMBER[index],
+        // Real-time signals 34..=63 are GDB's REALTIME_34 (46) onward.
+        Ok(index) if (34..=63).contains(&index) => Signal(index as u8 + 12),
+        _ => Signal::UNKNOWN,
+    }
+}
+
 /// The stop reply for `stop`.
 fn stop_reason(stop: Stop) -> SingleThreadStopReason<u64> {
     match stop {
@@ -123,7 +167,7 @@ fn stop_reason(stop: Stop) -> SingleThreadStopReason<u64> {
             addr: watch.address,
         },
         Stop::Step => SingleThreadStopReason::DoneStep,
-        Stop::Signal(signal) => SingleThreadStopReason::Signal(Signal(signal as u8)),
+        Stop::Signal(signal) => SingleThreadStopReason::Signal(gdb_signal(signal)),
         Stop::End => SingleThreadStopReason::ReplayLog {
             tid: None,
             pos: ReplayLogPosition::End,
@@ -134,7 +178,7 @@ fn stop_reason(stop: Stop) -> SingleThreadStopReason<u64> {
         },
         Stop::Exited(ExitStatus::Exited(code)) => SingleThreadStopReason::Exited(code as u8),
         Stop::Exited(ExitStatus::Signaled(signal)) => {
-            SingleThreadStopReason::Terminated(Signal(signal as u8))
+            SingleThreadStopReason::Terminated(gdb_signal(signal))
         }
         Stop::Interrupted => SingleThreadStopReason::Signal(Signal::SIGINT),
     }
@@ -209,5 +253,20 @@ pub fn serve(debugger: &mut Debugger, stream: TcpStream) -> Result<Ended, Timeli
             None => Ok(Ended::ConnectionLost("target error".into())),
         },
         Err(error) => Ok(Ended::ConnectionLost(error.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gdb_signal;
+    use gdbstub::common::Signal;
+
+    #[test]
+    fn linux_signals_get_gdb_numbers() {
+        assert_eq!(gdb_signal(libc::SIGSEGV), Signal::SIGSEGV);
+        assert_eq!(gdb_signal(libc::SIGCHLD), Signal::SIGCHLD);
+        assert_eq!(gdb_signal(libc::SIGUSR1), Signal::SIGUSR1);
+        assert_eq!(gdb_signal(libc::SIGCHLD).0, 20);
+        assert_eq!(gdb_signal(200), Signal::UNKNOWN);
     }
 }

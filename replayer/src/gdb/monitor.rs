@@ -6,9 +6,12 @@ use gdbstub::target::ext::monitor_cmd::{outputln, ConsoleOutput, MonitorCmd};
 use super::Debugger;
 
 const HELP: &str = "monitor when          current event number
-monitor goto EVENT    go to the end of event EVENT (then: maintenance flush register-cache)
+monitor goto EVENT    go to the end of event EVENT
 monitor checkpoint    remember the current position; prints its number
-monitor restart N     go back to checkpoint N (then: maintenance flush register-cache)";
+monitor restart N     go back to checkpoint N
+After goto and restart, make gdb forget what it cached of the old position:
+  maintenance flush register-cache
+  maintenance flush dcache";
 
 impl MonitorCmd for Debugger {
     fn handle_monitor_cmd(

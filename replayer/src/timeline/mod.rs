@@ -41,7 +41,7 @@ pub enum TimelineError {
     #[error("at most 4 hardware watchpoints can be armed at once (x86 has 4 debug registers); delete one")]
     TooManyWatchpoints,
     /// The target is past the end of the debugged process's history.
-    #[error("event {event} is past the end of the recording of process {pid}")]
+    #[error("event {event} is past the end of the debugged process's recording")]
     PastEnd { event: u64, pid: i32 },
     /// Replaying to a position met something else than when the position was made.
     #[error("replay did not reach {position} again ({what}); the program or the trace changed?")]

@@ -49,7 +49,11 @@ pub fn record_program(name: &str) -> Recorded {
 }
 
 /// Waits for `child` until `deadline`; kills it past that and panics.
-pub fn wait_with_deadline(child: &mut Child, deadline: Duration, what: &str) -> std::process::ExitStatus {
+pub fn wait_with_deadline(
+    child: &mut Child,
+    deadline: Duration,
+    what: &str,
+) -> std::process::ExitStatus {
     let start = Instant::now();
     loop {
         if let Some(status) = child.try_wait().unwrap() {
@@ -124,34 +128,35 @@ impl Drop for Server {
 /// Runs gdb in batch mode on `program`, connected to `port`, with `commands`; returns its output.
 pub fn gdb(program: &Path, port: u16, commands: &[&str]) -> String {
     let mut command = Command::new("gdb");
-    command.args(["-batch", "-nx", "-ex", "set pagination off", "-ex", "set confirm off"]);
+    command.args([
+        "-batch",
+        "-nx",
+        "-ex",
+        "set pagination off",
+        "-ex",
+        "set confirm off",
+    ]);
     command.args(["-ex", &format!("target remote 127.0.0.1:{port}")]);
     for line in commands {
         command.args(["-ex", line]);
     }
+    // One pipe for both streams keeps gdb's messages and command output in order.
+    let (mut reader, writer) = std::io::pipe().unwrap();
     let mut child = command
         .arg(program)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
         .spawn()
         .expect("gdb is needed for these tests");
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
+    drop(command);
     let out = std::thread::spawn(move || {
         let mut text = String::new();
-        let _ = stdout.read_to_string(&mut text);
-        text
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
+        let _ = reader.read_to_string(&mut text);
         text
     });
     wait_with_deadline(&mut child, DEADLINE, "gdb");
-    let mut text = out.join().unwrap();
-    text.push_str(&err.join().unwrap());
-    text
+    out.join().unwrap()
 }
 
 /// Serves `recorded`, runs gdb with `commands`, checks that the server ends cleanly; the gdb transcript.
@@ -159,7 +164,10 @@ pub fn debug(recorded: &Recorded, pid: Option<i32>, commands: &[&str]) -> String
     let server = Server::start(&recorded.trace, pid);
     let transcript = gdb(&recorded.program, server.port, commands);
     let (status, stderr) = server.finish();
-    assert!(status.success(), "replayer failed: {stderr}\ntranscript:\n{transcript}");
+    assert!(
+        status.success(),
+        "replayer failed: {stderr}\ntranscript:\n{transcript}"
+    );
     transcript
 }
 
