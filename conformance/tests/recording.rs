@@ -72,6 +72,10 @@ fn main() {
     trials.push(Trial::test("bad/missing_trace", missing_trace));
     trials.push(Trial::test("killed/program_sigkilled", program_sigkilled));
     trials.push(Trial::test("killed/recorder_sigkilled", recorder_sigkilled));
+    trials.push(Trial::test(
+        "killed/ctrl_c_reaches_the_program",
+        ctrl_c_reaches_the_program,
+    ));
     libtest_mimic::run(&args, trials).exit();
 }
 
@@ -786,4 +790,43 @@ fn recorder_sigkilled() -> Result<(), Failed> {
         }
     }
     Ok(())
+}
+
+/// Ctrl-C (SIGINT to the whole process group) ends the program, not the recorder: the trace is
+/// complete and replays to the same end.
+fn ctrl_c_reaches_the_program() -> Result<(), Failed> {
+    use std::os::unix::process::CommandExt;
+    let work = tempfile::tempdir()?;
+    let program = sleeper(work.path())?;
+    let trace = work.path().join("trace");
+    let stdout_path = work.path().join("stdout");
+    let recorder = Command::new(&tools()?.recorder)
+        .arg("record")
+        .arg("-o")
+        .arg(&trace)
+        .arg("--")
+        .arg(&program)
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout_path)?)
+        .stderr(Stdio::piped())
+        .spawn()?;
+    wait_for_output(&stdout_path, 5)?;
+    Command::new("kill")
+        .args(["-INT", "--", &format!("-{}", recorder.id())])
+        .status()?;
+    let output = Run::of(recorder.wait_with_output()?);
+    let recorded = Run {
+        stdout: std::fs::read(&stdout_path)?,
+        ..output
+    };
+    if recorded.status != 130 {
+        return Err(format!(
+            "recorder exited {} after Ctrl-C: {}",
+            recorded.status,
+            recorded.stderr_text()
+        )
+        .into());
+    }
+    replay_matches(&trace, &recorded)
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
+use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
 use recorder::record::{record, RecordError, RecordOptions};
 use recorder::trace_dir;
 
@@ -100,7 +101,24 @@ fn run() -> anyhow::Result<u8> {
     }
 }
 
+/// Keeps the recorder alive through the terminal's Ctrl-C (SIGINT) and Ctrl-\ (SIGQUIT), which reach
+/// the recorded program too: the program decides what they do, and the trace ends properly either
+/// way. A handler (not SIG_IGN) is used because exec resets handlers, so the program gets the default.
+fn survive_terminal_signals() {
+    extern "C" fn ignore(_: libc::c_int) {}
+    let action = SigAction::new(
+        SigHandler::Handler(ignore),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
+    for signal in [Signal::SIGINT, Signal::SIGQUIT] {
+        // SAFETY: the handler does nothing, so it is async-signal-safe.
+        let _ = unsafe { sigaction(signal, &action) };
+    }
+}
+
 fn main() -> ExitCode {
+    survive_terminal_signals();
     match run() {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
