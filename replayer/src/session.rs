@@ -84,6 +84,9 @@ struct Debugged {
     at_breakpoint: Option<u64>,
 }
 
+/// The x86 trap flag (single step) in `eflags`.
+const TRAP_FLAG: u64 = 0x100;
+
 /// How the debugged process is being resumed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Resume {
@@ -435,7 +438,13 @@ impl ReplaySession {
             };
             match status {
                 WaitStatus::PtraceSyscall(_) => {
-                    let registers = tracee::registers(real)?;
+                    let mut registers = tracee::registers(real)?;
+                    if resume != Resume::Run && registers.r11 & TRAP_FLAG != 0 {
+                        // `syscall` saved the trap flag of our single step in r11: the program's
+                        // state must not depend on how the debugger reached this call.
+                        registers.r11 &= !TRAP_FLAG;
+                        tracee::set_registers(real, &registers)?;
+                    }
                     let kind = syscalls::lookup(registers.orig_rax).map(|row| row.kind);
                     match kind {
                         Some(Kind::ExecuteUntraced) => {

@@ -34,6 +34,11 @@ impl Checkpoints {
         }
     }
 
+    /// Makes a checkpoint every `events` events (doubling whenever too many are kept).
+    pub fn set_interval(&mut self, events: u64) {
+        self.interval = events.max(1);
+    }
+
     /// A fresh replay of the trace, stopped before the program's first instruction.
     pub fn fresh(&self) -> ReplayResult<ReplaySession> {
         let mut session = ReplaySession::start(&self.trace, ReplayOptions { echo_output: false })?;

@@ -150,6 +150,12 @@ impl ReplayTimeline {
         self.position.event
     }
 
+    /// Makes a checkpoint every `events` events replayed (default 5,000; doubled whenever more than
+    /// 32 are kept, so seeks replay at most about twice the interval).
+    pub fn set_checkpoint_interval(&mut self, events: u64) {
+        self.checkpoints.set_interval(events);
+    }
+
     /// Number of forked checkpoints kept.
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()
