@@ -97,6 +97,7 @@ fn run() -> anyhow::Result<u8> {
             }
             bail!("{reason} (the partial trace is in {})", trace_dir.display())
         }
+        Err(error @ RecordError::Start(_)) => Err(error.into()),
         Err(error) => Err(error).context(format!("recording into {} failed", trace_dir.display())),
     }
 }

@@ -13,10 +13,10 @@ pub enum TraceError {
         missing: &'static str,
     },
     /// An I/O failure on a trace file.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// Written by a different format version.
     #[error("trace format version {found} is not supported (this build reads version {expected}); replay it with the retrace release that recorded it")]
@@ -43,10 +43,10 @@ pub type TraceResult<T> = Result<T, TraceError>;
 
 impl TraceError {
     /// Wraps an I/O error with the path it concerns.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         TraceError::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 }
