@@ -18,6 +18,7 @@ mod inject;
 mod process;
 pub mod ps;
 pub mod session;
+mod temporary_mask;
 pub mod timeline;
 pub mod trap;
 

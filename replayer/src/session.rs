@@ -880,6 +880,7 @@ impl ReplaySession {
         if cause == SignalCause::Delivered {
             signal::kill(real, sig)
                 .map_err(|errno| ReplayError::Tracee(ptrace_error("kill", real)(errno)))?;
+            crate::temporary_mask::rerun_suspend_if_needed(real, signal)?;
         }
         self.awaited_signal = (cause == SignalCause::Delivered).then_some(signal);
         let stop = self.next_stop(pid);
