@@ -63,6 +63,9 @@ pub struct ReplaySession {
     interrupted: Option<Record>,
     /// A debugger trap stopped the replay of `interrupted` part way.
     inside_event: bool,
+    /// Records `reader` must pass over before its next one (a copy reads the trace again lazily, so
+    /// that copying stays cheap while the copy only moves within an event).
+    unread: u64,
 }
 
 /// The process a debugger watches and what stops it between events.
@@ -146,6 +149,7 @@ impl ReplaySession {
             debugged: None,
             interrupted: None,
             inside_event: false,
+            unread: 0,
         })
     }
 
@@ -204,7 +208,7 @@ impl ReplaySession {
         }
         let record = match self.interrupted.take() {
             Some(record) => record,
-            None => match self.reader.next_record()? {
+            None => match self.next_record()? {
                 Some(record) => record,
                 None => {
                     return Err(ReplayError::Incomplete {
@@ -1094,10 +1098,9 @@ impl ReplaySession {
     }
 
     /// Whether an exact copy of this replay can be made now: every live process is at a plain stop
-    /// between events, with no signal waiting to be delivered.
+    /// (between events, or at a debugger trap), with no signal waiting to be delivered.
     pub fn can_fork(&self) -> bool {
         self.finished.is_none()
-            && !self.inside_event
             && self.awaited_signal.is_none()
             && self
                 .debugged
@@ -1120,14 +1123,8 @@ impl ReplaySession {
                 self.event_number
             )));
         }
-        let mut reader = TraceReader::open(self.reader.dir())?;
-        while reader.last_number() < self.reader.last_number() {
-            if reader.next_record()?.is_none() {
-                return Err(ReplayError::Incomplete {
-                    event: reader.last_number(),
-                });
-            }
-        }
+        let reader = TraceReader::open(self.reader.dir())?;
+        let unread = self.reader.last_number() + self.unread;
         let mut processes = HashMap::new();
         let copy = |processes: &mut HashMap<i32, Replayed>| -> ReplayResult<()> {
             for (recorded, process) in &self.processes {
@@ -1161,10 +1158,12 @@ impl ReplaySession {
                 pid: debugged.pid,
                 traps: debugged.traps.clone(),
                 exit_released: debugged.exit_released,
+                at_breakpoint: debugged.at_breakpoint,
                 ..Debugged::default()
             }),
             interrupted: self.interrupted.clone(),
-            inside_event: false,
+            inside_event: self.inside_event,
+            unread,
         })
     }
 
@@ -1175,10 +1174,23 @@ impl ReplaySession {
             .and_then(|debugged| debugged.at_breakpoint)
     }
 
+    /// The next record of the trace, after passing over the ones a copy has not read yet.
+    fn next_record(&mut self) -> ReplayResult<Option<Record>> {
+        while self.unread > 0 {
+            if self.reader.next_record()?.is_none() {
+                return Err(ReplayError::Incomplete {
+                    event: self.reader.last_number(),
+                });
+            }
+            self.unread -= 1;
+        }
+        Ok(self.reader.next_record()?)
+    }
+
     /// The next event to replay, read ahead (not replayed).
     pub fn peek_event(&mut self) -> ReplayResult<Option<&Event>> {
         if self.interrupted.is_none() && self.finished.is_none() {
-            self.interrupted = self.reader.next_record()?;
+            self.interrupted = self.next_record()?;
         }
         Ok(self.interrupted.as_ref().map(|record| &record.event))
     }

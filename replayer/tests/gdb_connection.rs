@@ -10,7 +10,9 @@ use std::time::Duration;
 use gdb_support::{record_program, Server};
 
 fn packet(payload: &str) -> String {
-    let sum = payload.bytes().fold(0u8, |sum, byte| sum.wrapping_add(byte));
+    let sum = payload
+        .bytes()
+        .fold(0u8, |sum, byte| sum.wrapping_add(byte));
     format!("${payload}#{sum:02x}")
 }
 
@@ -28,7 +30,12 @@ fn read_packet(stream: &mut TcpStream) -> String {
     let mut byte = [0u8; 1];
     loop {
         let read = stream.read(&mut byte).expect("a reply within the timeout");
-        assert_ne!(read, 0, "connection closed; got {:?}", String::from_utf8_lossy(&received));
+        assert_ne!(
+            read,
+            0,
+            "connection closed; got {:?}",
+            String::from_utf8_lossy(&received)
+        );
         received.push(byte[0]);
         let text = String::from_utf8_lossy(&received);
         if let Some(start) = text.find('$') {

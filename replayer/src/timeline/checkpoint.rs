@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::position::{Operation, Position};
 use crate::{ReplayOptions, ReplayResult, ReplaySession};
 
 /// Checkpoints of one trace, for a debugger watching recorded process `pid`.
@@ -102,5 +103,111 @@ impl Checkpoints {
     /// Whether no forked copy is kept.
     pub fn is_empty(&self) -> bool {
         self.saved.is_empty()
+    }
+}
+
+/// Copies of the replay at positions inside the stretches a debugger moves around in (mostly while
+/// stepping backward), so that going back a few instructions forks a nearby copy instead of replaying
+/// from the last checkpoint.
+pub struct NearbyCopies {
+    copies: Vec<(Position, ReplaySession)>,
+    capacity: usize,
+}
+
+impl NearbyCopies {
+    /// An empty cache of at most `capacity` copies.
+    pub fn new(capacity: usize) -> Self {
+        NearbyCopies {
+            copies: Vec::new(),
+            capacity,
+        }
+    }
+
+    /// Keeps a copy of `session`, which stands at `position`.
+    pub fn keep(&mut self, position: &Position, session: &mut ReplaySession) {
+        if self.copies.iter().any(|(at, _)| at == position) || !session.can_fork() {
+            return;
+        }
+        if let Ok(copy) = session.fork() {
+            if self.copies.len() == self.capacity {
+                self.copies.remove(0);
+            }
+            self.copies.push((position.clone(), copy));
+        }
+    }
+
+    /// A replay at the kept position closest before `target` in its stretch, that position, and the
+    /// operations that lead from it to `target`.
+    pub fn nearest(
+        &mut self,
+        target: &Position,
+    ) -> Option<(ReplaySession, Position, Vec<Operation>)> {
+        loop {
+            let (index, rest) = self
+                .copies
+                .iter()
+                .enumerate()
+                .filter_map(|(index, (at, _))| remaining(at, target).map(|rest| (index, rest)))
+                .min_by_key(|(_, rest)| cost(rest))?;
+            match self.copies[index].1.fork() {
+                Ok(session) => return Some((session, self.copies[index].0.clone(), rest)),
+                Err(_) => {
+                    self.copies.remove(index);
+                }
+            }
+        }
+    }
+}
+
+/// The operations that lead from `base` to `target`, if `base` lies on the way to it.
+fn remaining(base: &Position, target: &Position) -> Option<Vec<Operation>> {
+    let count = base.operations.len();
+    if base.event != target.event || count > target.operations.len() {
+        return None;
+    }
+    if count == 0 {
+        return Some(target.operations.clone());
+    }
+    if base.operations[..count - 1] != target.operations[..count - 1] {
+        return None;
+    }
+    let mut rest = match (&base.operations[count - 1], &target.operations[count - 1]) {
+        (done, wanted) if done == wanted => Vec::new(),
+        (Operation::Steps(done), Operation::Steps(wanted)) if done < wanted => {
+            vec![Operation::Steps(wanted - done)]
+        }
+        _ => return None,
+    };
+    rest.extend_from_slice(&target.operations[count..]);
+    Some(rest)
+}
+
+/// A rough price of applying `operations`: runs count as many steps.
+fn cost(operations: &[Operation]) -> u64 {
+    operations
+        .iter()
+        .map(|operation| match operation {
+            Operation::Steps(count) => *count,
+            Operation::Run { .. } | Operation::ToExit => 10_000,
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_lies_on_the_way_when_its_operations_start_the_target() {
+        let target = Position::at_event(9).then(Operation::Steps(10));
+        let base = Position::at_event(9).then(Operation::Steps(4));
+        assert_eq!(remaining(&base, &target), Some(vec![Operation::Steps(6)]));
+        assert_eq!(
+            remaining(&Position::at_event(9), &target),
+            Some(vec![Operation::Steps(10)])
+        );
+        assert_eq!(remaining(&target, &base), None);
+        assert_eq!(remaining(&Position::at_event(8), &target), None);
+        assert_eq!(remaining(&target, &target), Some(Vec::new()));
     }
 }

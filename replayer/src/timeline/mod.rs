@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use recorder::trace::{Event, ExitStatus, Registers};
 
-pub use checkpoint::Checkpoints;
+pub use checkpoint::{Checkpoints, NearbyCopies};
 pub use position::{Operation, Position};
 
 use crate::trap::{Progress, Trap, TrapSet, Watchpoint};
@@ -24,6 +24,9 @@ use crate::{ReplayError, ReplaySession};
 
 /// Most instructions a reverse single step replays by single-stepping before giving up.
 pub const STEP_LIMIT: u64 = 200_000;
+
+/// While seeking by single steps, keep a copy of the replay every this many steps.
+const COPY_EVERY: u64 = 64;
 
 /// Why the timeline cannot do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +85,10 @@ pub struct ReplayTimeline {
     start: Position,
     traps: TrapSet,
     checkpoints: Checkpoints,
+    nearby: NearbyCopies,
+    /// The debugger changed memory or registers since the last seek: this replay is no longer the
+    /// recording, so no copy of it may be kept.
+    diverted: bool,
     /// Positions the user saved with `checkpoint`, by number.
     bookmarks: Vec<Position>,
 }
@@ -126,6 +133,8 @@ impl ReplayTimeline {
             start,
             traps: TrapSet::default(),
             checkpoints,
+            nearby: NearbyCopies::new(64),
+            diverted: false,
             bookmarks: Vec::new(),
         })
     }
@@ -178,6 +187,7 @@ impl ReplayTimeline {
 
     /// Replaces the debugged process's registers (in this replay only: a seek undoes it).
     pub fn set_registers(&mut self, registers: &Registers) -> TimelineResult<()> {
+        self.diverted = true;
         Ok(self.session.set_registers(self.pid, registers)?)
     }
 
@@ -189,6 +199,7 @@ impl ReplayTimeline {
     /// Writes the debugged process's memory (in this replay only: a seek undoes it; the trace and the
     /// checkpoints keep the recorded contents).
     pub fn write_memory(&mut self, address: u64, bytes: &[u8]) -> TimelineResult<()> {
+        self.diverted = true;
         Ok(self.session.write_memory(self.pid, address, bytes)?)
     }
 
@@ -276,7 +287,7 @@ impl ReplayTimeline {
             match self.session.advance()? {
                 Progress::Event { number, pid } => {
                     self.position = Position::at_event(number);
-                    self.checkpoints.consider(&mut self.session);
+                    self.consider_checkpoint();
                     if let Some(stop) = self.signal_stop(pid).or_else(|| self.exited()) {
                         return Ok(stop);
                     }
@@ -335,14 +346,52 @@ impl ReplayTimeline {
         Ok(stop)
     }
 
-    /// Replaces the live replay by one at `target`.
+    fn consider_checkpoint(&mut self) {
+        if !self.diverted {
+            self.checkpoints.consider(&mut self.session);
+        }
+    }
+
+    /// Replaces the live replay by one at `target`: a copy kept nearby in its stretch, else the latest
+    /// checkpoint before it, replayed forward.
     pub fn seek(&mut self, target: &Position) -> TimelineResult<()> {
-        self.restore(target.event)?;
-        self.replay_to_event(target.event)?;
-        let mut position = Position::at_event(target.event);
-        for operation in &target.operations {
-            self.apply(&position, operation, &TrapSet::default(), &mut |_, _, _| {})?;
-            position.operations.push(operation.clone());
+        let (mut position, operations) = match self.nearby.nearest(target) {
+            Some((session, base, rest)) => {
+                self.session = session;
+                (base, rest)
+            }
+            None => {
+                self.restore(target.event)?;
+                self.replay_to_event(target.event)?;
+                let boundary = Position::at_event(target.event);
+                self.nearby.keep(&boundary, &mut self.session);
+                (boundary, target.operations.clone())
+            }
+        };
+        self.diverted = false;
+        for operation in operations {
+            match operation {
+                Operation::Steps(mut left) => {
+                    while left > 0 {
+                        let chunk = left.min(COPY_EVERY);
+                        let steps = Operation::Steps(chunk);
+                        self.apply(&position, &steps, &TrapSet::default(), &mut |_, _, _| {})?;
+                        position.push_steps(chunk);
+                        self.nearby.keep(&position, &mut self.session);
+                        left -= chunk;
+                    }
+                }
+                operation => {
+                    self.apply(
+                        &position,
+                        &operation,
+                        &TrapSet::default(),
+                        &mut |_, _, _| {},
+                    )?;
+                    position.operations.push(operation);
+                    self.nearby.keep(&position, &mut self.session);
+                }
+            }
         }
         self.position = target.clone();
         Ok(())
@@ -563,7 +612,7 @@ impl ReplayTimeline {
             match self.session.advance()? {
                 Progress::Event { number, .. } => {
                     position = Position::at_event(number);
-                    self.checkpoints.consider(&mut self.session);
+                    self.consider_checkpoint();
                     self.session.set_traps(traps.clone());
                 }
                 Progress::Trapped(trap) if trap.exiting => break,
