@@ -13,8 +13,11 @@ use crate::{ReplayError, ReplayResult};
 
 /// Whether `signal` is blocked by `pid`'s current mask.
 fn blocked(pid: Pid, signal: i32) -> ReplayResult<bool> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .map_err(|error| ReplayError::Start(format!("cannot read the signal mask of process {pid}: {error}")))?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|error| {
+        ReplayError::Start(format!(
+            "cannot read the signal mask of process {pid}: {error}"
+        ))
+    })?;
     let mask = status
         .lines()
         .find_map(|line| line.strip_prefix("SigBlk:"))
@@ -28,7 +31,9 @@ fn blocked(pid: Pid, signal: i32) -> ReplayResult<bool> {
 /// recorded result).
 pub fn rerun_suspend_if_needed(pid: Pid, signal: i32) -> ReplayResult<()> {
     let at_syscall_stop = ptrace::syscall_info(pid)
-        .map(|info| info.op == libc::PTRACE_SYSCALL_INFO_ENTRY || info.op == libc::PTRACE_SYSCALL_INFO_EXIT)
+        .map(|info| {
+            info.op == libc::PTRACE_SYSCALL_INFO_ENTRY || info.op == libc::PTRACE_SYSCALL_INFO_EXIT
+        })
         .unwrap_or(false);
     if !at_syscall_stop {
         return Ok(());
@@ -37,7 +42,12 @@ pub fn rerun_suspend_if_needed(pid: Pid, signal: i32) -> ReplayResult<()> {
     if registers.orig_rax != libc::SYS_rt_sigsuspend as u64 || !blocked(pid, signal)? {
         return Ok(());
     }
-    match run_syscall(pid, &registers, registers.orig_rax, registers.syscall_args())? {
+    match run_syscall(
+        pid,
+        &registers,
+        registers.orig_rax,
+        registers.syscall_args(),
+    )? {
         Executed::Returned(_, mut after) => {
             after.rax = registers.rax;
             tracee::set_registers(pid, &after)?;
