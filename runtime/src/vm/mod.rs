@@ -28,8 +28,8 @@ use thread::{CoStatus, Coroutine, ThreadState};
 pub const MAX_NESTED_CALLS: usize = 190;
 /// Stack slots one thread may use before "stack overflow".
 pub const MAX_STACK_SLOTS: usize = 1_000_000;
-/// Call frames one thread may hold before "stack overflow".
-pub const MAX_FRAMES: usize = 200_000;
+/// Call frames one thread may hold before "stack overflow" (LuaJIT allows about as many).
+pub const MAX_FRAMES: usize = 32_768;
 
 /// How the VM was asked to behave.
 #[derive(Clone, Debug)]
