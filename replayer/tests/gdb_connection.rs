@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
-use gdb_support::{record_program, Server};
+use gdb_support::{record_program, record_program_with, Server};
 
 fn packet(payload: &str) -> String {
     let sum = payload
@@ -131,6 +131,40 @@ fn listens_on_loopback_only() {
         }
     }
     let client = connect(port);
+    drop(client);
+    let (status, _) = server.finish();
+    assert!(status.success());
+}
+
+#[test]
+fn an_interrupt_stops_a_long_continue() {
+    let recorded = record_program_with("syscalls", &["20000", "100000"]);
+    let server = Server::start(&recorded.trace, None);
+    let mut client = connect(server.port);
+    client.write_all(packet("vCont;c").as_bytes()).unwrap();
+    client.write_all(b"\x03").unwrap();
+    let stop = read_packet(&mut client);
+    // SIGINT is 02 in the remote protocol.
+    assert!(stop.starts_with("T02") || stop.starts_with("S02"), "{stop}");
+    client.write_all(b"+").unwrap();
+    client
+        .write_all(packet("qRcmd,7768656e").as_bytes())
+        .unwrap(); // monitor when
+    let reply = read_packet(&mut client);
+    let text: String = reply
+        .strip_prefix('O')
+        .unwrap_or(&reply)
+        .as_bytes()
+        .chunks(2)
+        .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .map(char::from)
+        .collect();
+    let event: u64 = text
+        .trim()
+        .strip_prefix("Current event: ")
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("{reply}: {text}"));
+    assert!(event < 20000, "stopped before the end: event {event}");
     drop(client);
     let (status, _) = server.finish();
     assert!(status.success());

@@ -22,6 +22,11 @@ pub struct Recorded {
 
 /// Compiles `gdb_programs/NAME.c` with `gcc -g -O0` and records one run of it.
 pub fn record_program(name: &str) -> Recorded {
+    record_program_with(name, &[])
+}
+
+/// Compiles `gdb_programs/NAME.c` and records one run of it with `args`.
+pub fn record_program_with(name: &str, args: &[&str]) -> Recorded {
     let dir = tempfile::tempdir().unwrap();
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/gdb_programs")
@@ -37,7 +42,9 @@ pub fn record_program(name: &str) -> Recorded {
     let trace = dir.path().join("trace");
     let recording = record(&RecordOptions {
         trace_dir: trace.clone(),
-        command: vec![program.clone().into()],
+        command: std::iter::once(program.clone().into_os_string())
+            .chain(args.iter().map(Into::into))
+            .collect(),
     })
     .expect("recording the test program");
     let _ = recording;
