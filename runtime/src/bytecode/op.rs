@@ -27,6 +27,10 @@ pub enum Op {
     GetGlobal { a: Reg, k: u32 },
     /// R(a) = R(b)[RK(c)]
     GetTable { a: Reg, b: Reg, c: Rk },
+    /// R(a) = R(b)[K(k)] where K(k) is a string (field access).
+    GetField { a: Reg, b: Reg, k: u16 },
+    /// R(a)[K(k)] = RK(c) where K(k) is a string (field store).
+    SetField { a: Reg, k: u16, c: Rk },
     /// Env[K(k)] = R(a)
     SetGlobal { a: Reg, k: u32 },
     /// Upvalue(b) = R(a)

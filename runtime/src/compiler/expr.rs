@@ -169,7 +169,7 @@ impl Compiler<'_> {
                     let v = self.expr(value)?;
                     let value = self.exp_to_rk(v)?;
                     self.set_line(line);
-                    self.emit(Op::SetTable { a: t, b: key, c: value });
+                    self.emit_set_table(t, key, value);
                     self.free_rk(value);
                     self.free_rk(key);
                 }
@@ -472,7 +472,11 @@ impl Compiler<'_> {
             ExpDesc::Indexed { table, key } => {
                 self.free_rk(key);
                 self.free_exp(ExpDesc::Reg(table));
-                ExpDesc::Reloc(self.emit(Op::GetTable { a: 0, b: table, c: key }))
+                let op = match self.string_constant_index(key) {
+                    Some(k) => Op::GetField { a: 0, b: table, k },
+                    None => Op::GetTable { a: 0, b: table, c: key },
+                };
+                ExpDesc::Reloc(self.emit(op))
             }
             ExpDesc::Call(pc) => match self.fs_ref().code[pc] {
                 Op::Call { a, .. } => ExpDesc::Reg(a),
@@ -552,6 +556,23 @@ impl Compiler<'_> {
         self.exp_to_next_reg(d)
     }
 
+    /// The constant index of `rk` if it names a string constant that fits a field op.
+    pub(super) fn string_constant_index(&self, rk: Rk) -> Option<u16> {
+        if rk < RK_CONSTANT {
+            return None;
+        }
+        let k = rk - RK_CONSTANT;
+        matches!(self.fs_ref().constants.get(k as usize), Some(Value::String(_))).then_some(k)
+    }
+
+    /// `t[key] = value`, as a field store when the key is a string constant.
+    pub(super) fn emit_set_table(&mut self, table: Reg, key: Rk, value: Rk) -> usize {
+        match self.string_constant_index(key) {
+            Some(k) => self.emit(Op::SetField { a: table, k, c: value }),
+            None => self.emit(Op::SetTable { a: table, b: key, c: value }),
+        }
+    }
+
     pub(super) fn const_rk(&mut self, k: u32) -> CompileResult<Rk> {
         if (k as usize) < (u16::MAX - RK_CONSTANT) as usize {
             return Ok(RK_CONSTANT + k as Rk);
@@ -601,6 +622,7 @@ fn set_destination(op: &mut Op, reg: Reg) {
         | Op::GetUpval { a, .. }
         | Op::GetGlobal { a, .. }
         | Op::GetTable { a, .. }
+        | Op::GetField { a, .. }
         | Op::NewTable { a, .. }
         | Op::Add { a, .. }
         | Op::Sub { a, .. }

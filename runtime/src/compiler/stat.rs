@@ -362,7 +362,7 @@ impl Compiler<'_> {
             }
             ExpDesc::Indexed { table, key } => {
                 let c = self.exp_to_rk(value)?;
-                self.emit(Op::SetTable { a: table, b: key, c });
+                self.emit_set_table(table, key, c);
                 self.free_rk(c);
                 self.free_rk(key);
                 self.free_exp(ExpDesc::Reg(table));
@@ -384,7 +384,7 @@ impl Compiler<'_> {
                 self.emit(Op::SetGlobal { a: reg, k });
             }
             ExpDesc::Indexed { table, key } => {
-                self.emit(Op::SetTable { a: table, b: key, c: reg as u16 });
+                self.emit_set_table(table, key, reg as u16);
             }
             _ => unreachable!("assignment target"),
         }

@@ -6,7 +6,7 @@
 //! machine address. Removing a key keeps it as a tombstone (key with a nil value) so `next`
 //! stays valid when a traversal assigns nil to existing fields, as Lua allows.
 
-use crate::value::{TableRef, Value};
+use crate::value::{StrRef, TableRef, Value};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum KeyError {
@@ -114,6 +114,23 @@ impl Table {
         }
     }
 
+    /// Slot of the string key `s` (compares handles only).
+    #[inline]
+    fn find_str_slot(&self, s: StrRef) -> Option<usize> {
+        if self.entries.is_empty() {
+            return None;
+        }
+        let mask = self.entries.len() - 1;
+        let mut i = s.hash as usize & mask;
+        loop {
+            match &self.entries[i].key {
+                Value::String(k) if k.index == s.index => return Some(i),
+                Value::Nil => return None,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
     #[inline]
     pub fn get(&self, key: Value) -> Value {
         match key {
@@ -152,9 +169,16 @@ impl Table {
         self.get_hashed(Value::Number(i as f64))
     }
 
+    /// Lookup with a key that is usually a string (field access).
     #[inline]
     pub fn get_str(&self, key: Value) -> Value {
-        self.get_hashed(key)
+        match key {
+            Value::String(s) => match self.find_str_slot(s) {
+                Some(i) => self.entries[i].value,
+                None => Value::Nil,
+            },
+            _ => self.get(key),
+        }
     }
 
     /// Raw set. Assigning nil removes the key (as a tombstone in the hash part). Returns the
@@ -170,8 +194,8 @@ impl Table {
                     }
                 }
             }
-            Value::String(_) => {
-                if let Some(slot) = self.find_slot(key) {
+            Value::String(s) => {
+                if let Some(slot) = self.find_str_slot(s) {
                     self.entries[slot].value = value;
                     return Ok(0);
                 }
@@ -490,7 +514,6 @@ fn capacity_for(n: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::value::StrRef;
 
     fn s(index: u32, hash: u32) -> Value {
         Value::String(StrRef { index, hash })

@@ -39,6 +39,7 @@ pub fn describe_register(p: &Proto, vm: &Vm, last_pc: usize, reg: u8) -> Option<
         Op::Move { a, b } if b < a => describe_register(p, vm, set_pc, b),
         Op::GetGlobal { k, .. } => Some(("global", const_name(k as usize)?)),
         Op::GetTable { c, .. } => Some(("field", rk_name(c)?)),
+        Op::GetField { k, .. } => Some(("field", const_name(k as usize)?)),
         Op::GetUpval { b, .. } => {
             Some(("upvalue", String::from_utf8_lossy(&p.upvalues.get(b as usize)?.name).into_owned()))
         }
@@ -82,6 +83,7 @@ fn destination(op: Op) -> Option<u8> {
         | Op::GetUpval { a, .. }
         | Op::GetGlobal { a, .. }
         | Op::GetTable { a, .. }
+        | Op::GetField { a, .. }
         | Op::NewTable { a, .. }
         | Op::Add { a, .. }
         | Op::Sub { a, .. }

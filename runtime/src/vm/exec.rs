@@ -196,6 +196,42 @@ impl Vm {
                             None => continue 'frame,
                         }
                     }
+                    Op::GetField { a, b, k: i } => {
+                        let key = k[i as usize];
+                        if let &Value::Table(t) = &reg!(b) {
+                            let t = self.heap.table(t);
+                            let v = t.get_str(key);
+                            if !v.is_nil() || t.metatable.is_none() {
+                                reg!(a) = v;
+                                continue;
+                            }
+                        }
+                        let obj = reg!(b);
+                        match slow!(self.index_op(&proto, pc, obj, key, b, a)) {
+                            Some(v) => reg!(a) = v,
+                            None => continue 'frame,
+                        }
+                    }
+                    Op::SetField { a, k: i, c } => {
+                        let key = k[i as usize];
+                        let v = rk!(c);
+                        if let &Value::Table(t) = &reg!(a) {
+                            let table = self.heap.table_mut(t);
+                            if table.metatable.is_none() {
+                                match table.set(key, v) {
+                                    Ok(grown) => {
+                                        self.heap.allocated += grown;
+                                        continue;
+                                    }
+                                    Err(e) => slow!(Err(self.error_at(0, &e.to_string()))),
+                                }
+                            }
+                        }
+                        let obj = reg!(a);
+                        if !slow!(self.set_index_op(&proto, pc, obj, key, v, a)) {
+                            continue 'frame;
+                        }
+                    }
                     Op::SetTable { a, b, c } => {
                         let obj = reg!(a);
                         let key = rk!(b);
