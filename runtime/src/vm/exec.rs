@@ -413,7 +413,20 @@ impl Vm {
                         let nargs = if b != 0 { b as usize - 1 } else { self.th.top - func_slot - 1 };
                         self.th.frames[fi].pc = pc;
                         self.ticks += 1;
-                        let callee = self.th.stack[func_slot];
+                        let mut nargs = nargs;
+                        let mut callee = self.th.stack[func_slot];
+                        if !matches!(callee, Value::Function(_)) {
+                            // A callable object: its `__call` runs as the tail call, with the
+                            // object as first argument.
+                            let tm = self.metamethod(callee, self.names.call);
+                            if matches!(tm, Value::Function(f) if matches!(self.heap.function(f), Function::Lua(_))) {
+                                slow!(self.ensure_stack(func_slot + nargs + 2));
+                                self.th.stack.copy_within(func_slot..func_slot + 1 + nargs, func_slot + 1);
+                                self.th.stack[func_slot] = tm;
+                                nargs += 1;
+                                callee = tm;
+                            }
+                        }
                         let is_lua = matches!(callee, Value::Function(f) if matches!(self.heap.function(f), Function::Lua(_)));
                         if is_lua {
                             self.tail_call(fi, func_slot, nargs)?;
