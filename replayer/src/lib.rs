@@ -21,6 +21,7 @@ pub mod session;
 mod temporary_mask;
 pub mod timeline;
 pub mod trap;
+mod xstate;
 
 pub use divergence::Divergence;
 pub use error::{ReplayError, ReplayResult};

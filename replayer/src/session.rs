@@ -1229,6 +1229,12 @@ impl ReplaySession {
         Ok(tracee::set_registers(real, registers)?)
     }
 
+    /// Upper halves of the AVX registers ymm0..ymm15 of recorded process `pid`.
+    pub fn ymm_upper_halves(&mut self, pid: i32) -> ReplayResult<[u128; 16]> {
+        let real = self.settle(pid)?;
+        Ok(crate::xstate::ymm_upper_halves(real)?)
+    }
+
     /// Floating-point and SSE registers of recorded process `pid`.
     pub fn fp_registers(&mut self, pid: i32) -> ReplayResult<libc::user_fpregs_struct> {
         let real = self.settle(pid)?;

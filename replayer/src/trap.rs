@@ -7,10 +7,12 @@
 
 use std::collections::BTreeMap;
 use std::collections::BTreeSet;
+use std::fs::{File, OpenOptions};
+use std::os::unix::fs::FileExt;
 
 use nix::sys::ptrace;
 use recorder::trace::ExitStatus;
-use recorder::tracee::{self, ptrace_error, Pid, TraceeResult};
+use recorder::tracee::{ptrace_error, Pid, TraceeError, TraceeResult};
 
 /// Offset of `u_debugreg` in `struct user` (x86-64).
 const DEBUG_REGISTERS: usize = 848;
@@ -120,6 +122,8 @@ pub struct Trap {
 #[derive(Debug, Default)]
 pub struct Inserted {
     original: BTreeMap<u64, u8>,
+    /// `/proc/PID/mem` of the process, kept open: breakpoints go in and out at every event.
+    memory: Option<(Pid, File)>,
 }
 
 impl Inserted {
@@ -134,11 +138,12 @@ impl Inserted {
             if Some(address) == skip || self.original.contains_key(&address) {
                 continue;
             }
+            let mut byte = [0u8];
             // An address that cannot be read (unmapped yet) simply has no breakpoint for now.
-            let Ok(byte) = tracee::read_memory(pid, address, 1) else {
+            if self.access(pid, address, Access::Read, &mut byte).is_err() {
                 continue;
-            };
-            tracee::write_memory(pid, address, &[INT3])?;
+            }
+            self.access(pid, address, Access::Write, &mut [INT3])?;
             self.original.insert(address, byte[0]);
         }
         Ok(())
@@ -148,10 +153,61 @@ impl Inserted {
     pub fn remove(&mut self, pid: Pid) -> TraceeResult<Vec<u64>> {
         let mut removed = Vec::with_capacity(self.original.len());
         for (address, byte) in std::mem::take(&mut self.original) {
-            tracee::write_memory(pid, address, &[byte])?;
+            self.access(pid, address, Access::Write, &mut [byte])?;
             removed.push(address);
         }
         Ok(removed)
+    }
+
+    /// Reads or writes `bytes` at `address` through the kept `/proc/PID/mem` (opened again once if it
+    /// went stale: another process, or an exec).
+    fn access(
+        &mut self,
+        pid: Pid,
+        address: u64,
+        access: Access,
+        bytes: &mut [u8],
+    ) -> TraceeResult<()> {
+        let length = bytes.len();
+        let memory_error = |error| TraceeError::Memory {
+            operation: if access == Access::Write {
+                "write"
+            } else {
+                "read"
+            },
+            pid,
+            address,
+            length,
+            error,
+        };
+        let mut last = None;
+        for _ in 0..2 {
+            let file = match &self.memory {
+                Some((owner, file)) if *owner == pid => file,
+                _ => {
+                    let file = OpenOptions::new()
+                        .read(true)
+                        .write(true)
+                        .open(format!("/proc/{pid}/mem"))
+                        .map_err(memory_error)?;
+                    &self.memory.insert((pid, file)).1
+                }
+            };
+            let outcome = match access {
+                Access::Write => file.write_all_at(bytes, address),
+                _ => file.read_exact_at(bytes, address),
+            };
+            match outcome {
+                Ok(()) => return Ok(()),
+                Err(error) => {
+                    self.memory = None;
+                    last = Some(error);
+                }
+            }
+        }
+        Err(memory_error(
+            last.unwrap_or_else(|| std::io::Error::other("no access")),
+        ))
     }
 
     /// Whether an int3 of ours sits at `address`.

@@ -8,7 +8,8 @@ use gdbstub::target::ext::base::singlethread::{
     SingleThreadSingleStepOps,
 };
 use gdbstub::target::{TargetError, TargetResult};
-use gdbstub_arch::x86::reg::X86_64CoreRegs;
+
+use super::arch::LinuxRegisters;
 
 use super::{Debugger, Motion};
 
@@ -21,8 +22,16 @@ fn full_tag_word(abridged: u16) -> u32 {
 }
 
 impl SingleThreadBase for Debugger {
-    fn read_registers(&mut self, regs: &mut X86_64CoreRegs) -> TargetResult<(), Self> {
+    fn read_registers(&mut self, all: &mut LinuxRegisters) -> TargetResult<(), Self> {
         let general = self.timeline.registers().map_err(TargetError::Fatal)?;
+        all.orig_rax = general.orig_rax;
+        all.fs_base = general.fs_base;
+        all.gs_base = general.gs_base;
+        all.ymm_upper = self
+            .timeline
+            .ymm_upper_halves()
+            .map_err(TargetError::Fatal)?;
+        let regs = &mut all.core;
         regs.regs = [
             general.rax,
             general.rbx,
@@ -74,8 +83,14 @@ impl SingleThreadBase for Debugger {
         Ok(())
     }
 
-    fn write_registers(&mut self, regs: &X86_64CoreRegs) -> TargetResult<(), Self> {
+    /// General-purpose registers, `orig_rax` and the segment bases; x87, SSE and AVX registers are
+    /// shown but not written.
+    fn write_registers(&mut self, all: &LinuxRegisters) -> TargetResult<(), Self> {
         let mut general = self.timeline.registers().map_err(TargetError::Fatal)?;
+        general.orig_rax = all.orig_rax;
+        general.fs_base = all.fs_base;
+        general.gs_base = all.gs_base;
+        let regs = &all.core;
         let [rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8, r9, r10, r11, r12, r13, r14, r15] =
             regs.regs;
         general.rax = rax;

@@ -7,6 +7,7 @@
 //! into ptrace.
 #![forbid(unsafe_code)]
 
+mod arch;
 mod auxv;
 mod base;
 mod breakpoints;
@@ -81,7 +82,7 @@ impl Debugger {
 }
 
 impl Target for Debugger {
-    type Arch = gdbstub_arch::x86::X86_64_SSE;
+    type Arch = arch::X86_64Linux;
     type Error = TimelineError;
 
     #[inline(always)]

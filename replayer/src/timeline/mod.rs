@@ -185,6 +185,11 @@ impl ReplayTimeline {
         Ok(self.session.auxv(self.pid)?)
     }
 
+    /// Upper halves of the debugged process's AVX registers.
+    pub fn ymm_upper_halves(&mut self) -> TimelineResult<[u128; 16]> {
+        Ok(self.session.ymm_upper_halves(self.pid)?)
+    }
+
     /// Replaces the debugged process's registers (in this replay only: a seek undoes it).
     pub fn set_registers(&mut self, registers: &Registers) -> TimelineResult<()> {
         self.diverted = true;
@@ -565,7 +570,18 @@ impl ReplayTimeline {
         let traps = self.traps.clone();
         let mut until = self.position.clone();
         if !traps.is_empty() {
-            for checkpoint in self.checkpoints.at_or_before(until.event) {
+            // Scan back one checkpoint interval, then two, four…: few restores (each costs a copy and
+            // a pass over the trace up to the checkpoint), and at most twice the replay needed.
+            let checkpoints = self.checkpoints.at_or_before(until.event);
+            let mut windows = Vec::new();
+            let (mut next, mut width) = (0, 1);
+            while next < checkpoints.len() {
+                let oldest = (next + width - 1).min(checkpoints.len() - 1);
+                windows.push(checkpoints[oldest]);
+                next = oldest + 1;
+                width *= 2;
+            }
+            for checkpoint in windows {
                 if interrupted() {
                     self.seek(&until)?;
                     return Ok(Stop::Interrupted);
