@@ -7,11 +7,20 @@ use anyhow::Context;
 use replayer::gdb::{self, server, Debugger, Ended};
 use replayer::timeline::ReplayTimeline;
 
+/// Environment variable bounding how many instructions a reverse step may single-step through.
+const STEP_LIMIT_VARIABLE: &str = "RETRACE_REVERSE_STEP_LIMIT";
+
 /// Opens `trace` for debugging process `pid` and serves gdb: on 127.0.0.1:`port` if given, otherwise
 /// on a free port with gdb launched and connected.
 pub fn debug(trace: &Path, port: Option<u16>, pid: Option<i32>) -> anyhow::Result<ExitCode> {
-    let timeline = ReplayTimeline::open(trace, pid)
+    let mut timeline = ReplayTimeline::open(trace, pid)
         .with_context(|| format!("cannot replay {}", trace.display()))?;
+    if let Some(limit) = std::env::var(STEP_LIMIT_VARIABLE).ok() {
+        let limit = limit
+            .parse()
+            .with_context(|| format!("{STEP_LIMIT_VARIABLE} must be a number of instructions"))?;
+        timeline.set_step_limit(limit);
+    }
     let executable = PathBuf::from(
         String::from_utf8_lossy(
             &recorder::trace::TraceReader::open(trace)?

@@ -79,3 +79,28 @@ fn stops_at_a_recorded_signal_and_at_the_end() {
         "continuing past the end runs the exit:\n{transcript}"
     );
 }
+
+#[test]
+fn memory_writes_change_only_the_live_replay() {
+    let recorded = record_program("counter");
+    let transcript = debug(
+        &recorded,
+        None,
+        &[
+            "break bump",
+            "continue",
+            "continue",
+            "set var counter = 100",
+            "print counter",
+            "reverse-continue",
+            "continue",
+            "print counter",
+        ],
+    );
+    let normalized = normalize(&transcript);
+    assert!(normalized.contains("$1 = 100\n"), "{transcript}");
+    assert!(
+        normalized.contains("$2 = 1\n"),
+        "going back and forth restores the recorded value:\n{transcript}"
+    );
+}

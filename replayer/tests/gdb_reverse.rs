@@ -86,12 +86,45 @@ fn going_past_the_start_says_so() {
     let transcript = debug(
         &recorded,
         None,
-        &["break bump", "continue", "reverse-continue", "reverse-stepi"],
+        &[
+            "break bump",
+            "continue",
+            "reverse-continue",
+            "reverse-stepi",
+        ],
     );
     assert_eq!(
-        transcript.matches("No more reverse-execution history.").count(),
+        transcript
+            .matches("No more reverse-execution history.")
+            .count(),
         2,
         "both reverse motions end at the start:\n{transcript}"
     );
     insta::assert_snapshot!(normalize(&transcript));
+}
+
+#[test]
+fn a_reverse_step_too_far_from_the_last_event_says_why() {
+    let recorded = record_program("spin");
+    let server = gdb_support::Server::start_with_env(
+        &recorded.trace,
+        None,
+        &[("RETRACE_REVERSE_STEP_LIMIT", "1000")],
+    );
+    let transcript = gdb_support::gdb(
+        &recorded.program,
+        server.port,
+        &["break spin.c:9", "continue", "reverse-stepi", "print sink"],
+    );
+    let (status, stderr) = server.finish();
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.contains("the previous instruction is more than 1000 instructions after event"),
+        "{stderr}"
+    );
+    assert!(
+        transcript.contains("No more reverse-execution history."),
+        "{transcript}"
+    );
+    assert!(transcript.contains("$1 = 12497500"), "{transcript}");
 }

@@ -22,7 +22,8 @@ pub use position::{Operation, Position};
 use crate::trap::{Progress, Trap, TrapSet, Watchpoint};
 use crate::{ReplayError, ReplaySession};
 
-/// Most instructions a reverse single step replays by single-stepping before giving up.
+/// Most instructions a reverse single step replays by single-stepping before giving up, by default
+/// (about five seconds of single steps).
 pub const STEP_LIMIT: u64 = 200_000;
 
 /// While seeking by single steps, keep a copy of the replay every this many steps.
@@ -91,6 +92,8 @@ pub struct ReplayTimeline {
     diverted: bool,
     /// Positions the user saved with `checkpoint`, by number.
     bookmarks: Vec<Position>,
+    /// Most single steps a reverse step may replay.
+    step_limit: u64,
 }
 
 impl ReplayTimeline {
@@ -136,6 +139,7 @@ impl ReplayTimeline {
             nearby: NearbyCopies::new(64),
             diverted: false,
             bookmarks: Vec::new(),
+            step_limit: STEP_LIMIT,
         })
     }
 
@@ -163,6 +167,11 @@ impl ReplayTimeline {
     /// 32 are kept, so seeks replay at most about twice the interval).
     pub fn set_checkpoint_interval(&mut self, events: u64) {
         self.checkpoints.set_interval(events);
+    }
+
+    /// Makes reverse steps give up beyond `steps` single steps (default [`STEP_LIMIT`]).
+    pub fn set_step_limit(&mut self, steps: u64) {
+        self.step_limit = steps.max(1);
     }
 
     /// Number of forked checkpoints kept.
@@ -654,9 +663,21 @@ impl ReplayTimeline {
         Ok(last)
     }
 
-    /// Goes back one instruction of the debugged process.
+    /// Goes back one instruction of the debugged process; if that takes too many single steps, stays
+    /// where it is and says so ([`TimelineError::TooFar`]).
     pub fn reverse_step(&mut self) -> TimelineResult<Stop> {
         let target = self.position.clone();
+        match self.step_back(&target) {
+            Err(error @ TimelineError::TooFar { .. }) => {
+                self.seek(&target)?;
+                Err(error)
+            }
+            outcome => outcome,
+        }
+    }
+
+    fn step_back(&mut self, target: &Position) -> TimelineResult<Stop> {
+        let target = target.clone();
         if !target.is_event_boundary() {
             let previous = self.previous_in_stretch(&target)?;
             self.seek(&previous)?;
@@ -691,9 +712,9 @@ impl ReplayTimeline {
             match self.session.advance() {
                 Ok(Progress::Trapped(trap)) if !trap.exiting => {
                     steps += 1;
-                    if steps > STEP_LIMIT {
+                    if steps > self.step_limit {
                         break Err(TimelineError::TooFar {
-                            limit: STEP_LIMIT,
+                            limit: self.step_limit,
                             event: event - 1,
                         });
                     }
@@ -771,9 +792,9 @@ impl ReplayTimeline {
                 };
             }
             steps += 1;
-            if steps > STEP_LIMIT {
+            if steps > self.step_limit {
                 break Err(TimelineError::TooFar {
-                    limit: STEP_LIMIT,
+                    limit: self.step_limit,
                     event: target.event,
                 });
             }

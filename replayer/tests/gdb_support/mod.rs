@@ -85,7 +85,13 @@ pub struct Server {
 impl Server {
     /// Serves `trace` (debugging process `pid` if given).
     pub fn start(trace: &Path, pid: Option<i32>) -> Server {
+        Server::start_with_env(trace, pid, &[])
+    }
+
+    /// Serves `trace` with extra environment variables.
+    pub fn start_with_env(trace: &Path, pid: Option<i32>, env: &[(&str, &str)]) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_replayer"));
+        command.envs(env.iter().copied());
         command.args(["replay", "-s", "0"]);
         if let Some(pid) = pid {
             command.args(["-p", &pid.to_string()]);
