@@ -15,7 +15,7 @@ const STEP_LIMIT_VARIABLE: &str = "RETRACE_REVERSE_STEP_LIMIT";
 pub fn debug(trace: &Path, port: Option<u16>, pid: Option<i32>) -> anyhow::Result<ExitCode> {
     let mut timeline = ReplayTimeline::open(trace, pid)
         .with_context(|| format!("cannot replay {}", trace.display()))?;
-    if let Some(limit) = std::env::var(STEP_LIMIT_VARIABLE).ok() {
+    if let Ok(limit) = std::env::var(STEP_LIMIT_VARIABLE) {
         let limit = limit
             .parse()
             .with_context(|| format!("{STEP_LIMIT_VARIABLE} must be a number of instructions"))?;
