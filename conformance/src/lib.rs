@@ -8,7 +8,10 @@ use std::path::PathBuf;
 pub fn target_dir() -> PathBuf {
     // Test binaries live in <target>/<profile>/deps/.
     let exe = std::env::current_exe().expect("the test binary knows its path");
-    exe.parent().and_then(|deps| deps.parent()).expect("<target>/<profile>/deps/<test>").to_path_buf()
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .expect("<target>/<profile>/deps/<test>")
+        .to_path_buf()
 }
 
 /// Path of a workspace binary (`runtime`, `recorder`, `replayer`), overridable with

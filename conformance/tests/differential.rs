@@ -13,26 +13,66 @@ use std::process::Command;
 use std::rc::Rc;
 
 /// Areas whose scripts are pure computations.
-const AREAS: &[&str] = &["language", "metatables", "coroutines", "stdlib/string", "stdlib/table", "stdlib/math", "stdlib/bit", "errors"];
+const AREAS: &[&str] = &[
+    "language",
+    "metatables",
+    "coroutines",
+    "stdlib/string",
+    "stdlib/table",
+    "stdlib/math",
+    "stdlib/bit",
+    "errors",
+];
 
 /// Features that make a script depend on more than the language.
 const IMPURE: &[&str] = &[
-    "io.open", "io.read", "io.lines", "io.stdin", "io.output", "io.input", "os.", "require", "dofile", "loadfile",
-    "collectgarbage(\"count\")", "-- exit:", "math.random", "jit.", "debug.traceback", "string.dump", "tostring({",
+    "io.open",
+    "io.read",
+    "io.lines",
+    "io.stdin",
+    "io.output",
+    "io.input",
+    "os.",
+    "require",
+    "dofile",
+    "loadfile",
+    "collectgarbage(\"count\")",
+    "-- exit:",
+    "math.random",
+    "jit.",
+    "debug.traceback",
+    "string.dump",
+    "tostring({",
 ];
 
 /// Scripts the in-process LuaJIT cannot judge, with the reason. The golden comparison with
 /// Debian's luajit binary still covers them.
 const NOT_COMPARABLE: &[(&str, &str)] = &[
-    ("language/number_literals.lua", "mlua's LuaJIT build flushes subnormals and prints -0 as 0"),
-    ("stdlib/math/functions.lua", "mlua's LuaJIT build prints -0 as 0"),
-    ("language/shebang.lua", "reads the `arg` table of the standalone interpreter"),
-    ("metatables/gc.lua", "prints from finalizers that run when the state closes"),
+    (
+        "language/number_literals.lua",
+        "mlua's LuaJIT build flushes subnormals and prints -0 as 0",
+    ),
+    (
+        "stdlib/math/functions.lua",
+        "mlua's LuaJIT build prints -0 as 0",
+    ),
+    (
+        "language/shebang.lua",
+        "reads the `arg` table of the standalone interpreter",
+    ),
+    (
+        "metatables/gc.lua",
+        "prints from finalizers that run when the state closes",
+    ),
 ];
 
 fn luajit_output(script: &Path) -> Result<Vec<u8>, Failed> {
     let source = std::fs::read(script).map_err(|e| e.to_string())?;
-    let name = script.file_name().expect("file name").to_string_lossy().into_owned();
+    let name = script
+        .file_name()
+        .expect("file name")
+        .to_string_lossy()
+        .into_owned();
     let lua = Lua::new();
     let out = Rc::new(RefCell::new(Vec::<u8>::new()));
     let globals = lua.globals();
@@ -60,12 +100,19 @@ fn luajit_output(script: &Path) -> Result<Vec<u8>, Failed> {
             for v in args {
                 match v {
                     LuaValue::String(s) => sink.borrow_mut().extend_from_slice(&s.as_bytes()),
-                    LuaValue::Integer(i) => sink.borrow_mut().extend_from_slice(i.to_string().as_bytes()),
+                    LuaValue::Integer(i) => sink
+                        .borrow_mut()
+                        .extend_from_slice(i.to_string().as_bytes()),
                     LuaValue::Number(n) => {
                         let s = format_g14(n);
                         sink.borrow_mut().extend_from_slice(s.as_bytes());
                     }
-                    other => return Err(mlua::Error::runtime(format!("bad argument to 'write' ({})", other.type_name()))),
+                    other => {
+                        return Err(mlua::Error::runtime(format!(
+                            "bad argument to 'write' ({})",
+                            other.type_name()
+                        )))
+                    }
                 }
             }
             Ok(())
@@ -84,7 +131,9 @@ fn luajit_output(script: &Path) -> Result<Vec<u8>, Failed> {
 /// `%.14g`, as LuaJIT prints numbers (only used for `io.write` of non-integers).
 fn format_g14(n: f64) -> String {
     let lua = Lua::new();
-    lua.load(format!("return string.format('%.14g', {n:?})")).eval::<String>().unwrap_or_else(|_| n.to_string())
+    lua.load(format!("return string.format('%.14g', {n:?})"))
+        .eval::<String>()
+        .unwrap_or_else(|_| n.to_string())
 }
 
 fn runtime_output(script: &Path) -> Result<Vec<u8>, Failed> {
@@ -118,20 +167,33 @@ fn main() {
     let root = conformance::crate_dir().join("lua");
     let mut trials = Vec::new();
     for area in AREAS {
-        let Ok(entries) = std::fs::read_dir(root.join(area)) else { continue };
-        let mut scripts: Vec<PathBuf> =
-            entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "lua")).collect();
+        let Ok(entries) = std::fs::read_dir(root.join(area)) else {
+            continue;
+        };
+        let mut scripts: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "lua"))
+            .collect();
         scripts.sort();
         for script in scripts {
             let source = std::fs::read_to_string(&script).unwrap_or_default();
-            if IMPURE.iter().any(|f| source.contains(f)) || !script.with_extension("expected").exists() {
+            if IMPURE.iter().any(|f| source.contains(f))
+                || !script.with_extension("expected").exists()
+            {
                 continue;
             }
-            let rel = script.strip_prefix(&root).unwrap_or(&script).display().to_string();
+            let rel = script
+                .strip_prefix(&root)
+                .unwrap_or(&script)
+                .display()
+                .to_string();
             if NOT_COMPARABLE.iter().any(|(name, _)| *name == rel) {
                 continue;
             }
-            trials.push(Trial::test(format!("luajit::{rel}"), move || compare(&script)));
+            trials.push(Trial::test(format!("luajit::{rel}"), move || {
+                compare(&script)
+            }));
         }
     }
     libtest_mimic::run(&args, trials).exit();

@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn lua_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -42,7 +44,11 @@ fn run(script: &Path, flags: &[&str]) -> Result<Outcome, Failed> {
         .current_dir(dir)
         .output()
         .map_err(|e| format!("cannot run runtime: {e}"))?;
-    Ok(Outcome { stdout: out.stdout, stderr: out.stderr, status: out.status.code().unwrap_or(-1) })
+    Ok(Outcome {
+        stdout: out.stdout,
+        stderr: out.stderr,
+        status: out.status.code().unwrap_or(-1),
+    })
 }
 
 fn first_line(b: &[u8]) -> String {
@@ -58,8 +64,12 @@ fn golden(script: &Path, flags: &[&str]) -> Result<(), Failed> {
         .and_then(|l| l.strip_prefix("-- exit:"))
         .map(|s| s.trim().parse().unwrap_or(1))
         .unwrap_or(0);
-    let expected = std::fs::read(script.with_extension("expected"))
-        .map_err(|e| format!("missing {}: {e}", script.with_extension("expected").display()))?;
+    let expected = std::fs::read(script.with_extension("expected")).map_err(|e| {
+        format!(
+            "missing {}: {e}",
+            script.with_extension("expected").display()
+        )
+    })?;
     let out = run(script, flags)?;
     let mut problems = Vec::new();
     if out.stdout != expected {
@@ -70,17 +80,25 @@ fn golden(script: &Path, flags: &[&str]) -> Result<(), Failed> {
         ));
     }
     if out.status != want_status {
-        problems.push(format!("exit status {} (expected {want_status})", out.status));
+        problems.push(format!(
+            "exit status {} (expected {want_status})",
+            out.status
+        ));
     }
     if let Ok(stderr) = std::fs::read(script.with_extension("stderr")) {
         let want = first_line(&stderr);
         let got = first_line(&out.stderr);
         let got = got.strip_prefix("runtime: ").unwrap_or(&got);
         if got != want {
-            problems.push(format!("stderr first line\n  expected: {want}\n  actual:   {got}"));
+            problems.push(format!(
+                "stderr first line\n  expected: {want}\n  actual:   {got}"
+            ));
         }
     } else if want_status == 0 && !out.stderr.is_empty() {
-        problems.push(format!("unexpected stderr: {}", String::from_utf8_lossy(&out.stderr)));
+        problems.push(format!(
+            "unexpected stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     if problems.is_empty() {
         Ok(())
@@ -99,7 +117,12 @@ fn determinism(script: &Path) -> Result<(), Failed> {
             return Err(format!("seed {seed}: two runs differ").into());
         }
         if a.status != 0 {
-            return Err(format!("seed {seed}: exit {} {}", a.status, String::from_utf8_lossy(&a.stderr)).into());
+            return Err(format!(
+                "seed {seed}: exit {} {}",
+                a.status,
+                String::from_utf8_lossy(&a.stderr)
+            )
+            .into());
         }
         outputs.push(a.stdout);
     }
@@ -116,17 +139,27 @@ fn main() {
     lua_files(&root, &mut scripts);
     let mut trials = Vec::new();
     for script in scripts {
-        let rel = script.strip_prefix(&root).unwrap_or(&script).display().to_string();
+        let rel = script
+            .strip_prefix(&root)
+            .unwrap_or(&script)
+            .display()
+            .to_string();
         if rel.starts_with("determinism/") {
-            trials.push(Trial::test(format!("determinism::{rel}"), move || determinism(&script)));
+            trials.push(Trial::test(format!("determinism::{rel}"), move || {
+                determinism(&script)
+            }));
             continue;
         }
         if !script.with_extension("expected").exists() {
             continue; // modules loaded by other scripts
         }
         let s2 = script.clone();
-        trials.push(Trial::test(format!("interp::{rel}"), move || golden(&script, &[])));
-        trials.push(Trial::test(format!("seeded::{rel}"), move || golden(&s2, &["--deterministic", "--seed", "7"])));
+        trials.push(Trial::test(format!("interp::{rel}"), move || {
+            golden(&script, &[])
+        }));
+        trials.push(Trial::test(format!("seeded::{rel}"), move || {
+            golden(&s2, &["--deterministic", "--seed", "7"])
+        }));
     }
     libtest_mimic::run(&args, trials).exit();
 }

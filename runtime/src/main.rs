@@ -48,7 +48,9 @@ fn parse_size(s: &str) -> Result<usize> {
         Some('g' | 'G') => (&s[..s.len() - 1], 1 << 30),
         _ => (s, 1),
     };
-    let n: usize = num.parse().with_context(|| format!("invalid size '{s}' (expected e.g. 64m)"))?;
+    let n: usize = num
+        .parse()
+        .with_context(|| format!("invalid size '{s}' (expected e.g. 64m)"))?;
     Ok(n.saturating_mul(mult))
 }
 
@@ -84,7 +86,9 @@ fn parse_args(argv: &[String]) -> Result<Invocation> {
             "--deterministic" => inv.deterministic = true,
             "--seed" => {
                 let v = value(&mut i, "--seed")?;
-                inv.seed = Some(v.parse().with_context(|| format!("invalid seed '{v}': expected a non-negative integer"))?);
+                inv.seed = Some(v.parse().with_context(|| {
+                    format!("invalid seed '{v}': expected a non-negative integer")
+                })?);
             }
             "--max-memory" => inv.max_memory = parse_size(&value(&mut i, "--max-memory")?)?,
             "-e" => inv.actions.push(Action::Chunk(value(&mut i, "-e")?)),
@@ -105,7 +109,9 @@ fn parse_args(argv: &[String]) -> Result<Invocation> {
             s if s.starts_with("-O") => {}
             s if s.starts_with("--seed=") => {
                 let v = &s[7..];
-                inv.seed = Some(v.parse().with_context(|| format!("invalid seed '{v}': expected a non-negative integer"))?);
+                inv.seed = Some(v.parse().with_context(|| {
+                    format!("invalid seed '{v}': expected a non-negative integer")
+                })?);
             }
             s if s.starts_with('-') && s.len() > 1 => bail!("unrecognized option '{s}'\n{USAGE}"),
             _ => break,
@@ -136,7 +142,10 @@ fn report(vm: &mut Vm, failure: Failure, rerun: &Option<String>) {
 }
 
 fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,+%@".contains(c)) {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+%@".contains(c))
+    {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
@@ -165,7 +174,11 @@ fn run(argv: Vec<String>) -> Result<i32> {
         }
         Some(cmd)
     };
-    let mut vm = Vm::new(VmOptions { seed, deterministic: inv.deterministic, max_memory: inv.max_memory });
+    let mut vm = Vm::new(VmOptions {
+        seed,
+        deterministic: inv.deterministic,
+        max_memory: inv.max_memory,
+    });
     if inv.jit_off {
         vm.jit_enabled = false;
     }
@@ -179,7 +192,11 @@ fn run(argv: Vec<String>) -> Result<i32> {
     vm.set_global("arg", Value::Table(arg));
 
     if inv.version {
-        println!("Retrace runtime {} -- Lua 5.1 (LuaJIT 2.1 dialect), seed {}", env!("CARGO_PKG_VERSION"), seed.0);
+        println!(
+            "Retrace runtime {} -- Lua 5.1 (LuaJIT 2.1 dialect), seed {}",
+            env!("CARGO_PKG_VERSION"),
+            seed.0
+        );
     }
     for action in &inv.actions {
         let result = match action {
@@ -196,9 +213,16 @@ fn run(argv: Vec<String>) -> Result<i32> {
         }
     }
     let run_stdin = inv.script.is_none() && inv.actions.is_empty() && !inv.version;
-    let script = inv.script.clone().or(if run_stdin { Some("-".into()) } else { None });
+    let script = inv
+        .script
+        .clone()
+        .or(if run_stdin { Some("-".into()) } else { None });
     if let Some(script) = script {
-        let args: Vec<Value> = inv.script_args.iter().map(|a| vm.str_value(a.as_bytes())).collect();
+        let args: Vec<Value> = inv
+            .script_args
+            .iter()
+            .map(|a| vm.str_value(a.as_bytes()))
+            .collect();
         if let Err(f) = run_file(&mut vm, &script, &args) {
             report(&mut vm, f, &rerun);
             vm.close();
@@ -217,7 +241,9 @@ fn main() {
     let argv: Vec<String> = std::env::args().collect();
     // The interpreter never recurses on the Rust stack for Lua calls, but metamethods and
     // natives calling Lua may nest up to a fixed depth: give them room.
-    let worker = std::thread::Builder::new().stack_size(256 << 20).spawn(move || run(argv));
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || run(argv));
     let code = match worker {
         Ok(handle) => match handle.join() {
             Ok(Ok(code)) => code,

@@ -23,7 +23,9 @@ pub fn error_text(vm: &mut Vm, err: &LuaError) -> Option<String> {
             let tm = vm.metamethod(v, vm.names.tostring);
             if !tm.is_nil() {
                 if let Ok(s @ Value::String(_)) = vm.tostring(v) {
-                    return Some(String::from_utf8_lossy(&vm.to_text(s).unwrap_or_default()).into_owned());
+                    return Some(
+                        String::from_utf8_lossy(&vm.to_text(s).unwrap_or_default()).into_owned(),
+                    );
                 }
             }
             Some("(error object is not a string)".to_string())
@@ -33,18 +35,32 @@ pub fn error_text(vm: &mut Vm, err: &LuaError) -> Option<String> {
 
 fn failure(vm: &mut Vm, err: Box<LuaError>) -> Failure {
     let message = error_text(vm, &err);
-    Failure { message, traceback: err.traceback.clone() }
+    Failure {
+        message,
+        traceback: err.traceback.clone(),
+    }
 }
 
 /// Compiles and runs a chunk given as source text.
-pub fn run_source(vm: &mut Vm, source: &[u8], chunk_name: &[u8], args: &[Value]) -> Result<(), Failure> {
-    let f = load_chunk(vm, source, chunk_name).map_err(|message| Failure { message: Some(message), traceback: None })?;
+pub fn run_source(
+    vm: &mut Vm,
+    source: &[u8],
+    chunk_name: &[u8],
+    args: &[Value],
+) -> Result<(), Failure> {
+    let f = load_chunk(vm, source, chunk_name).map_err(|message| Failure {
+        message: Some(message),
+        traceback: None,
+    })?;
     call_main(vm, f, args)
 }
 
 /// Loads and runs a script file (`-` for stdin).
 pub fn run_file(vm: &mut Vm, path: &str, args: &[Value]) -> Result<(), Failure> {
-    let f = load_file(vm, Some(path)).map_err(|message| Failure { message: Some(message), traceback: None })?;
+    let f = load_file(vm, Some(path)).map_err(|message| Failure {
+        message: Some(message),
+        traceback: None,
+    })?;
     call_main(vm, f, args)
 }
 
@@ -58,10 +74,14 @@ fn call_main(vm: &mut Vm, f: Value, args: &[Value]) -> Result<(), Failure> {
 /// the error message). For embedding and tests.
 pub fn eval(vm: &mut Vm, source: &str) -> Result<Vec<String>, String> {
     let f = load_chunk(vm, source.as_bytes(), b"=eval")?;
-    let values = vm.call(f, &[]).map_err(|e| error_text(vm, &e).unwrap_or_else(|| "nil".into()))?;
+    let values = vm
+        .call(f, &[])
+        .map_err(|e| error_text(vm, &e).unwrap_or_else(|| "nil".into()))?;
     let mut out = Vec::with_capacity(values.len());
     for v in values {
-        let s = vm.tostring(v).map_err(|e| error_text(vm, &e).unwrap_or_default())?;
+        let s = vm
+            .tostring(v)
+            .map_err(|e| error_text(vm, &e).unwrap_or_default())?;
         out.push(String::from_utf8_lossy(&vm.to_text(s).unwrap_or_default()).into_owned());
     }
     Ok(out)

@@ -43,7 +43,9 @@ pub fn encode(p: &Proto) -> Vec<u8> {
 }
 
 pub fn decode(bytes: &[u8]) -> Result<Dumped, DumpError> {
-    let rest = bytes.strip_prefix(SIGNATURE).ok_or(DumpError::Incompatible)?;
+    let rest = bytes
+        .strip_prefix(SIGNATURE)
+        .ok_or(DumpError::Incompatible)?;
     let (&version, mut rest) = rest.split_first().ok_or(DumpError::Malformed)?;
     if version != DUMP_VERSION {
         return Err(DumpError::Incompatible);
@@ -61,7 +63,11 @@ pub fn decode(bytes: &[u8]) -> Result<Dumped, DumpError> {
     if !rest.is_empty() {
         return Err(DumpError::Malformed);
     }
-    Ok(Dumped { chunk_name, chunk_text, path })
+    Ok(Dumped {
+        chunk_name,
+        chunk_text,
+        path,
+    })
 }
 
 fn put_len(out: &mut Vec<u8>, mut n: u64) {
@@ -120,13 +126,19 @@ mod tests {
     #[test]
     fn corrupt_dumps_are_errors() {
         assert_eq!(decode(b"\x1bLJ").err(), Some(DumpError::Incompatible));
-        assert_eq!(decode(b"\x1bRTR\x01\x05ab").err(), Some(DumpError::Malformed));
+        assert_eq!(
+            decode(b"\x1bRTR\x01\x05ab").err(),
+            Some(DumpError::Malformed)
+        );
         assert_eq!(decode(b"\x1bRTR\x02").err(), Some(DumpError::Incompatible));
         for cut in 0..12 {
             let full = b"\x1bRTR\x01\x01n\x02ab\x01\x03";
             let _ = decode(&full[..cut]);
         }
         let d = decode(b"\x1bRTR\x01\x01n\x02ab\x01\x03").unwrap();
-        assert_eq!((d.chunk_name, d.chunk_text, d.path), (b"n".to_vec(), b"ab".to_vec(), vec![3]));
+        assert_eq!(
+            (d.chunk_name, d.chunk_text, d.path),
+            (b"n".to_vec(), b"ab".to_vec(), vec![3])
+        );
     }
 }

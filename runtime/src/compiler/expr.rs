@@ -18,7 +18,10 @@ pub(super) enum ExpDesc {
     Upval(u8),
     /// A global; the name's constant index.
     Global(u32),
-    Indexed { table: Reg, key: Rk },
+    Indexed {
+        table: Reg,
+        key: Rk,
+    },
     /// An instruction at pc whose destination register is still to be set.
     Reloc(usize),
     /// A value in a fixed register.
@@ -48,7 +51,10 @@ impl Compiler<'_> {
             ExprKind::String(s) => ExpDesc::String(self.heap.intern_value(s)),
             ExprKind::Vararg => {
                 if !self.fs_ref().is_vararg {
-                    return self.error(e.line, "cannot use '...' outside a vararg function near '...'");
+                    return self.error(
+                        e.line,
+                        "cannot use '...' outside a vararg function near '...'",
+                    );
                 }
                 self.set_line(e.line);
                 ExpDesc::Vararg(self.emit(Op::VarArg { a: 0, b: 2 }))
@@ -73,7 +79,11 @@ impl Compiler<'_> {
                 let base = self.exp_to_next_reg(f)?;
                 self.call_args(base, args, e.line)?
             }
-            ExprKind::MethodCall { object, method, args } => {
+            ExprKind::MethodCall {
+                object,
+                method,
+                args,
+            } => {
                 let o = self.expr(object)?;
                 let obj = self.exp_to_any_reg(o)?;
                 self.free_exp(ExpDesc::Reg(obj));
@@ -82,7 +92,11 @@ impl Compiler<'_> {
                 let key = self.const_rk(k)?;
                 self.reserve_regs(2)?;
                 self.set_line(e.line);
-                self.emit(Op::SelfOp { a: base, b: obj, c: key });
+                self.emit(Op::SelfOp {
+                    a: base,
+                    b: obj,
+                    c: key,
+                });
                 self.free_rk(key);
                 self.call_args(base, args, e.line)?
             }
@@ -104,7 +118,11 @@ impl Compiler<'_> {
                 self.exp_to_next_reg(d)?;
             }
         }
-        let b = if open { 0 } else { (self.free_reg() - base as usize) as u8 };
+        let b = if open {
+            0
+        } else {
+            (self.free_reg() - base as usize) as u8
+        };
         self.set_line(line);
         let pc = self.emit(Op::Call { a: base, b, c: 2 });
         self.set_free_reg(base as usize + 1);
@@ -114,7 +132,9 @@ impl Compiler<'_> {
     pub(super) fn function_expr(&mut self, body: &FunctionBody) -> CompileResult<ExpDesc> {
         let index = self.compile_function(body)?;
         self.set_line(body.line);
-        Ok(ExpDesc::Reloc(self.emit(Op::Closure { a: 0, proto: index })))
+        Ok(ExpDesc::Reloc(
+            self.emit(Op::Closure { a: 0, proto: index }),
+        ))
     }
 
     /// Compiles a nested function and returns its index among the current function's protos.
@@ -138,7 +158,11 @@ impl Compiler<'_> {
 
     fn table_constructor(&mut self, fields: &[TableField], line: Line) -> CompileResult<ExpDesc> {
         self.set_line(line);
-        let pc = self.emit(Op::NewTable { a: 0, array: 0, hash: 0 });
+        let pc = self.emit(Op::NewTable {
+            a: 0,
+            array: 0,
+            hash: 0,
+        });
         let t = self.exp_to_next_reg(ExpDesc::Reloc(pc))?;
         let (mut pending, mut positional, mut hashed) = (0usize, 0usize, 0usize);
         for (i, field) in fields.iter().enumerate() {
@@ -150,7 +174,11 @@ impl Compiler<'_> {
                         self.set_returns(d, -1)?;
                         self.set_line(line);
                         let first = (positional - pending - 1) as u32;
-                        self.emit(Op::SetList { a: t, count: 0, first });
+                        self.emit(Op::SetList {
+                            a: t,
+                            count: 0,
+                            first,
+                        });
                         pending = 0;
                         positional -= 1;
                         self.set_free_reg(t as usize + 1);
@@ -180,7 +208,11 @@ impl Compiler<'_> {
                     let v = self.expr(value)?;
                     let value = self.exp_to_rk(v)?;
                     self.set_line(line);
-                    self.emit(Op::SetTable { a: t, b: key, c: value });
+                    self.emit(Op::SetTable {
+                        a: t,
+                        b: key,
+                        c: value,
+                    });
                     self.free_rk(value);
                     self.free_rk(key);
                 }
@@ -199,7 +231,11 @@ impl Compiler<'_> {
 
     fn flush_list(&mut self, t: Reg, pending: &mut usize, positional: usize) -> CompileResult<()> {
         let first = (positional - *pending) as u32;
-        self.emit(Op::SetList { a: t, count: *pending as u16, first });
+        self.emit(Op::SetList {
+            a: t,
+            count: *pending as u16,
+            first,
+        });
         *pending = 0;
         self.set_free_reg(t as usize + 1);
         Ok(())
@@ -236,7 +272,13 @@ impl Compiler<'_> {
     }
 
     /// `l op rhs` where `l` is the already compiled left operand.
-    fn arithmetic_step(&mut self, op: BinOp, l: ExpDesc, rhs: &Expr, line: Line) -> CompileResult<ExpDesc> {
+    fn arithmetic_step(
+        &mut self,
+        op: BinOp,
+        l: ExpDesc,
+        rhs: &Expr,
+        line: Line,
+    ) -> CompileResult<ExpDesc> {
         // Lua turns the left operand into RK before compiling the right one, unless it is a
         // numeral that may still fold.
         let l_rk = match l {
@@ -299,7 +341,12 @@ impl Compiler<'_> {
     fn concat(&mut self, lhs: &Expr, rhs: &Expr, line: Line) -> CompileResult<ExpDesc> {
         let mut operands = vec![lhs];
         let mut rest = rhs;
-        while let ExprKind::Binary { op: BinOp::Concat, lhs, rhs } = &rest.kind {
+        while let ExprKind::Binary {
+            op: BinOp::Concat,
+            lhs,
+            rhs,
+        } = &rest.kind
+        {
             operands.push(lhs);
             rest = rhs;
         }
@@ -312,7 +359,11 @@ impl Compiler<'_> {
         let last = (self.free_reg() - 1) as Reg;
         self.set_free_reg(first as usize);
         self.set_line(line);
-        Ok(ExpDesc::Reloc(self.emit(Op::Concat { a: 0, b: first, c: last })))
+        Ok(ExpDesc::Reloc(self.emit(Op::Concat {
+            a: 0,
+            b: first,
+            c: last,
+        })))
     }
 
     fn unary(&mut self, op: UnOp, operand: &Expr, line: Line) -> CompileResult<ExpDesc> {
@@ -347,7 +398,11 @@ impl Compiler<'_> {
             ExpDesc::Reg(r) if (r as usize) < self.active_count() => {
                 target = self.free_reg() as Reg;
                 self.reserve_regs(1)?;
-                self.emit(Op::TestSet { a: target, b: r, jump_if });
+                self.emit(Op::TestSet {
+                    a: target,
+                    b: r,
+                    jump_if,
+                });
                 jump = self.emit_jump();
             }
             other => {
@@ -367,9 +422,17 @@ impl Compiler<'_> {
         let jumps = self.condition(e, true)?;
         let target = self.free_reg() as Reg;
         self.reserve_regs(1)?;
-        self.emit(Op::LoadBool { a: target, value: false, skip: true });
+        self.emit(Op::LoadBool {
+            a: target,
+            value: false,
+            skip: true,
+        });
         self.patch_to_here(&jumps);
-        self.emit(Op::LoadBool { a: target, value: true, skip: false });
+        self.emit(Op::LoadBool {
+            a: target,
+            value: true,
+            skip: false,
+        });
         self.set_free_reg(target as usize);
         // The value is in `target`, which the caller may move; report it as a fixed register
         // after re-reserving it.
@@ -382,13 +445,29 @@ impl Compiler<'_> {
     pub(super) fn condition(&mut self, e: &Expr, jump_if: bool) -> CompileResult<Vec<usize>> {
         match &e.kind {
             ExprKind::Nil | ExprKind::False => {
-                return Ok(if jump_if { vec![] } else { vec![self.emit_jump()] });
+                return Ok(if jump_if {
+                    vec![]
+                } else {
+                    vec![self.emit_jump()]
+                });
             }
             ExprKind::True | ExprKind::Number(_) | ExprKind::String(_) => {
-                return Ok(if jump_if { vec![self.emit_jump()] } else { vec![] });
+                return Ok(if jump_if {
+                    vec![self.emit_jump()]
+                } else {
+                    vec![]
+                });
             }
-            ExprKind::Unary { op: UnOp::Not, operand } => return self.condition(operand, !jump_if),
-            ExprKind::Paren(inner) if !matches!(inner.kind, ExprKind::Call { .. } | ExprKind::MethodCall { .. } | ExprKind::Vararg) => {
+            ExprKind::Unary {
+                op: UnOp::Not,
+                operand,
+            } => return self.condition(operand, !jump_if),
+            ExprKind::Paren(inner)
+                if !matches!(
+                    inner.kind,
+                    ExprKind::Call { .. } | ExprKind::MethodCall { .. } | ExprKind::Vararg
+                ) =>
+            {
                 return self.condition(inner, jump_if)
             }
             ExprKind::Binary { op, lhs, rhs } => match op {
@@ -420,11 +499,23 @@ impl Compiler<'_> {
                     self.set_line(e.line.max(last_line(rhs)));
                     let op = match op {
                         BinOp::Eq => Op::Eq { jump_if, b, c },
-                        BinOp::Ne => Op::Eq { jump_if: !jump_if, b, c },
+                        BinOp::Ne => Op::Eq {
+                            jump_if: !jump_if,
+                            b,
+                            c,
+                        },
                         BinOp::Lt => Op::Lt { jump_if, b, c },
                         BinOp::Le => Op::Le { jump_if, b, c },
-                        BinOp::Gt => Op::Lt { jump_if, b: c, c: b },
-                        _ => Op::Le { jump_if, b: c, c: b },
+                        BinOp::Gt => Op::Lt {
+                            jump_if,
+                            b: c,
+                            c: b,
+                        },
+                        _ => Op::Le {
+                            jump_if,
+                            b: c,
+                            c: b,
+                        },
                     };
                     self.emit(op);
                     return Ok(vec![self.emit_jump()]);
@@ -474,7 +565,11 @@ impl Compiler<'_> {
                 self.free_exp(ExpDesc::Reg(table));
                 let op = match self.string_constant_index(key) {
                     Some(k) => Op::GetField { a: 0, b: table, k },
-                    None => Op::GetTable { a: 0, b: table, c: key },
+                    None => Op::GetTable {
+                        a: 0,
+                        b: table,
+                        c: key,
+                    },
                 };
                 ExpDesc::Reloc(self.emit(op))
             }
@@ -499,7 +594,11 @@ impl Compiler<'_> {
                 self.emit(Op::LoadNil { a: reg, b: reg });
             }
             ExpDesc::True | ExpDesc::False => {
-                self.emit(Op::LoadBool { a: reg, value: matches!(d, ExpDesc::True), skip: false });
+                self.emit(Op::LoadBool {
+                    a: reg,
+                    value: matches!(d, ExpDesc::True),
+                    skip: false,
+                });
             }
             ExpDesc::Number(n) => {
                 let k = self.constant(Value::Number(n));
@@ -562,14 +661,26 @@ impl Compiler<'_> {
             return None;
         }
         let k = rk - RK_CONSTANT;
-        matches!(self.fs_ref().constants.get(k as usize), Some(Value::String(_))).then_some(k)
+        matches!(
+            self.fs_ref().constants.get(k as usize),
+            Some(Value::String(_))
+        )
+        .then_some(k)
     }
 
     /// `t[key] = value`, as a field store when the key is a string constant.
     pub(super) fn emit_set_table(&mut self, table: Reg, key: Rk, value: Rk) -> usize {
         match self.string_constant_index(key) {
-            Some(k) => self.emit(Op::SetField { a: table, k, c: value }),
-            None => self.emit(Op::SetTable { a: table, b: key, c: value }),
+            Some(k) => self.emit(Op::SetField {
+                a: table,
+                k,
+                c: value,
+            }),
+            None => self.emit(Op::SetTable {
+                a: table,
+                b: key,
+                c: value,
+            }),
         }
     }
 
@@ -597,7 +708,10 @@ impl Compiler<'_> {
 }
 
 fn is_arithmetic(op: BinOp) -> bool {
-    matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow)
+    matches!(
+        op,
+        BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow
+    )
 }
 
 /// The line where an expression ends, as far as the tree records it.

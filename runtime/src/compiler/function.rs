@@ -127,7 +127,11 @@ impl Compiler<'_> {
             protos: fs.protos,
             upvalues: fs.upvalues,
             locals: fs.locals,
-            origin: Origin { chunk_text: self.chunk_text.clone(), chunk_name: self.chunk_name.clone(), path: fs.path },
+            origin: Origin {
+                chunk_text: self.chunk_text.clone(),
+                chunk_name: self.chunk_name.clone(),
+                path: fs.path,
+            },
         })
     }
 
@@ -179,7 +183,11 @@ impl Compiler<'_> {
         let active = self.active_count();
         let fs = self.fs();
         if reg as usize >= active {
-            debug_assert_eq!(reg as usize + 1, fs.free_reg, "temporaries are freed in stack order");
+            debug_assert_eq!(
+                reg as usize + 1,
+                fs.free_reg,
+                "temporaries are freed in stack order"
+            );
             fs.free_reg -= 1;
         }
     }
@@ -221,12 +229,20 @@ impl Compiler<'_> {
             } else {
                 format!("function at line {}", fs.line_defined)
             };
-            return self.error(line, format!("{what} has more than {MAX_LOCALS} local variables"));
+            return self.error(
+                line,
+                format!("{what} has more than {MAX_LOCALS} local variables"),
+            );
         }
         let pc = self.pc();
         let fs = self.fs();
         let reg = fs.active.len() as u8;
-        fs.locals.push(LocalVar { name: name.clone(), reg, start_pc: pc, end_pc: usize::MAX });
+        fs.locals.push(LocalVar {
+            name: name.clone(),
+            reg,
+            start_pc: pc,
+            end_pc: usize::MAX,
+        });
         let debug_index = fs.locals.len() - 1;
         fs.active.push(ActiveLocal { name, debug_index });
         Ok(())
@@ -263,7 +279,9 @@ impl Compiler<'_> {
     pub(super) fn leave_block_scope(&mut self, line: Line) -> CompileResult<()> {
         let block = self.fs().blocks.pop().expect("a block is open");
         if block.captured {
-            self.emit(Op::Close { a: block.active_at_start as u8 });
+            self.emit(Op::Close {
+                a: block.active_at_start as u8,
+            });
         }
         self.remove_locals(block.active_at_start);
         self.set_free_reg(block.active_at_start);
@@ -308,16 +326,19 @@ impl Compiler<'_> {
     // ---- jumps ----
 
     pub(super) fn emit_jump(&mut self) -> usize {
-        self.emit(Op::Jmp { offset: 0, close: 0 })
+        self.emit(Op::Jmp {
+            offset: 0,
+            close: 0,
+        })
     }
 
     pub(super) fn patch_jump(&mut self, jump: usize, target: usize) {
         let offset = target as i32 - (jump as i32 + 1);
         match &mut self.fs().code[jump] {
             Op::Jmp { offset: o, .. } => *o = offset,
-            Op::ForLoop { offset: o, .. } | Op::ForPrep { offset: o, .. } | Op::TForLoop { offset: o, .. } => {
-                *o = offset
-            }
+            Op::ForLoop { offset: o, .. }
+            | Op::ForPrep { offset: o, .. }
+            | Op::TForLoop { offset: o, .. } => *o = offset,
             other => unreachable!("patching a non-jump {other:?}"),
         }
     }
@@ -341,12 +362,19 @@ impl Compiler<'_> {
 
     /// Finds `name` as a local of function `level`.
     fn find_local(&self, level: usize, name: &[u8]) -> Option<usize> {
-        self.funcs[level].active.iter().rposition(|l| l.name == name)
+        self.funcs[level]
+            .active
+            .iter()
+            .rposition(|l| l.name == name)
     }
 
     /// Finds or creates the upvalue of function `level` that refers to `name`.
     fn find_upvalue(&mut self, level: usize, name: &[u8], line: Line) -> CompileResult<Option<u8>> {
-        if let Some(i) = self.funcs[level].upvalues.iter().position(|u| u.name == name) {
+        if let Some(i) = self.funcs[level]
+            .upvalues
+            .iter()
+            .position(|u| u.name == name)
+        {
             return Ok(Some(i as u8));
         }
         if level == 0 {
@@ -354,10 +382,18 @@ impl Compiler<'_> {
         }
         let desc = if let Some(reg) = self.find_local(level - 1, name) {
             self.mark_captured(level - 1, reg);
-            UpvalDesc { in_stack: true, index: reg as u8, name: name.to_vec() }
+            UpvalDesc {
+                in_stack: true,
+                index: reg as u8,
+                name: name.to_vec(),
+            }
         } else {
             match self.find_upvalue(level - 1, name, line)? {
-                Some(index) => UpvalDesc { in_stack: false, index, name: name.to_vec() },
+                Some(index) => UpvalDesc {
+                    in_stack: false,
+                    index,
+                    name: name.to_vec(),
+                },
                 None => return Ok(None),
             }
         };

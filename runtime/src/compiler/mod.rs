@@ -70,7 +70,11 @@ pub fn compile_chunk(
 
 impl Compiler<'_> {
     fn error<T>(&self, line: Line, message: impl Into<String>) -> CompileResult<T> {
-        Err(CompileError { chunk: self.source.to_string(), line, message: message.into() })
+        Err(CompileError {
+            chunk: self.source.to_string(),
+            line,
+            message: message.into(),
+        })
     }
 
     fn fs(&mut self) -> &mut FuncState {

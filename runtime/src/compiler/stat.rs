@@ -4,7 +4,9 @@ use super::expr::ExpDesc;
 use super::function::{Label, PendingGoto, Resolved};
 use super::{CompileResult, Compiler};
 use crate::bytecode::{Op, Reg};
-use crate::syntax::ast::{Block, Expr, ExprKind, FunctionBody, FunctionName, Line, Name, Stat, StatKind};
+use crate::syntax::ast::{
+    Block, Expr, ExprKind, FunctionBody, FunctionName, Line, Name, Stat, StatKind,
+};
 
 impl Compiler<'_> {
     /// Compiles the statements of a block in the current scope (the caller opens the scope).
@@ -60,7 +62,9 @@ impl Compiler<'_> {
                 let exits = self.condition(cond, true)?;
                 let scope_start = self.fs_ref().blocks.last().expect("scope").active_at_start;
                 if self.fs_ref().blocks.last().expect("scope").captured {
-                    self.emit(Op::Close { a: scope_start as Reg });
+                    self.emit(Op::Close {
+                        a: scope_start as Reg,
+                    });
                 }
                 self.jump_back(start);
                 self.patch_to_here(&exits);
@@ -84,7 +88,13 @@ impl Compiler<'_> {
                 }
                 self.patch_to_here(&to_end);
             }
-            StatKind::NumericFor { var, start, limit, step, body } => {
+            StatKind::NumericFor {
+                var,
+                start,
+                limit,
+                step,
+                body,
+            } => {
                 self.enter_block(true);
                 let base = self.free_reg() as Reg;
                 for e in [Some(start), Some(limit), step.as_ref()] {
@@ -129,7 +139,10 @@ impl Compiler<'_> {
                 self.leave_block(body.end_line)?;
                 self.patch_to_here(&[to_loop]);
                 self.set_line(stat.line);
-                self.emit(Op::TForCall { a: base, c: names.len() as u8 });
+                self.emit(Op::TForCall {
+                    a: base,
+                    c: names.len() as u8,
+                });
                 let lp = self.emit(Op::TForLoop { a: base, offset: 0 });
                 self.patch_jump(lp, body_start);
                 self.leave_block(body.end_line)?;
@@ -154,13 +167,20 @@ impl Compiler<'_> {
                     return self.error(stat.line, "no loop to break near 'break'");
                 };
                 let loop_start = fs.blocks[loop_index].active_at_start;
-                let close = if self.active_count() > loop_start { loop_start as u8 + 1 } else { 0 };
+                let close = if self.active_count() > loop_start {
+                    loop_start as u8 + 1
+                } else {
+                    0
+                };
                 let j = self.emit(Op::Jmp { offset: 0, close });
                 self.fs().blocks[loop_index].breaks.push(j);
             }
             StatKind::Goto(name) => {
                 let active = self.active_count();
-                let j = self.emit(Op::Jmp { offset: 0, close: 0 });
+                let j = self.emit(Op::Jmp {
+                    offset: 0,
+                    close: 0,
+                });
                 // A backward goto to a visible label resolves now.
                 if let Some((pc, label_active)) = self.find_visible_label(name) {
                     self.patch_jump(j, pc);
@@ -170,12 +190,17 @@ impl Compiler<'_> {
                         }
                     }
                 } else {
-                    self.fs().blocks.last_mut().expect("block").gotos.push(PendingGoto {
-                        name: name.clone(),
-                        pc: j,
-                        line: stat.line,
-                        active,
-                    });
+                    self.fs()
+                        .blocks
+                        .last_mut()
+                        .expect("block")
+                        .gotos
+                        .push(PendingGoto {
+                            name: name.clone(),
+                            pc: j,
+                            line: stat.line,
+                            active,
+                        });
                 }
             }
             StatKind::Label(name) => self.label(name, stat.line)?,
@@ -202,10 +227,15 @@ impl Compiler<'_> {
         let active = self.active_count();
         self.fs().last_target = pc;
         let block = self.fs().blocks.last_mut().expect("block");
-        block.labels.push(Label { name: name.clone(), pc, active });
+        block.labels.push(Label {
+            name: name.clone(),
+            pc,
+            active,
+        });
         let pending: Vec<PendingGoto> = {
             let gotos = std::mem::take(&mut block.gotos);
-            let (matching, rest): (Vec<_>, Vec<_>) = gotos.into_iter().partition(|g| g.name == *name);
+            let (matching, rest): (Vec<_>, Vec<_>) =
+                gotos.into_iter().partition(|g| g.name == *name);
             block.gotos = rest;
             matching
         };
@@ -214,7 +244,13 @@ impl Compiler<'_> {
                 let local = self.fs_ref().active[g.active].name.clone();
                 let n = String::from_utf8_lossy(name).into_owned();
                 let l = String::from_utf8_lossy(&local).into_owned();
-                return self.error(g.line, format!("<goto {n}> at line {} jumps into the scope of local '{l}'", g.line));
+                return self.error(
+                    g.line,
+                    format!(
+                        "<goto {n}> at line {} jumps into the scope of local '{l}'",
+                        g.line
+                    ),
+                );
             }
             self.patch_jump(g.pc, pc);
             if g.active > active {
@@ -240,7 +276,10 @@ impl Compiler<'_> {
             let reg = self.free_reg() as Reg;
             self.reserve_regs(want)?;
             if want > 0 {
-                self.emit(Op::LoadNil { a: reg, b: reg + want as u8 - 1 });
+                self.emit(Op::LoadNil {
+                    a: reg,
+                    b: reg + want as u8 - 1,
+                });
             }
             return Ok(());
         }
@@ -262,7 +301,10 @@ impl Compiler<'_> {
                 let reg = self.free_reg() as Reg;
                 let extra = want - have;
                 self.reserve_regs(extra)?;
-                self.emit(Op::LoadNil { a: reg, b: reg + extra as u8 - 1 });
+                self.emit(Op::LoadNil {
+                    a: reg,
+                    b: reg + extra as u8 - 1,
+                });
             }
         }
         // Surplus values are evaluated and dropped.
@@ -277,7 +319,11 @@ impl Compiler<'_> {
         if targets.len() == 1 && exprs.len() == 1 {
             let target = self.target(&targets[0], false)?;
             let d = self.expr(&exprs[0])?;
-            let d = if d.is_multi() { self.discharge_vars(d)? } else { d };
+            let d = if d.is_multi() {
+                self.discharge_vars(d)?
+            } else {
+                d
+            };
             return self.store(target, d);
         }
         // Multiple assignment: evaluate every table and key into its own temporary first, so
@@ -313,7 +359,10 @@ impl Compiler<'_> {
         if have < want {
             let reg = self.free_reg() as Reg;
             self.reserve_regs(want - have)?;
-            self.emit(Op::LoadNil { a: reg, b: reg + (want - have) as u8 - 1 });
+            self.emit(Op::LoadNil {
+                a: reg,
+                b: reg + (want - have) as u8 - 1,
+            });
         }
         Ok(())
     }
@@ -329,10 +378,20 @@ impl Compiler<'_> {
             }),
             ExprKind::Index { object, key } => {
                 let o = self.expr(object)?;
-                let table = if pin { self.exp_to_next_reg(o)? } else { self.exp_to_any_reg(o)? };
+                let table = if pin {
+                    self.exp_to_next_reg(o)?
+                } else {
+                    self.exp_to_any_reg(o)?
+                };
                 let k = self.expr(key)?;
                 let key = match k {
-                    ExpDesc::Local(_) | ExpDesc::Upval(_) | ExpDesc::Global(_) | ExpDesc::Indexed { .. } | ExpDesc::Call(_) | ExpDesc::Vararg(_) | ExpDesc::Reloc(_)
+                    ExpDesc::Local(_)
+                    | ExpDesc::Upval(_)
+                    | ExpDesc::Global(_)
+                    | ExpDesc::Indexed { .. }
+                    | ExpDesc::Call(_)
+                    | ExpDesc::Vararg(_)
+                    | ExpDesc::Reloc(_)
                         if pin =>
                     {
                         self.exp_to_next_reg(k)? as u16
@@ -391,7 +450,12 @@ impl Compiler<'_> {
         Ok(())
     }
 
-    fn function_stat(&mut self, name: &FunctionName, func: &FunctionBody, line: Line) -> CompileResult<()> {
+    fn function_stat(
+        &mut self,
+        name: &FunctionName,
+        func: &FunctionBody,
+        line: Line,
+    ) -> CompileResult<()> {
         let mut target = match self.resolve(&name.base, line)? {
             Resolved::Local(r) => ExpDesc::Local(r),
             Resolved::Upvalue(i) => ExpDesc::Upval(i),
@@ -456,4 +520,3 @@ impl Compiler<'_> {
         Ok(())
     }
 }
-

@@ -15,7 +15,9 @@ fn compile_error(src: &str) -> String {
     let mut heap = Heap::new(1, 2);
     match crate::syntax::parse(src.as_bytes(), "test") {
         Err(e) => e.to_string(),
-        Ok(chunk) => super::compile(&chunk, "test", &mut heap).expect_err("must not compile").to_string(),
+        Ok(chunk) => super::compile(&chunk, "test", &mut heap)
+            .expect_err("must not compile")
+            .to_string(),
     }
 }
 
@@ -30,7 +32,11 @@ fn numeric_literals_fold() {
 #[test]
 fn assignment_to_a_local_needs_one_instruction() {
     let p = compile("local a, b = 1, 2; a = b + 1");
-    let adds: Vec<_> = p.code.iter().filter(|op| matches!(op, Op::Add { a: 0, b: 1, .. })).collect();
+    let adds: Vec<_> = p
+        .code
+        .iter()
+        .filter(|op| matches!(op, Op::Add { a: 0, b: 1, .. }))
+        .collect();
     assert_eq!(adds.len(), 1, "{:?}", p.code);
 }
 
@@ -56,7 +62,10 @@ fn locals_have_names_and_ranges() {
 fn return_of_a_call_is_a_tail_call() {
     let p = compile("local function f() return f() end");
     let inner = &p.protos[0];
-    assert!(inner.code.iter().any(|op| matches!(op, Op::TailCall { .. })));
+    assert!(inner
+        .code
+        .iter()
+        .any(|op| matches!(op, Op::TailCall { .. })));
 }
 
 #[test]

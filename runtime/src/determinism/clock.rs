@@ -4,7 +4,6 @@
 
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-
 /// 2024-01-01T00:00:00Z: the virtual clock's epoch.
 pub const VIRTUAL_EPOCH: i64 = 1_704_067_200;
 /// Virtual seconds per counted tick (one call or loop iteration ≈ 10 ns).
@@ -20,7 +19,9 @@ impl Clock {
         if deterministic {
             Clock::Virtual
         } else {
-            Clock::Real { start: Instant::now() }
+            Clock::Real {
+                start: Instant::now(),
+            }
         }
     }
 
@@ -38,7 +39,9 @@ impl Clock {
     /// CPU seconds used (`os.clock()`).
     pub fn cpu(&self, ticks: u64) -> f64 {
         match self {
-            Clock::Real { start } => process_cpu_seconds().unwrap_or_else(|| start.elapsed().as_secs_f64()),
+            Clock::Real { start } => {
+                process_cpu_seconds().unwrap_or_else(|| start.elapsed().as_secs_f64())
+            }
             Clock::Virtual => ticks as f64 * SECONDS_PER_TICK,
         }
     }
@@ -47,9 +50,12 @@ impl Clock {
 /// CPU time of the process, as C's `clock()` measures it.
 #[allow(unsafe_code)]
 fn process_cpu_seconds() -> Option<f64> {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_gettime writes one timespec to the valid, exclusively borrowed `ts` and
     // reads nothing else.
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    (rc == 0).then(|| ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
+    (rc == 0).then_some(ts.tv_sec as f64 + ts.tv_nsec as f64 * 1e-9)
 }

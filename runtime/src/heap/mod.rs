@@ -61,15 +61,20 @@ impl Heap {
     pub fn intern(&mut self, bytes: &[u8]) -> StrRef {
         let hash = self.hasher.hash(bytes);
         let strings = &self.strings;
-        if let Some(&index) =
-            self.interned.find(hash as u64, |&i| &*strings.get(i).bytes == bytes)
+        if let Some(&index) = self
+            .interned
+            .find(hash as u64, |&i| &*strings.get(i).bytes == bytes)
         {
             return StrRef { index, hash };
         }
         self.allocated += 32 + bytes.len();
-        let index = self.strings.insert(LuaStr { bytes: bytes.into(), hash });
+        let index = self.strings.insert(LuaStr {
+            bytes: bytes.into(),
+            hash,
+        });
         let strings = &self.strings;
-        self.interned.insert_unique(hash as u64, index, |&i| strings.get(i).hash as u64);
+        self.interned
+            .insert_unique(hash as u64, index, |&i| strings.get(i).hash as u64);
         StrRef { index, hash }
     }
 

@@ -26,7 +26,10 @@ struct Entry {
     value: Value,
 }
 
-const EMPTY: Entry = Entry { key: Value::Nil, value: Value::Nil };
+const EMPTY: Entry = Entry {
+    key: Value::Nil,
+    value: Value::Nil,
+};
 
 pub struct Table {
     pub array: Vec<Value>,
@@ -350,7 +353,10 @@ impl Table {
         if array_size < self.array.len() {
             for (i, v) in self.array.drain(array_size..).enumerate() {
                 if !v.is_nil() {
-                    moved.push(Entry { key: Value::Number((array_size + i + 1) as f64), value: v });
+                    moved.push(Entry {
+                        key: Value::Number((array_size + i + 1) as f64),
+                        value: v,
+                    });
                 }
             }
         } else {
@@ -439,8 +445,9 @@ impl Table {
                 if let Some(i) = in_array {
                     start_array = i;
                 } else {
+                    // -0 is stored as 0 (adding 0.0 turns -0.0 into 0.0).
                     let key = match key {
-                        Value::Number(n) if n == 0.0 => Value::Number(0.0),
+                        Value::Number(n) => Value::Number(n + 0.0),
                         k => k,
                     };
                     start_array = self.array.len();
@@ -549,7 +556,8 @@ mod tests {
     fn next_visits_every_key_once_even_when_clearing() {
         let mut t = Table::new(9, 0, 0);
         for i in 0..50u32 {
-            t.set(s(i, i.wrapping_mul(2654435761)), Value::Number(i as f64)).unwrap();
+            t.set(s(i, i.wrapping_mul(2654435761)), Value::Number(i as f64))
+                .unwrap();
         }
         t.set_int(1, Value::Boolean(true));
         let mut seen = 0;
@@ -567,7 +575,10 @@ mod tests {
     fn bad_keys() {
         let mut t = Table::new(0, 0, 0);
         assert_eq!(t.set(Value::Nil, Value::Nil), Err(KeyError::Nil));
-        assert_eq!(t.set(Value::Number(f64::NAN), Value::Nil), Err(KeyError::NaN));
+        assert_eq!(
+            t.set(Value::Number(f64::NAN), Value::Nil),
+            Err(KeyError::NaN)
+        );
         assert!(t.next(s(5, 5)).is_err());
     }
 

@@ -43,7 +43,8 @@ pub fn open(vm: &mut Vm) {
     );
     let pcall_fn = vm.new_native_special("pcall", special_placeholder, Vec::new(), Special::Pcall);
     vm.set_field(g, "pcall", pcall_fn);
-    let xpcall_fn = vm.new_native_special("xpcall", special_placeholder, Vec::new(), Special::Xpcall);
+    let xpcall_fn =
+        vm.new_native_special("xpcall", special_placeholder, Vec::new(), Special::Xpcall);
     vm.set_field(g, "xpcall", xpcall_fn);
     vm.set_field(g, "_G", Value::Table(g));
     let version = vm.str_value(b"Lua 5.1");
@@ -59,7 +60,9 @@ pub fn open(vm: &mut Vm) {
     vm.set_field(package, "preload", Value::Table(preload));
     let path = std::env::var("LUA_PATH")
         .map(|p| p.replace(";;", ";./?.lua;./?/init.lua;"))
-        .unwrap_or_else(|_| "./?.lua;./?/init.lua;/usr/local/share/lua/5.1/?.lua;/usr/share/lua/5.1/?.lua".into());
+        .unwrap_or_else(|_| {
+            "./?.lua;./?/init.lua;/usr/local/share/lua/5.1/?.lua;/usr/share/lua/5.1/?.lua".into()
+        });
     let path = vm.str_value(path.as_bytes());
     vm.set_field(package, "path", path);
     let cpath = vm.str_value(b"");
@@ -69,8 +72,14 @@ pub fn open(vm: &mut Vm) {
     let loaders = vm.heap.new_table(2, 0);
     let preload_searcher = vm.new_native("preload_loader", preload_loader);
     let lua_searcher = vm.new_native("lua_loader", lua_loader);
-    let _ = vm.heap.table_mut(loaders).set(Value::Number(1.0), preload_searcher);
-    let _ = vm.heap.table_mut(loaders).set(Value::Number(2.0), lua_searcher);
+    let _ = vm
+        .heap
+        .table_mut(loaders)
+        .set(Value::Number(1.0), preload_searcher);
+    let _ = vm
+        .heap
+        .table_mut(loaders)
+        .set(Value::Number(2.0), lua_searcher);
     vm.set_field(package, "loaders", Value::Table(loaders));
     vm.set_global("package", Value::Table(package));
     vm.set_field(loaded, "_G", Value::Table(g));
@@ -98,7 +107,11 @@ pub fn load_chunk(vm: &mut Vm, source: &[u8], chunk_name: &[u8]) -> Result<Value
     let proto = crate::compiler::compile_chunk(&chunk, &display, source, chunk_name, &mut vm.heap)
         .map_err(|e| e.to_string())?;
     let env = vm.globals;
-    let f = vm.heap.new_function(Function::Lua(LuaClosure { proto, upvalues: Vec::new(), env }));
+    let f = vm.heap.new_function(Function::Lua(LuaClosure {
+        proto,
+        upvalues: Vec::new(),
+        env,
+    }));
     Ok(Value::Function(f))
 }
 
@@ -106,16 +119,34 @@ pub fn load_chunk(vm: &mut Vm, source: &[u8], chunk_name: &[u8]) -> Result<Value
 /// fresh (nil) upvalues as Lua does.
 fn load_dump(vm: &mut Vm, bytes: &[u8], chunk_name: &[u8]) -> Result<Value, String> {
     use crate::bytecode::dump;
-    let name = if chunk_name.first() == Some(&0x1b) { "(binary)".to_string() } else { crate::syntax::chunk_display_name(chunk_name) };
+    let name = if chunk_name.first() == Some(&0x1b) {
+        "(binary)".to_string()
+    } else {
+        crate::syntax::chunk_display_name(chunk_name)
+    };
     let dumped = dump::decode(bytes).map_err(|e| format!("{name}: {e}"))?;
     let display = crate::syntax::chunk_display_name(&dumped.chunk_name);
     let chunk = crate::syntax::parse(&dumped.chunk_text, &display).map_err(|e| e.to_string())?;
-    let main = crate::compiler::compile_chunk(&chunk, &display, &dumped.chunk_text, &dumped.chunk_name, &mut vm.heap)
-        .map_err(|e| e.to_string())?;
-    let proto = dump::find(&main, &dumped.path).ok_or_else(|| format!("{name}: cannot load malformed bytecode"))?.clone();
-    let upvalues = (0..proto.upvalues.len()).map(|_| vm.heap.new_upval(crate::heap::Upval::Closed(Value::Nil))).collect();
+    let main = crate::compiler::compile_chunk(
+        &chunk,
+        &display,
+        &dumped.chunk_text,
+        &dumped.chunk_name,
+        &mut vm.heap,
+    )
+    .map_err(|e| e.to_string())?;
+    let proto = dump::find(&main, &dumped.path)
+        .ok_or_else(|| format!("{name}: cannot load malformed bytecode"))?
+        .clone();
+    let upvalues = (0..proto.upvalues.len())
+        .map(|_| vm.heap.new_upval(crate::heap::Upval::Closed(Value::Nil)))
+        .collect();
     let env = vm.globals;
-    let f = vm.heap.new_function(Function::Lua(LuaClosure { proto, upvalues, env }));
+    let f = vm.heap.new_function(Function::Lua(LuaClosure {
+        proto,
+        upvalues,
+        env,
+    }));
     Ok(Value::Function(f))
 }
 
@@ -124,7 +155,8 @@ pub fn load_file(vm: &mut Vm, path: Option<&str>) -> Result<Value, String> {
     let (bytes, name) = match path {
         None | Some("-") => {
             let mut buf = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map_err(|e| format!("cannot read stdin: {e}"))?;
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)
+                .map_err(|e| format!("cannot read stdin: {e}"))?;
             (buf, "=stdin".to_string())
         }
         Some(p) => match std::fs::read(p) {
@@ -139,7 +171,10 @@ pub fn load_file(vm: &mut Vm, path: Option<&str>) -> Result<Value, String> {
 fn skip_shebang(bytes: Vec<u8>) -> Vec<u8> {
     if bytes.starts_with(b"#") {
         // Keep the newline so line numbers stay right.
-        let end = bytes.iter().position(|&b| b == b'\n').unwrap_or(bytes.len());
+        let end = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(bytes.len());
         bytes[end..].to_vec()
     } else {
         bytes
@@ -280,7 +315,11 @@ fn rawset(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     vm.check_any(2)?;
     let (k, v) = (vm.arg(1), vm.arg(2));
     vm.raw_set(t, k, v).map_err(|_| {
-        let msg = if k.is_nil() { "table index is nil" } else { "table index is NaN" };
+        let msg = if k.is_nil() {
+            "table index is nil"
+        } else {
+            "table index is NaN"
+        };
         vm.rt_error(msg)
     })?;
     vm.ret1(Value::Table(t))
@@ -294,7 +333,9 @@ fn rawequal(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 
 fn getmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let v = vm.check_any(0)?;
-    let Some(mt) = vm.metatable(v) else { return vm.ret1(Value::Nil) };
+    let Some(mt) = vm.metatable(v) else {
+        return vm.ret1(Value::Nil);
+    };
     let protected = vm.heap.table(mt).get_str(Value::String(vm.names.metatable));
     if !protected.is_nil() {
         return vm.ret1(protected);
@@ -310,7 +351,12 @@ fn setmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         _ => return Err(vm.arg_error(1, "nil or table expected")),
     };
     if let Some(old) = vm.heap.table(t).metatable {
-        if !vm.heap.table(old).get_str(Value::String(vm.names.metatable)).is_nil() {
+        if !vm
+            .heap
+            .table(old)
+            .get_str(Value::String(vm.names.metatable))
+            .is_nil()
+        {
             return Err(vm.rt_error("cannot change a protected metatable"));
         }
     }
@@ -481,20 +527,31 @@ fn load(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         }
         _ => return Err(vm.arg_type_error(0, "function")),
     };
-    let default_name: &[u8] = if matches!(chunk, Value::Function(_)) { b"=(load)" } else { &source };
-    let name = vm.opt_str(1)?.map(|n| n.to_vec()).unwrap_or_else(|| default_name.to_vec());
+    let default_name: &[u8] = if matches!(chunk, Value::Function(_)) {
+        b"=(load)"
+    } else {
+        &source
+    };
+    let name = vm
+        .opt_str(1)?
+        .map(|n| n.to_vec())
+        .unwrap_or_else(|| default_name.to_vec());
     let r = load_chunk(vm, &source, &name);
     load_result(vm, r)
 }
 
 fn loadfile(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let path = vm.opt_str(0)?.map(|p| String::from_utf8_lossy(&p).into_owned());
+    let path = vm
+        .opt_str(0)?
+        .map(|p| String::from_utf8_lossy(&p).into_owned());
     let r = load_file(vm, path.as_deref());
     load_result(vm, r)
 }
 
 fn dofile(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let path = vm.opt_str(0)?.map(|p| String::from_utf8_lossy(&p).into_owned());
+    let path = vm
+        .opt_str(0)?
+        .map(|p| String::from_utf8_lossy(&p).into_owned());
     let f = match load_file(vm, path.as_deref()) {
         Ok(f) => f,
         Err(msg) => {
@@ -534,7 +591,9 @@ fn level_function(vm: &mut Vm, level: usize) -> LuaResult<Option<Value>> {
     if level >= frames.len() {
         return Err(vm.arg_error(0, "invalid level"));
     }
-    Ok(Some(Value::Function(frames[frames.len() - 1 - level].closure)))
+    Ok(Some(Value::Function(
+        frames[frames.len() - 1 - level].closure,
+    )))
 }
 
 fn getfenv(vm: &mut Vm, _: usize) -> LuaResult<usize> {
@@ -575,7 +634,12 @@ fn newproxy(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         Value::Nil | Value::Boolean(false) => None,
         _ => return Err(vm.arg_error(0, "boolean or proxy expected")),
     };
-    let u = vm.heap.new_userdata(Userdata { metatable, env: None, payload: Box::new(()), finalized: false });
+    let u = vm.heap.new_userdata(Userdata {
+        metatable,
+        env: None,
+        payload: Box::new(()),
+        finalized: false,
+    });
     vm.ret1(Value::Userdata(u))
 }
 
@@ -601,7 +665,7 @@ fn require(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             tried.push_str(&format!("\n\tno field package.preload['{name_text}']"));
         }
         let path_key = vm.str_value(b"path");
-        if let Some(path) = vm.heap.table(pkg).get(path_key).as_string_bytes(vm) {
+        if let Some(path) = vm.bytes_of(vm.heap.table(pkg).get(path_key)) {
             let file_part = name_text.replace('.', "/");
             for template in String::from_utf8_lossy(&path).split(';') {
                 if template.is_empty() {
@@ -613,8 +677,8 @@ fn require(vm: &mut Vm, _: usize) -> LuaResult<usize> {
                         Ok(f) => f,
                         Err(msg) => {
                             return Err(vm.rt_error(&format!(
-                                "error loading module '{name_text}' from file '{candidate}':\n\t{msg}"
-                            )))
+                            "error loading module '{name_text}' from file '{candidate}':\n\t{msg}"
+                        )))
                         }
                     };
                     return finish_require(vm, loaded, name_value, f);
@@ -639,7 +703,10 @@ fn preload_loader(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             }
         }
     }
-    let msg = format!("\n\tno field package.preload['{}']", String::from_utf8_lossy(&name));
+    let msg = format!(
+        "\n\tno field package.preload['{}']",
+        String::from_utf8_lossy(&name)
+    );
     let v = vm.new_string(msg.as_bytes())?;
     vm.ret1(v)
 }
@@ -652,7 +719,10 @@ fn lua_loader(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     if let Value::Table(pkg) = vm.get_global("package") {
         let path_key = vm.str_value(b"path");
         if let Some(path) = vm.bytes_of(vm.heap.table(pkg).get(path_key)) {
-            for template in String::from_utf8_lossy(&path).split(';').filter(|t| !t.is_empty()) {
+            for template in String::from_utf8_lossy(&path)
+                .split(';')
+                .filter(|t| !t.is_empty())
+            {
                 let candidate = template.replace('?', &file_part);
                 if std::path::Path::new(&candidate).is_file() {
                     return match load_file(vm, Some(&candidate)) {
@@ -679,14 +749,4 @@ fn finish_require(vm: &mut Vm, loaded: TableRef, name: Value, loader: Value) -> 
         return vm.ret1(Value::Boolean(true));
     }
     vm.ret1(v)
-}
-
-trait StringBytes {
-    fn as_string_bytes(self, vm: &Vm) -> Option<std::rc::Rc<[u8]>>;
-}
-
-impl StringBytes for Value {
-    fn as_string_bytes(self, vm: &Vm) -> Option<std::rc::Rc<[u8]>> {
-        vm.bytes_of(self)
-    }
 }

@@ -37,8 +37,12 @@ pub fn open(vm: &mut Vm) {
             ("lshift", |vm, _| shift(vm, |x, s| ((x as u32) << s) as i32)),
             ("rshift", |vm, _| shift(vm, |x, s| ((x as u32) >> s) as i32)),
             ("arshift", |vm, _| shift(vm, |x, s| x >> s)),
-            ("rol", |vm, _| shift(vm, |x, s| (x as u32).rotate_left(s) as i32)),
-            ("ror", |vm, _| shift(vm, |x, s| (x as u32).rotate_right(s) as i32)),
+            ("rol", |vm, _| {
+                shift(vm, |x, s| (x as u32).rotate_left(s) as i32)
+            }),
+            ("ror", |vm, _| {
+                shift(vm, |x, s| (x as u32).rotate_right(s) as i32)
+            }),
             ("bswap", |vm, _| {
                 let x = arg_bit(vm, 0)?;
                 ret(vm, x.swap_bytes())
@@ -65,10 +69,18 @@ fn shift(vm: &mut Vm, f: fn(i32, u32) -> i32) -> LuaResult<usize> {
 fn tohex(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     // LuaJIT 2.1 prints up to 16 digits of the sign-extended value.
     let x = arg_bit(vm, 0)? as i64 as u64;
-    let n = if vm.arg(1).is_nil() { 8 } else { arg_bit(vm, 1)? };
+    let n = if vm.arg(1).is_nil() {
+        8
+    } else {
+        arg_bit(vm, 1)?
+    };
     let upper = n < 0;
     let digits = (n.unsigned_abs().min(16)) as usize;
-    let s = if upper { format!("{x:016X}") } else { format!("{x:016x}") };
+    let s = if upper {
+        format!("{x:016X}")
+    } else {
+        format!("{x:016x}")
+    };
     let s = &s[16 - digits..];
     let v = vm.str_value(s.as_bytes());
     vm.ret1(v)

@@ -11,9 +11,21 @@ pub fn open(vm: &mut Vm) {
     let t = new_library(
         vm,
         "coroutine",
-        &[("create", create), ("resume", resume), ("status", status), ("wrap", wrap), ("running", running), ("isyieldable", isyieldable)],
+        &[
+            ("create", create),
+            ("resume", resume),
+            ("status", status),
+            ("wrap", wrap),
+            ("running", running),
+            ("isyieldable", isyieldable),
+        ],
     );
-    let y = vm.new_native_special("yield", |vm, _| Err(vm.rt_error("internal error: yield called directly")), Vec::new(), Special::Yield);
+    let y = vm.new_native_special(
+        "yield",
+        |vm, _| Err(vm.rt_error("internal error: yield called directly")),
+        Vec::new(),
+        Special::Yield,
+    );
     vm.set_field(t, "yield", y);
 }
 
@@ -35,7 +47,9 @@ fn args_from(vm: &Vm, from: usize) -> Vec<Value> {
 }
 
 fn resume(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let Value::Thread(co) = vm.arg(0) else { return Err(vm.arg_error(0, "coroutine expected")) };
+    let Value::Thread(co) = vm.arg(0) else {
+        return Err(vm.arg_error(0, "coroutine expected"));
+    };
     let args = args_from(vm, 1);
     match vm.resume(co, &args)? {
         Resumed::Ok(values) => {
@@ -56,7 +70,9 @@ fn resume(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 }
 
 fn status(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let Value::Thread(co) = vm.arg(0) else { return Err(vm.arg_error(0, "coroutine expected")) };
+    let Value::Thread(co) = vm.arg(0) else {
+        return Err(vm.arg_error(0, "coroutine expected"));
+    };
     let s = match vm.coroutine_status(co) {
         CoStatus::Suspended => "suspended",
         CoStatus::Running => "running",
@@ -89,8 +105,12 @@ fn wrap(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 
 fn wrapped(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let closure = vm.th.frames.last().expect("native frame").closure;
-    let Function::Native(n) = vm.heap.function(closure) else { unreachable!() };
-    let Value::Thread(co) = n.upvalues[0] else { unreachable!() };
+    let Function::Native(n) = vm.heap.function(closure) else {
+        unreachable!()
+    };
+    let Value::Thread(co) = n.upvalues[0] else {
+        unreachable!()
+    };
     let args = args_from(vm, 0);
     match vm.resume(co, &args)? {
         Resumed::Ok(values) => {

@@ -57,15 +57,31 @@ fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             (Value::Function(vm.th.frames[index].closure), Some(index))
         }
     };
-    let Value::Function(fr) = func else { unreachable!() };
+    let Value::Function(fr) = func else {
+        unreachable!()
+    };
     let t = vm.heap.new_table(0, 12);
     let (source, short_src, what, line_defined, last_line, nups) = match vm.heap.function(fr) {
         Function::Lua(cl) => {
             let p = &cl.proto;
             let what = if p.line_defined == 0 { "main" } else { "Lua" };
-            (format!("@{}", p.source), p.source.to_string(), what, p.line_defined as f64, p.last_line_defined as f64, cl.upvalues.len())
+            (
+                format!("@{}", p.source),
+                p.source.to_string(),
+                what,
+                p.line_defined as f64,
+                p.last_line_defined as f64,
+                cl.upvalues.len(),
+            )
         }
-        Function::Native(n) => ("=[C]".to_string(), "[C]".to_string(), "C", -1.0, -1.0, n.upvalues.len()),
+        Function::Native(n) => (
+            "=[C]".to_string(),
+            "[C]".to_string(),
+            "C",
+            -1.0,
+            -1.0,
+            n.upvalues.len(),
+        ),
     };
     let v = vm.str_value(source.as_bytes());
     vm.set_field(t, "source", v);
@@ -116,7 +132,9 @@ fn getregistry(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 }
 
 fn upvalue_slot(vm: &mut Vm) -> LuaResult<Option<(crate::value::FuncRef, usize)>> {
-    let Value::Function(f) = vm.arg(0) else { return Err(vm.arg_type_error(0, "function")) };
+    let Value::Function(f) = vm.arg(0) else {
+        return Err(vm.arg_type_error(0, "function"));
+    };
     let n = vm.check_int(1)?;
     let count = match vm.heap.function(f) {
         Function::Lua(cl) => cl.upvalues.len(),
@@ -129,10 +147,17 @@ fn upvalue_slot(vm: &mut Vm) -> LuaResult<Option<(crate::value::FuncRef, usize)>
 }
 
 fn getupvalue(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let Some((f, i)) = upvalue_slot(vm)? else { return Ok(0) };
+    let Some((f, i)) = upvalue_slot(vm)? else {
+        return Ok(0);
+    };
     let (name, value) = match vm.heap.function(f) {
         Function::Lua(cl) => {
-            let name = cl.proto.upvalues.get(i).map(|u| u.name.clone()).unwrap_or_default();
+            let name = cl
+                .proto
+                .upvalues
+                .get(i)
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
             let v = match *vm.heap.upvals.get(cl.upvalues[i].0) {
                 Upval::Closed(v) => v,
                 Upval::Open { thread, slot } => {
@@ -154,12 +179,19 @@ fn getupvalue(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 }
 
 fn setupvalue(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let Some((f, i)) = upvalue_slot(vm)? else { return Ok(0) };
+    let Some((f, i)) = upvalue_slot(vm)? else {
+        return Ok(0);
+    };
     let v = vm.arg(2);
     let name = match vm.heap.function(f) {
         Function::Lua(cl) => {
             let uv = cl.upvalues[i];
-            let name = cl.proto.upvalues.get(i).map(|u| u.name.clone()).unwrap_or_default();
+            let name = cl
+                .proto
+                .upvalues
+                .get(i)
+                .map(|u| u.name.clone())
+                .unwrap_or_default();
             match *vm.heap.upvals.get(uv.0) {
                 Upval::Closed(_) => *vm.heap.upvals.get_mut(uv.0) = Upval::Closed(v),
                 Upval::Open { thread, slot } => {
@@ -189,9 +221,15 @@ fn getlocal(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         return Err(vm.arg_error(0, "level out of range"));
     }
     let f = vm.th.frames[(frames - 1 - level) as usize].clone();
-    let Some(p) = &f.proto else { return vm.ret1(Value::Nil) };
+    let Some(p) = &f.proto else {
+        return vm.ret1(Value::Nil);
+    };
     let pc = f.pc.saturating_sub(1);
-    let active: Vec<_> = p.locals.iter().filter(|l| l.start_pc <= pc && pc < l.end_pc).collect();
+    let active: Vec<_> = p
+        .locals
+        .iter()
+        .filter(|l| l.start_pc <= pc && pc < l.end_pc)
+        .collect();
     match active.get((n - 1).max(0) as usize) {
         Some(l) if n >= 1 => {
             let name = vm.new_string(&l.name)?;

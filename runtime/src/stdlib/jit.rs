@@ -10,7 +10,13 @@ pub fn open(vm: &mut Vm) {
     let t = new_library(
         vm,
         "jit",
-        &[("on", on), ("off", off), ("flush", flush), ("status", status), ("attach", attach)],
+        &[
+            ("on", on),
+            ("off", off),
+            ("flush", flush),
+            ("status", status),
+            ("attach", attach),
+        ],
     );
     let version = vm.str_value(b"LuaJIT 2.1.0-retrace");
     vm.set_field(t, "version", version);
@@ -61,9 +67,30 @@ fn opt_start(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
     for i in 0..nargs {
         let s = vm.check_str(i)?;
         let text = String::from_utf8_lossy(&s).into_owned();
-        let known = ["hotloop", "hotexit", "maxtrace", "maxrecord", "maxirconst", "maxside", "maxsnap", "sizemcode", "maxmcode", "tryside", "instunroll", "loopunroll", "callunroll", "recunroll"];
-        let name = text.trim_start_matches(['-', '+']).split('=').next().unwrap_or("");
-        let flag = ["fold", "cse", "dce", "narrow", "loop", "abc", "sink", "fuse", "fma"];
+        let known = [
+            "hotloop",
+            "hotexit",
+            "maxtrace",
+            "maxrecord",
+            "maxirconst",
+            "maxside",
+            "maxsnap",
+            "sizemcode",
+            "maxmcode",
+            "tryside",
+            "instunroll",
+            "loopunroll",
+            "callunroll",
+            "recunroll",
+        ];
+        let name = text
+            .trim_start_matches(['-', '+'])
+            .split('=')
+            .next()
+            .unwrap_or("");
+        let flag = [
+            "fold", "cse", "dce", "narrow", "loop", "abc", "sink", "fuse", "fma",
+        ];
         if !known.contains(&name) && !flag.contains(&name) && name.parse::<u32>().is_err() {
             return Err(vm.rt_error(&format!("unknown or malformed optimization flag '{text}'")));
         }

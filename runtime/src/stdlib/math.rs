@@ -72,10 +72,14 @@ pub fn open(vm: &mut Vm) {
             ("ceil", |vm, _| unary(vm, f64::ceil)),
             ("cos", |vm, _| unary(vm, f64::cos)),
             ("cosh", |vm, _| unary(vm, f64::cosh)),
-            ("deg", |vm, _| unary(vm, |x| x * (180.0 / std::f64::consts::PI))),
+            ("deg", |vm, _| {
+                unary(vm, |x| x * (180.0 / std::f64::consts::PI))
+            }),
             ("exp", |vm, _| unary(vm, f64::exp)),
             ("floor", |vm, _| unary(vm, f64::floor)),
-            ("rad", |vm, _| unary(vm, |x| x * (std::f64::consts::PI / 180.0))),
+            ("rad", |vm, _| {
+                unary(vm, |x| x * (std::f64::consts::PI / 180.0))
+            }),
             ("sin", |vm, _| unary(vm, f64::sin)),
             ("sinh", |vm, _| unary(vm, f64::sinh)),
             ("sqrt", |vm, _| unary(vm, f64::sqrt)),
@@ -138,9 +142,15 @@ fn frexp(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             // Subnormal: scale up first.
             let y = x * 2f64.powi(64);
             let e = ((y.to_bits() >> 52) & 0x7ff) as i32 - 1022 - 64;
-            (f64::from_bits((y.to_bits() & !(0x7ff << 52)) | (1022 << 52)), e)
+            (
+                f64::from_bits((y.to_bits() & !(0x7ff << 52)) | (1022 << 52)),
+                e,
+            )
         } else {
-            (f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52)), exp - 1022)
+            (
+                f64::from_bits((bits & !(0x7ff << 52)) | (1022 << 52)),
+                exp - 1022,
+            )
         }
     };
     vm.push(Value::Number(m));
@@ -151,7 +161,11 @@ fn frexp(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 fn modf(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let x = vm.check_number(0)?;
     let int = if x.is_infinite() { x } else { x.trunc() };
-    let frac = if x.is_infinite() { 0.0f64.copysign(x) } else { x - int };
+    let frac = if x.is_infinite() {
+        0.0f64.copysign(x)
+    } else {
+        x - int
+    };
     vm.push(Value::Number(int));
     vm.push(Value::Number(frac));
     Ok(2)

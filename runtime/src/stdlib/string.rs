@@ -62,7 +62,11 @@ fn sub(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     if j > l as i64 {
         j = l as i64;
     }
-    let v = if i <= j { vm.new_string(&s[i as usize - 1..j as usize])? } else { vm.str_value(b"") };
+    let v = if i <= j {
+        vm.new_string(&s[i as usize - 1..j as usize])?
+    } else {
+        vm.str_value(b"")
+    };
     vm.ret1(v)
 }
 
@@ -191,12 +195,19 @@ fn find_or_match(vm: &mut Vm, find: bool) -> LuaResult<usize> {
     let p = vm.check_str(1)?;
     let init = relative(vm.opt_int(2, 1)?, s.len());
     // LuaJIT (without 5.2 compatibility) clamps a start beyond the end to the end.
-    let init = if init < 1 { 0 } else { (init as usize - 1).min(s.len()) };
+    let init = if init < 1 {
+        0
+    } else {
+        (init as usize - 1).min(s.len())
+    };
     if find && (vm.arg(3).truthy() || !pattern::has_specials(&p)) {
         let found = if p.is_empty() {
             Some(init)
         } else {
-            s[init..].windows(p.len()).position(|w| w == &p[..]).map(|i| i + init)
+            s[init..]
+                .windows(p.len())
+                .position(|w| w == &p[..])
+                .map(|i| i + init)
         };
         return match found {
             Some(i) => {
@@ -286,42 +297,49 @@ fn gsub(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         Value::Nil => None,
         _ => Some(vm.check_int(3)?.max(0) as usize),
     };
-    let result = pattern::gsub(&s, &p, max, |m: &Match, subject: &[u8], out: &mut Vec<u8>| -> Result<(), GsubError> {
-        if let Some(r) = &repl_string {
-            return pattern::expand_replacement(r, subject, m, out).map_err(GsubError::Pattern);
-        }
-        let first = match m.captures.first() {
-            Some(c) => capture_value(vm, subject, c),
-            None => vm.new_string(&subject[m.start..m.end]),
-        }
-        .map_err(GsubError::Lua)?;
-        let v = match repl {
-            Value::Table(_) => vm.index(repl, first).map_err(GsubError::Lua)?,
-            _ => {
-                let mut args = Vec::with_capacity(m.captures.len().max(1));
-                if m.captures.is_empty() {
-                    args.push(first);
-                } else {
-                    for c in &m.captures {
-                        args.push(capture_value(vm, subject, c).map_err(GsubError::Lua)?);
+    let result = pattern::gsub(
+        &s,
+        &p,
+        max,
+        |m: &Match, subject: &[u8], out: &mut Vec<u8>| -> Result<(), GsubError> {
+            if let Some(r) = &repl_string {
+                return pattern::expand_replacement(r, subject, m, out).map_err(GsubError::Pattern);
+            }
+            let first = match m.captures.first() {
+                Some(c) => capture_value(vm, subject, c),
+                None => vm.new_string(&subject[m.start..m.end]),
+            }
+            .map_err(GsubError::Lua)?;
+            let v = match repl {
+                Value::Table(_) => vm.index(repl, first).map_err(GsubError::Lua)?,
+                _ => {
+                    let mut args = Vec::with_capacity(m.captures.len().max(1));
+                    if m.captures.is_empty() {
+                        args.push(first);
+                    } else {
+                        for c in &m.captures {
+                            args.push(capture_value(vm, subject, c).map_err(GsubError::Lua)?);
+                        }
                     }
+                    vm.call1(repl, &args).map_err(GsubError::Lua)?
                 }
-                vm.call1(repl, &args).map_err(GsubError::Lua)?
+            };
+            match v {
+                Value::Nil | Value::Boolean(false) => {
+                    out.extend_from_slice(&subject[m.start..m.end])
+                }
+                Value::String(_) | Value::Number(_) => {
+                    let text = vm.to_text(v).unwrap_or_default();
+                    out.extend_from_slice(&text);
+                }
+                other => {
+                    let msg = format!("invalid replacement value (a {})", other.type_name());
+                    return Err(GsubError::Lua(vm.rt_error(&msg)));
+                }
             }
-        };
-        match v {
-            Value::Nil | Value::Boolean(false) => out.extend_from_slice(&subject[m.start..m.end]),
-            Value::String(_) | Value::Number(_) => {
-                let text = vm.to_text(v).unwrap_or_default();
-                out.extend_from_slice(&text);
-            }
-            other => {
-                let msg = format!("invalid replacement value (a {})", other.type_name());
-                return Err(GsubError::Lua(vm.rt_error(&msg)));
-            }
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
     match result {
         Ok((out, n)) => {
             let v = vm.new_string(&out)?;

@@ -100,7 +100,9 @@ fn concat(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         let v = get(vm, t, k);
         if !vm.concat_piece(v, &mut out) {
             let ty = v.type_name();
-            return Err(vm.rt_error(&format!("invalid value ({ty}) at index {k} in table for 'concat'")));
+            return Err(vm.rt_error(&format!(
+                "invalid value ({ty}) at index {k} in table for 'concat'"
+            )));
         }
         if k != j {
             out.extend_from_slice(&sep);
@@ -124,7 +126,11 @@ fn move_(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
     let f = vm.check_int(1)?;
     let e = vm.check_int(2)?;
     let t = vm.check_int(3)?;
-    let a2 = if vm.arg(4).is_nil() { a1 } else { vm.check_table(4)? };
+    let a2 = if vm.arg(4).is_nil() {
+        a1
+    } else {
+        vm.check_table(4)?
+    };
     if e >= f {
         if t > e || t <= f || a1 != a2 {
             for i in 0..=(e - f) {
@@ -178,7 +184,11 @@ fn foreach(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     }
     let mut k = Value::Nil;
     loop {
-        let next = vm.heap.table(t).next(k).map_err(|e| vm.rt_error(&e.to_string()))?;
+        let next = vm
+            .heap
+            .table(t)
+            .next(k)
+            .map_err(|e| vm.rt_error(&e.to_string()))?;
         let Some((key, v)) = next else { return Ok(0) };
         let r = vm.call1(f, &[key, v])?;
         if !r.is_nil() {

@@ -35,22 +35,55 @@ pub enum StatKind {
     /// A function or method call used as a statement (the parser rejects other expressions).
     Call(Expr),
     /// `local a, b = e1, e2` (`exprs` may be empty).
-    Local { names: Vec<Name>, exprs: Vec<Expr> },
+    Local {
+        names: Vec<Name>,
+        exprs: Vec<Expr>,
+    },
     /// `t.x, y = e1, e2`; every target is `ExprKind::Name` or `ExprKind::Index`.
-    Assign { targets: Vec<Expr>, exprs: Vec<Expr> },
+    Assign {
+        targets: Vec<Expr>,
+        exprs: Vec<Expr>,
+    },
     Do(Block),
-    While { cond: Expr, body: Block },
+    While {
+        cond: Expr,
+        body: Block,
+    },
     /// `repeat body until cond`; `cond` sees the body's locals.
-    Repeat { body: Block, cond: Expr },
+    Repeat {
+        body: Block,
+        cond: Expr,
+    },
     /// `if c1 then b1 elseif c2 then b2 ... else e end`.
-    If { arms: Vec<(Expr, Block)>, else_block: Option<Block> },
-    NumericFor { var: Name, start: Expr, limit: Expr, step: Option<Expr>, body: Block },
-    GenericFor { names: Vec<Name>, exprs: Vec<Expr>, body: Block },
+    If {
+        arms: Vec<(Expr, Block)>,
+        else_block: Option<Block>,
+    },
+    NumericFor {
+        var: Name,
+        start: Expr,
+        limit: Expr,
+        step: Option<Expr>,
+        body: Block,
+    },
+    GenericFor {
+        names: Vec<Name>,
+        exprs: Vec<Expr>,
+        body: Block,
+    },
     /// `function a.b.c:m(...) end`.
-    Function { name: FunctionName, func: Box<FunctionBody> },
+    Function {
+        name: FunctionName,
+        func: Box<FunctionBody>,
+    },
     /// `local function f(...) end` (`f` is in scope inside its own body).
-    LocalFunction { name: Name, func: Box<FunctionBody> },
-    Return { exprs: Vec<Expr> },
+    LocalFunction {
+        name: Name,
+        func: Box<FunctionBody>,
+    },
+    Return {
+        exprs: Vec<Expr>,
+    },
     Break,
     Goto(Name),
     Label(Name),
@@ -97,15 +130,32 @@ pub enum ExprKind {
     Vararg,
     Function(Box<FunctionBody>),
     Table(Vec<TableField>),
-    Binary { op: BinOp, lhs: Box<Expr>, rhs: Box<Expr> },
-    Unary { op: UnOp, operand: Box<Expr> },
+    Binary {
+        op: BinOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
+    Unary {
+        op: UnOp,
+        operand: Box<Expr>,
+    },
     Name(Name),
     /// `object[key]`; `a.b` is an `Index` whose key is `ExprKind::String(b"b")`.
-    Index { object: Box<Expr>, key: Box<Expr> },
+    Index {
+        object: Box<Expr>,
+        key: Box<Expr>,
+    },
     /// `func(args)`, `func"str"`, `func{table}`.
-    Call { func: Box<Expr>, args: Vec<Expr> },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Expr>,
+    },
     /// `object:method(args)`.
-    MethodCall { object: Box<Expr>, method: Name, args: Vec<Expr> },
+    MethodCall {
+        object: Box<Expr>,
+        method: Name,
+        args: Vec<Expr>,
+    },
     /// `(expr)`: truncates a multi-valued expression to one value.
     Paren(Box<Expr>),
 }
@@ -162,7 +212,13 @@ fn take_left_spine(kind: &mut ExprKind) -> Option<Box<Expr>> {
     match kind {
         ExprKind::Binary { lhs: left, .. } | ExprKind::Index { object: left, .. } => {
             if matches!(left.kind, ExprKind::Binary { .. } | ExprKind::Index { .. }) {
-                Some(std::mem::replace(left, Box::new(Expr { line: 0, kind: ExprKind::Nil })))
+                Some(std::mem::replace(
+                    left,
+                    Box::new(Expr {
+                        line: 0,
+                        kind: ExprKind::Nil,
+                    }),
+                ))
             } else {
                 None
             }

@@ -926,8 +926,15 @@ impl<'a> Parser<'a> {
     fn binary_node(&self, op: BinOp, line: Line, lhs: &mut Node, rhs: Node) -> ParseResult<()> {
         // The compiler walks the left spine of arithmetic chains in a loop, so only the right
         // operand deepens what it must recurse over (LuaJIT accepts chains of any length).
-        let arithmetic = matches!(op, BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow);
-        let depth = if arithmetic { lhs.1.max(self.deeper(rhs.1)?) } else { self.deeper(lhs.1.max(rhs.1))? };
+        let arithmetic = matches!(
+            op,
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Mod | BinOp::Pow
+        );
+        let depth = if arithmetic {
+            lhs.1.max(self.deeper(rhs.1)?)
+        } else {
+            self.deeper(lhs.1.max(rhs.1))?
+        };
         let left = std::mem::replace(&mut lhs.0, placeholder().0);
         *lhs = (
             Expr {
@@ -1791,7 +1798,10 @@ mod tests {
             );
         }
         // Arithmetic and field chains of any length parse, as in LuaJIT.
-        for source in [format!("x = a{}", ".b".repeat(n)), format!("x = 1{}", " + 1".repeat(n))] {
+        for source in [
+            format!("x = a{}", ".b".repeat(n)),
+            format!("x = 1{}", " + 1".repeat(n)),
+        ] {
             assert!(parse(source.as_bytes(), "chain").is_ok());
         }
     }

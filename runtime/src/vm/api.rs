@@ -52,7 +52,9 @@ impl Vm {
         match self.callee_name_in(&frames[frames.len() - 2], f.func) {
             Some(name) => name,
             None => match self.heap.function(f.closure) {
-                Function::Native(n) if frames[frames.len() - 2].proto.is_none() => n.name.to_string(),
+                Function::Native(n) if frames[frames.len() - 2].proto.is_none() => {
+                    n.name.to_string()
+                }
                 _ => "?".into(),
             },
         }
@@ -92,10 +94,15 @@ impl Vm {
             return false;
         }
         let caller = &frames[frames.len() - 2];
-        let (Some(p), Some(pc)) = (caller.proto.as_ref(), caller.pc.checked_sub(1)) else { return false };
+        let (Some(p), Some(pc)) = (caller.proto.as_ref(), caller.pc.checked_sub(1)) else {
+            return false;
+        };
         match p.code.get(pc) {
             Some(crate::bytecode::Op::Call { a, .. }) if caller.base + *a as usize == f.func => {
-                matches!(super::describe_register(p, self, pc, *a), Some(("method", _)))
+                matches!(
+                    super::describe_register(p, self, pc, *a),
+                    Some(("method", _))
+                )
             }
             _ => false,
         }

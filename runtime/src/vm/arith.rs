@@ -78,7 +78,13 @@ impl Vm {
 
     /// Arithmetic with coercion and metamethods; with a continuation a Lua metamethod runs as
     /// a frame of the dispatch loop.
-    pub(crate) fn arith_with(&mut self, op: ArithOp, a: Value, b: Value, cont: Option<Continuation>) -> LuaResult<ArithOutcome> {
+    pub(crate) fn arith_with(
+        &mut self,
+        op: ArithOp,
+        a: Value,
+        b: Value,
+        cont: Option<Continuation>,
+    ) -> LuaResult<ArithOutcome> {
         if let (Some(x), Some(y)) = (self.to_number(a), self.to_number(b)) {
             return Ok(ArithOutcome::Value(Value::Number(apply(op, x, y))));
         }

@@ -27,7 +27,10 @@ impl Vm {
             if size > MAX_STACK_SLOTS + (self.frame_limit - MAX_FRAMES) * 8 {
                 return Err(self.error_at(0, "stack overflow"));
             }
-            let new_len = size.max(self.th.stack.len() * 2).min(MAX_STACK_SLOTS + 64).max(size);
+            let new_len = size
+                .max(self.th.stack.len() * 2)
+                .min(MAX_STACK_SLOTS + 64)
+                .max(size);
             self.th.stack.resize(new_len, Value::Nil);
         }
         Ok(())
@@ -36,13 +39,23 @@ impl Vm {
     /// Where values may be pushed without clobbering the registers of the running Lua frame.
     pub(crate) fn safe_top(&self) -> usize {
         match self.th.frames.last() {
-            Some(Frame { proto: Some(p), base, .. }) => self.th.top.max(base + p.max_stack),
+            Some(Frame {
+                proto: Some(p),
+                base,
+                ..
+            }) => self.th.top.max(base + p.max_stack),
             _ => self.th.top,
         }
     }
 
     /// Calls the value in `func_slot` with the `nargs` values above it.
-    pub(crate) fn precall(&mut self, func_slot: usize, nargs: usize, nresults: i32, kind: FrameKind) -> LuaResult<Precall> {
+    pub(crate) fn precall(
+        &mut self,
+        func_slot: usize,
+        nargs: usize,
+        nresults: i32,
+        kind: FrameKind,
+    ) -> LuaResult<Precall> {
         let Value::Function(fr) = self.th.stack[func_slot] else {
             return self.call_via_metamethod(func_slot, nargs, nresults, kind);
         };
@@ -56,19 +69,30 @@ impl Vm {
                 let f = n.f;
                 match n.special {
                     Special::None => {
-                        let detached = kind.is_protected() || std::mem::take(&mut self.detach_next_native);
+                        let detached =
+                            kind.is_protected() || std::mem::take(&mut self.detach_next_native);
                         self.call_native(func_slot, nargs, nresults, fr, f, detached)?;
                         Ok(Precall::Done)
                     }
-                    Special::Pcall => self.precall_protected(func_slot, nargs, nresults, FrameKind::Pcall),
-                    Special::Xpcall => self.precall_protected(func_slot, nargs, nresults, FrameKind::Xpcall),
+                    Special::Pcall => {
+                        self.precall_protected(func_slot, nargs, nresults, FrameKind::Pcall)
+                    }
+                    Special::Xpcall => {
+                        self.precall_protected(func_slot, nargs, nresults, FrameKind::Xpcall)
+                    }
                     Special::Yield => self.precall_yield(func_slot, nargs, nresults, kind),
                 }
             }
         }
     }
 
-    fn call_via_metamethod(&mut self, func_slot: usize, nargs: usize, nresults: i32, kind: FrameKind) -> LuaResult<Precall> {
+    fn call_via_metamethod(
+        &mut self,
+        func_slot: usize,
+        nargs: usize,
+        nresults: i32,
+        kind: FrameKind,
+    ) -> LuaResult<Precall> {
         let obj = self.th.stack[func_slot];
         let tm = self.metamethod(obj, self.names.call);
         // LuaJIT does not chain __call: the metamethod itself must be a function.
@@ -82,7 +106,9 @@ impl Vm {
             return Err(self.type_error("call", obj, name));
         }
         self.ensure_stack(func_slot + nargs + 2)?;
-        self.th.stack.copy_within(func_slot..func_slot + 1 + nargs, func_slot + 1);
+        self.th
+            .stack
+            .copy_within(func_slot..func_slot + 1 + nargs, func_slot + 1);
         self.th.stack[func_slot] = tm;
         self.th.top = self.th.top.max(func_slot + nargs + 2);
         self.precall(func_slot, nargs + 1, nresults, kind)
@@ -118,8 +144,11 @@ impl Vm {
             let base = func_slot + 1 + nargs;
             self.ensure_stack(base + proto.max_stack + 1)?;
             for i in 0..np {
-                self.th.stack[base + i] =
-                    if i < nargs { std::mem::take(&mut self.th.stack[func_slot + 1 + i]) } else { Value::Nil };
+                self.th.stack[base + i] = if i < nargs {
+                    std::mem::take(&mut self.th.stack[func_slot + 1 + i])
+                } else {
+                    Value::Nil
+                };
             }
             (base, nargs.saturating_sub(np))
         } else {
@@ -163,7 +192,9 @@ impl Vm {
         }
         self.th.top = func_slot + 1 + nargs;
         self.ensure_stack(self.th.top + 32)?;
-        self.th.frames.push_native(func_slot, closure, nresults, nargs, via_pcall);
+        self.th
+            .frames
+            .push_native(func_slot, closure, nresults, nargs, via_pcall);
         let n = f(self, nargs)?;
         self.th.frames.drop_top();
         let first = self.th.top - n;
@@ -200,7 +231,11 @@ impl Vm {
         match frame.kind {
             FrameKind::Normal => self.place_results(frame.func, first, count, frame.nresults),
             FrameKind::Continuation(cont) => {
-                let v = if count > 0 { self.th.stack[first] } else { Value::Nil };
+                let v = if count > 0 {
+                    self.th.stack[first]
+                } else {
+                    Value::Nil
+                };
                 self.continue_after_metamethod(cont, v)?;
             }
             FrameKind::Pcall | FrameKind::Xpcall => {
@@ -215,8 +250,16 @@ impl Vm {
     }
 
     /// Completes the caller's instruction with a metamethod's result.
-    pub(crate) fn continue_after_metamethod(&mut self, cont: Continuation, v: Value) -> LuaResult<()> {
-        let caller = self.th.frames.last_mut().expect("a continuation has a caller");
+    pub(crate) fn continue_after_metamethod(
+        &mut self,
+        cont: Continuation,
+        v: Value,
+    ) -> LuaResult<()> {
+        let caller = self
+            .th
+            .frames
+            .last_mut()
+            .expect("a continuation has a caller");
         let base = caller.base;
         match cont {
             Continuation::Store(reg) => self.th.stack[base + reg as usize] = v,
@@ -237,12 +280,19 @@ impl Vm {
                 let proto = caller.proto.as_ref().expect("a Lua caller");
                 let pc = caller.pc;
                 caller.pc = match (taken, proto.code.get(pc)) {
-                    (true, Some(Op::Jmp { offset, .. })) => (pc as i64 + 1 + *offset as i64) as usize,
+                    (true, Some(Op::Jmp { offset, .. })) => {
+                        (pc as i64 + 1 + *offset as i64) as usize
+                    }
                     _ => pc + 1,
                 };
             }
         }
-        if let Some(Frame { proto: Some(p), base, .. }) = self.th.frames.last() {
+        if let Some(Frame {
+            proto: Some(p),
+            base,
+            ..
+        }) = self.th.frames.last()
+        {
             self.th.top = base + p.max_stack;
         }
         Ok(())
@@ -251,8 +301,14 @@ impl Vm {
     /// Calls metamethod `f` for the running instruction: a Lua function runs in the dispatch
     /// loop as a continuation frame (`Ok(None)`: the loop must switch to it); a native runs now
     /// and its result is returned.
-    pub(crate) fn call_metamethod(&mut self, f: Value, args: &[Value], cont: Continuation) -> LuaResult<Option<Value>> {
-        let is_lua = matches!(f, Value::Function(h) if matches!(self.heap.function(h), Function::Lua(_)));
+    pub(crate) fn call_metamethod(
+        &mut self,
+        f: Value,
+        args: &[Value],
+        cont: Continuation,
+    ) -> LuaResult<Option<Value>> {
+        let is_lua =
+            matches!(f, Value::Function(h) if matches!(self.heap.function(h), Function::Lua(_)));
         if !is_lua {
             return Ok(Some(self.call1(f, args)?));
         }
@@ -269,14 +325,24 @@ impl Vm {
     }
 
     /// `pcall(f, ...)` and `xpcall(f, handler, ...)`.
-    fn precall_protected(&mut self, func_slot: usize, nargs: usize, nresults: i32, kind: FrameKind) -> LuaResult<Precall> {
+    fn precall_protected(
+        &mut self,
+        func_slot: usize,
+        nargs: usize,
+        nresults: i32,
+        kind: FrameKind,
+    ) -> LuaResult<Precall> {
         let min_args = if kind == FrameKind::Pcall { 1 } else { 2 };
         if nargs < min_args {
             let (place, name) = match self.callee_name(func_slot) {
                 Some((_, n)) => (self.where_(0), n),
                 None => (String::new(), "?".to_string()),
             };
-            let what = if nargs == 1 { "function expected, got no value" } else { "value expected" };
+            let what = if nargs == 1 {
+                "function expected, got no value"
+            } else {
+                "value expected"
+            };
             let msg = format!("{place}bad argument #{} to '{name}' ({what})", nargs + 1);
             return Err(LuaError::new(self.str_value(msg.as_bytes())));
         }
@@ -285,7 +351,9 @@ impl Vm {
             // Layout for the frame: handler in the xpcall slot, f above it, then f's arguments.
             let handler = self.th.stack[func_slot + 2];
             self.th.stack[func_slot] = handler;
-            self.th.stack.copy_within(func_slot + 3..func_slot + 1 + nargs, func_slot + 2);
+            self.th
+                .stack
+                .copy_within(func_slot + 3..func_slot + 1 + nargs, func_slot + 2);
             call_args = nargs - 2;
         }
         let depth = self.th.frames.len();
@@ -302,7 +370,11 @@ impl Vm {
             }
             Ok(Precall::Yield { first, count }) => {
                 // `pcall(coroutine.yield, ...)`: on resume the values become pcall's results.
-                self.th.yield_results = Some(YieldTarget { slot: func_slot, wanted: nresults, through_pcall: true });
+                self.th.yield_results = Some(YieldTarget {
+                    slot: func_slot,
+                    wanted: nresults,
+                    through_pcall: true,
+                });
                 Ok(Precall::Yield { first, count })
             }
             Err(err) => {
@@ -335,7 +407,7 @@ impl Vm {
     /// Recovers from an error at the protected frame `index`: runs the xpcall handler (with the
     /// failing frames still in place, so it can take a traceback), unwinds, and delivers
     /// `false, message` to pcall's caller.
-    pub(crate) fn recover(&mut self, index: usize, err: Box<LuaError>) {
+    pub(crate) fn recover(&mut self, index: usize, err: LuaError) {
         let frame = self.th.frames[index].clone();
         let value = if frame.kind == FrameKind::Xpcall {
             let handler = self.th.stack[frame.func - 1];
@@ -357,12 +429,21 @@ impl Vm {
         }
         let level = self.th.frames[len].func;
         self.close_upvals(level);
-        let removed = self.th.frames[len..].iter().filter(|f| f.kind.is_protected()).count();
+        let removed = self.th.frames[len..]
+            .iter()
+            .filter(|f| f.kind.is_protected())
+            .count();
         self.th.protected -= removed;
         self.th.frames.truncate(len);
     }
 
-    fn precall_yield(&mut self, func_slot: usize, nargs: usize, nresults: i32, kind: FrameKind) -> LuaResult<Precall> {
+    fn precall_yield(
+        &mut self,
+        func_slot: usize,
+        nargs: usize,
+        nresults: i32,
+        kind: FrameKind,
+    ) -> LuaResult<Precall> {
         if self.current == self.main_thread {
             if kind.is_protected() {
                 // Called by pcall itself: no Lua position.
@@ -374,8 +455,15 @@ impl Vm {
         if self.th.nested > 0 {
             return Err(self.error_at(0, "attempt to yield across C-call boundary"));
         }
-        self.th.yield_results = Some(YieldTarget { slot: func_slot, wanted: nresults, through_pcall: false });
-        Ok(Precall::Yield { first: func_slot + 1, count: nargs })
+        self.th.yield_results = Some(YieldTarget {
+            slot: func_slot,
+            wanted: nresults,
+            through_pcall: false,
+        });
+        Ok(Precall::Yield {
+            first: func_slot + 1,
+            count: nargs,
+        })
     }
 
     // ---- upvalues ----
@@ -389,7 +477,10 @@ impl Vm {
             }
             i -= 1;
         }
-        let uv = self.heap.new_upval(Upval::Open { thread: self.current, slot });
+        let uv = self.heap.new_upval(Upval::Open {
+            thread: self.current,
+            slot,
+        });
         self.th.open_upvals.insert(i, (slot, uv));
         uv
     }
@@ -457,7 +548,9 @@ impl Vm {
         let r = match r {
             Ok(Precall::Lua) => self.run_nested(entry),
             Ok(Precall::Done) => Ok(()),
-            Ok(Precall::Yield { .. }) => Err(self.error_at(0, "attempt to yield across C-call boundary")),
+            Ok(Precall::Yield { .. }) => {
+                Err(self.error_at(0, "attempt to yield across C-call boundary"))
+            }
             Err(e) => {
                 self.unwind_to(entry);
                 Err(e)
@@ -483,9 +576,10 @@ impl Vm {
         self.nested_calls -= 1;
         match r {
             Ok(Exit::Returned) => Ok(()),
-            Ok(Exit::Yielded { .. }) => Err(self.error_at(0, "attempt to yield across C-call boundary")),
+            Ok(Exit::Yielded { .. }) => {
+                Err(self.error_at(0, "attempt to yield across C-call boundary"))
+            }
             Err(e) => Err(e),
         }
     }
 }
-

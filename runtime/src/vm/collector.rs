@@ -25,7 +25,12 @@ struct Marker {
 impl Vm {
     /// A full collection.
     pub fn collect_garbage(&mut self) {
-        let mut m = Marker { gray: Vec::new(), protos_seen: HashSet::new(), weak_tables: Vec::new(), open_upvals: Vec::new() };
+        let mut m = Marker {
+            gray: Vec::new(),
+            protos_seen: HashSet::new(),
+            weak_tables: Vec::new(),
+            open_upvals: Vec::new(),
+        };
         // Clear dead slots above the live part of the running thread's stack.
         let top = self.safe_top().min(self.th.stack.len());
         for v in &mut self.th.stack[top..] {
@@ -69,9 +74,26 @@ impl Vm {
         m.gray.extend(self.pending_finalizers.iter().copied());
         let names = &self.names;
         for s in [
-            names.index, names.newindex, names.gc, names.mode, names.eq, names.add, names.sub, names.mul,
-            names.div, names.mod_, names.pow, names.unm, names.len, names.lt, names.le, names.concat,
-            names.call, names.tostring, names.metatable, names.n,
+            names.index,
+            names.newindex,
+            names.gc,
+            names.mode,
+            names.eq,
+            names.add,
+            names.sub,
+            names.mul,
+            names.div,
+            names.mod_,
+            names.pow,
+            names.unm,
+            names.len,
+            names.lt,
+            names.le,
+            names.concat,
+            names.call,
+            names.tostring,
+            names.metatable,
+            names.n,
         ] {
             m.gray.push(Value::String(s));
         }
@@ -97,7 +119,9 @@ impl Vm {
                     let (mut weak_k, mut weak_v) = (false, false);
                     if let Some(mt) = table.metatable {
                         m.gray.push(Value::Table(mt));
-                        if let Value::String(mode) = self.heap.table(mt).get_str(Value::String(self.names.mode)) {
+                        if let Value::String(mode) =
+                            self.heap.table(mt).get_str(Value::String(self.names.mode))
+                        {
                             let mode = self.heap.str_bytes(mode);
                             weak_k = mode.contains(&b'k');
                             weak_v = mode.contains(&b'v');
@@ -127,7 +151,9 @@ impl Vm {
                                 if self.heap.upvals.mark(uv.0) {
                                     match *self.heap.upvals.get(uv.0) {
                                         Upval::Closed(v) => m.gray.push(v),
-                                        Upval::Open { thread, .. } => m.gray.push(Value::Thread(thread)),
+                                        Upval::Open { thread, .. } => {
+                                            m.gray.push(Value::Thread(thread))
+                                        }
                                     }
                                 }
                             }
@@ -198,7 +224,9 @@ impl Vm {
         for (_, t) in self.heap.tables.iter() {
             bytes += t.byte_size();
         }
-        bytes += self.heap.functions.len() * 64 + self.heap.upvals.len() * 32 + self.heap.userdata.len() * 64;
+        bytes += self.heap.functions.len() * 64
+            + self.heap.upvals.len() * 32
+            + self.heap.userdata.len() * 64;
         for (_, t) in self.heap.threads.iter() {
             bytes += 256 + t.state.stack.len() * 16;
         }
@@ -206,7 +234,10 @@ impl Vm {
         self.heap.threshold = (bytes * 2).max(MIN_THRESHOLD);
         if self.heap.max_memory > 0 {
             // Check the limit no later than when it is reached.
-            self.heap.threshold = self.heap.threshold.min(self.heap.max_memory.max(bytes + 4096));
+            self.heap.threshold = self
+                .heap
+                .threshold
+                .min(self.heap.max_memory.max(bytes + 4096));
         }
     }
 
@@ -229,7 +260,11 @@ impl Vm {
             .heap
             .userdata
             .iter()
-            .filter(|(_, u)| !u.finalized && u.metatable.is_some_and(|mt| !self.heap.table(mt).get_str(gc_name).is_nil()))
+            .filter(|(_, u)| {
+                !u.finalized
+                    && u.metatable
+                        .is_some_and(|mt| !self.heap.table(mt).get_str(gc_name).is_nil())
+            })
             .map(|(i, _)| i)
             .collect();
         pending.reverse();
@@ -250,13 +285,22 @@ impl Vm {
 }
 
 fn is_collectable(v: Value) -> bool {
-    matches!(v, Value::Table(_) | Value::Function(_) | Value::Userdata(_) | Value::Thread(_))
+    matches!(
+        v,
+        Value::Table(_) | Value::Function(_) | Value::Userdata(_) | Value::Thread(_)
+    )
 }
 
 fn mark_thread_state(th: &ThreadState, m: &mut Marker) {
     let top = th.stack.len();
-    m.gray.extend(th.stack[..top].iter().copied().filter(|v| !matches!(v, Value::Nil | Value::Number(_) | Value::Boolean(_))));
-    m.open_upvals.extend(th.open_upvals.iter().map(|&(_, uv)| uv));
+    m.gray.extend(
+        th.stack[..top]
+            .iter()
+            .copied()
+            .filter(|v| !matches!(v, Value::Nil | Value::Number(_) | Value::Boolean(_))),
+    );
+    m.open_upvals
+        .extend(th.open_upvals.iter().map(|&(_, uv)| uv));
     for f in th.frames.iter() {
         m.gray.push(Value::Function(f.closure));
         if let Some(p) = &f.proto {

@@ -2,9 +2,9 @@
 //! dispatch loop on it until it returns, fails or yields; `yield` is a frame-level exit of that
 //! loop (see `call.rs`), so yields work across `pcall` and any depth of Lua calls.
 
+use super::call::Precall;
 use super::exec::Exit;
 use super::thread::{CoStatus, Coroutine, FrameKind, ThreadState};
-use super::call::Precall;
 use super::{LuaResult, Vm, MAX_NESTED_CALLS};
 use crate::value::{ThreadRef, Value};
 
@@ -19,7 +19,11 @@ impl Vm {
         let mut state = ThreadState::new();
         state.stack[0] = f;
         state.top = 1;
-        self.heap.new_thread(Coroutine { state, status: CoStatus::Suspended, fresh: true })
+        self.heap.new_thread(Coroutine {
+            state,
+            status: CoStatus::Suspended,
+            fresh: true,
+        })
     }
 
     pub fn coroutine_status(&self, co: ThreadRef) -> CoStatus {
@@ -33,9 +37,21 @@ impl Vm {
     pub fn resume(&mut self, co: ThreadRef, args: &[Value]) -> LuaResult<Resumed> {
         match self.coroutine_status(co) {
             CoStatus::Suspended => {}
-            CoStatus::Dead => return Ok(Resumed::Err(self.str_value(b"cannot resume dead coroutine"))),
-            CoStatus::Running => return Ok(Resumed::Err(self.str_value(b"cannot resume running coroutine"))),
-            CoStatus::Normal => return Ok(Resumed::Err(self.str_value(b"cannot resume running coroutine"))),
+            CoStatus::Dead => {
+                return Ok(Resumed::Err(
+                    self.str_value(b"cannot resume dead coroutine"),
+                ))
+            }
+            CoStatus::Running => {
+                return Ok(Resumed::Err(
+                    self.str_value(b"cannot resume running coroutine"),
+                ))
+            }
+            CoStatus::Normal => {
+                return Ok(Resumed::Err(
+                    self.str_value(b"cannot resume running coroutine"),
+                ))
+            }
         }
         if self.nested_calls >= MAX_NESTED_CALLS {
             return Err(self.error_at(1, "C stack overflow"));
@@ -100,7 +116,11 @@ impl Vm {
                 Precall::Yield { first, count } => Ok(Exit::Yielded { first, count }),
             }
         } else {
-            let target = self.th.yield_results.take().expect("a suspended coroutine waits in yield");
+            let target = self
+                .th
+                .yield_results
+                .take()
+                .expect("a suspended coroutine waits in yield");
             let (slot, wanted) = (target.slot, target.wanted);
             self.ensure_stack(slot + args.len() + 64)?;
             if target.through_pcall {

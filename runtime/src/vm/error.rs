@@ -18,12 +18,20 @@ pub type LuaResult<T> = Result<T, Box<LuaError>>;
 
 impl LuaError {
     pub fn new(value: Value) -> Box<LuaError> {
-        Box::new(LuaError { value, traceback: None })
+        Box::new(LuaError {
+            value,
+            traceback: None,
+        })
     }
 }
 
 /// What a register held at a pc, for error messages: ("local", "i"), ("global", "f"), ...
-pub fn describe_register(p: &Proto, vm: &Vm, last_pc: usize, reg: u8) -> Option<(&'static str, String)> {
+pub fn describe_register(
+    p: &Proto,
+    vm: &Vm,
+    last_pc: usize,
+    reg: u8,
+) -> Option<(&'static str, String)> {
     if let Some(name) = p.local_name(reg, last_pc) {
         if !name.starts_with(b"(") {
             return Some(("local", String::from_utf8_lossy(name).into_owned()));
@@ -34,15 +42,22 @@ pub fn describe_register(p: &Proto, vm: &Vm, last_pc: usize, reg: u8) -> Option<
         Some(Value::String(s)) => Some(String::from_utf8_lossy(vm.heap.str_bytes(*s)).into_owned()),
         _ => None,
     };
-    let rk_name = |rk: Rk| if rk >= RK_CONSTANT { const_name((rk - RK_CONSTANT) as usize) } else { None };
+    let rk_name = |rk: Rk| {
+        if rk >= RK_CONSTANT {
+            const_name((rk - RK_CONSTANT) as usize)
+        } else {
+            None
+        }
+    };
     match p.code[set_pc] {
         Op::Move { a, b } if b < a => describe_register(p, vm, set_pc, b),
         Op::GetGlobal { k, .. } => Some(("global", const_name(k as usize)?)),
         Op::GetTable { c, .. } => Some(("field", rk_name(c)?)),
         Op::GetField { k, .. } => Some(("field", const_name(k as usize)?)),
-        Op::GetUpval { b, .. } => {
-            Some(("upvalue", String::from_utf8_lossy(&p.upvalues.get(b as usize)?.name).into_owned()))
-        }
+        Op::GetUpval { b, .. } => Some((
+            "upvalue",
+            String::from_utf8_lossy(&p.upvalues.get(b as usize)?.name).into_owned(),
+        )),
         Op::SelfOp { c, .. } => Some(("method", rk_name(c)?)),
         _ => None,
     }
@@ -156,7 +171,10 @@ impl Vm {
                         match self.frame_name(caller, f) {
                             Some((kind, name)) => out.push_str(&format!("in {kind} '{name}'")),
                             None if p.line_defined == 0 => out.push_str("in main chunk"),
-                            None => out.push_str(&format!("in function <{}:{}>", p.source, p.line_defined)),
+                            None => out.push_str(&format!(
+                                "in function <{}:{}>",
+                                p.source, p.line_defined
+                            )),
                         }
                     }
                 }

@@ -32,13 +32,16 @@ impl Vm {
                         .map(|i| i + entry);
                     match protected {
                         Some(index) => {
-                            self.recover(index, err);
+                            self.recover(index, *err);
                             if self.th.frames.len() <= entry {
                                 return Ok(Exit::Returned);
                             }
                         }
                         None => {
-                            if err.traceback.is_none() && self.th.protected == 0 && self.current == self.main_thread {
+                            if err.traceback.is_none()
+                                && self.th.protected == 0
+                                && self.current == self.main_thread
+                            {
                                 err.traceback = Some(self.traceback(0));
                             }
                             self.unwind_to(entry);
@@ -54,7 +57,10 @@ impl Vm {
         'frame: loop {
             let fi = self.th.frames.len() - 1;
             let frame = &self.th.frames[fi];
-            let proto: Rc<Proto> = frame.proto.clone().expect("the dispatch loop runs Lua frames");
+            let proto: Rc<Proto> = frame
+                .proto
+                .clone()
+                .expect("the dispatch loop runs Lua frames");
             let closure = frame.closure;
             let base = frame.base;
             let mut pc = frame.pc;
@@ -166,7 +172,11 @@ impl Vm {
                         if !v.is_nil() || t.metatable.is_none() {
                             reg!(a) = v;
                         } else {
-                            match slow!(self.index_with(Value::Table(env), key, Some(Continuation::Store(a)))) {
+                            match slow!(self.index_with(
+                                Value::Table(env),
+                                key,
+                                Some(Continuation::Store(a))
+                            )) {
                                 Some(v) => reg!(a) = v,
                                 None => continue 'frame,
                             }
@@ -176,7 +186,12 @@ impl Vm {
                         let env = self.heap.function(closure).env();
                         let key = k[i as usize];
                         let v = reg!(a);
-                        if !slow!(self.set_index_with(Value::Table(env), key, v, Some(Continuation::Discard))) {
+                        if !slow!(self.set_index_with(
+                            Value::Table(env),
+                            key,
+                            v,
+                            Some(Continuation::Discard)
+                        )) {
                             continue 'frame;
                         }
                     }
@@ -283,7 +298,16 @@ impl Vm {
                         let x = reg!(b);
                         match x {
                             Value::Number(n) => reg!(a) = Value::Number(-n),
-                            _ => match slow!(self.arith_op(&proto, pc, ArithOp::Unm, x, x, b as Rk, b as Rk, a)) {
+                            _ => match slow!(self.arith_op(
+                                &proto,
+                                pc,
+                                ArithOp::Unm,
+                                x,
+                                x,
+                                b as Rk,
+                                b as Rk,
+                                a
+                            )) {
                                 Some(v) => reg!(a) = v,
                                 None => continue 'frame,
                             },
@@ -296,8 +320,12 @@ impl Vm {
                     Op::Len { a, b } => {
                         let x = reg!(b);
                         match x {
-                            Value::Table(t) => reg!(a) = Value::Number(self.heap.table(t).border() as f64),
-                            Value::String(s) => reg!(a) = Value::Number(self.heap.str_bytes(s).len() as f64),
+                            Value::Table(t) => {
+                                reg!(a) = Value::Number(self.heap.table(t).border() as f64)
+                            }
+                            Value::String(s) => {
+                                reg!(a) = Value::Number(self.heap.str_bytes(s).len() as f64)
+                            }
                             _ => match slow!(self.len_op(&proto, pc, x, b, a)) {
                                 Some(v) => reg!(a) = v,
                                 None => continue 'frame,
@@ -324,8 +352,19 @@ impl Vm {
                         let (x, y) = (rk!(b), rk!(c));
                         let eq = if x.raw_eq(y) {
                             true
-                        } else if matches!((x, y), (Value::Table(_), Value::Table(_)) | (Value::Userdata(_), Value::Userdata(_))) {
-                            match slow!(self.equals_with(x, y, Some(Continuation::Jump { jump_if, negate: false }))) {
+                        } else if matches!(
+                            (x, y),
+                            (Value::Table(_), Value::Table(_))
+                                | (Value::Userdata(_), Value::Userdata(_))
+                        ) {
+                            match slow!(self.equals_with(
+                                x,
+                                y,
+                                Some(Continuation::Jump {
+                                    jump_if,
+                                    negate: false
+                                })
+                            )) {
                                 Some(r) => r,
                                 None => continue 'frame,
                             }
@@ -391,7 +430,11 @@ impl Vm {
                     }
                     Op::Call { a, b, c } => {
                         let func_slot = base + a as usize;
-                        let nargs = if b != 0 { b as usize - 1 } else { self.th.top - func_slot - 1 };
+                        let nargs = if b != 0 {
+                            b as usize - 1
+                        } else {
+                            self.th.top - func_slot - 1
+                        };
                         self.th.frames[fi].pc = pc;
                         self.ticks += 1;
                         if self.push_lua_frame_fast(func_slot, nargs, c as i32 - 1) {
@@ -405,12 +448,18 @@ impl Vm {
                                 }
                                 gc_point!();
                             }
-                            Precall::Yield { first, count } => return Ok(Exit::Yielded { first, count }),
+                            Precall::Yield { first, count } => {
+                                return Ok(Exit::Yielded { first, count })
+                            }
                         }
                     }
                     Op::TailCall { a, b } => {
                         let func_slot = base + a as usize;
-                        let nargs = if b != 0 { b as usize - 1 } else { self.th.top - func_slot - 1 };
+                        let nargs = if b != 0 {
+                            b as usize - 1
+                        } else {
+                            self.th.top - func_slot - 1
+                        };
                         self.th.frames[fi].pc = pc;
                         self.ticks += 1;
                         let mut nargs = nargs;
@@ -419,9 +468,12 @@ impl Vm {
                             // A callable object: its `__call` runs as the tail call, with the
                             // object as first argument.
                             let tm = self.metamethod(callee, self.names.call);
-                            if matches!(tm, Value::Function(f) if matches!(self.heap.function(f), Function::Lua(_))) {
+                            if matches!(tm, Value::Function(f) if matches!(self.heap.function(f), Function::Lua(_)))
+                            {
                                 slow!(self.ensure_stack(func_slot + nargs + 2));
-                                self.th.stack.copy_within(func_slot..func_slot + 1 + nargs, func_slot + 1);
+                                self.th
+                                    .stack
+                                    .copy_within(func_slot..func_slot + 1 + nargs, func_slot + 1);
                                 self.th.stack[func_slot] = tm;
                                 nargs += 1;
                                 callee = tm;
@@ -441,12 +493,18 @@ impl Vm {
                         match r? {
                             Precall::Lua => continue 'frame,
                             Precall::Done => {}
-                            Precall::Yield { first, count } => return Ok(Exit::Yielded { first, count }),
+                            Precall::Yield { first, count } => {
+                                return Ok(Exit::Yielded { first, count })
+                            }
                         }
                     }
                     Op::Return { a, b } => {
                         let first = base + a as usize;
-                        let count = if b != 0 { b as usize - 1 } else { self.th.top - first };
+                        let count = if b != 0 {
+                            b as usize - 1
+                        } else {
+                            self.th.top - first
+                        };
                         if !self.th.open_upvals.is_empty() {
                             self.close_upvals(base);
                         }
@@ -479,7 +537,11 @@ impl Vm {
                     Op::ForPrep { a, offset } => {
                         // Strings convert, as in LuaJIT's FORI.
                         let (init, limit, step) = (reg!(a), reg!(a + 1), reg!(a + 2));
-                        let converted = (self.to_number(init), self.to_number(limit), self.to_number(step));
+                        let converted = (
+                            self.to_number(init),
+                            self.to_number(limit),
+                            self.to_number(step),
+                        );
                         let (Some(init), Some(limit_n), Some(step)) = converted else {
                             let msg = if converted.0.is_none() {
                                 "'for' initial value must be a number"
@@ -499,9 +561,15 @@ impl Vm {
                     Op::ForLoop { a, offset } => {
                         self.ticks += 1;
                         let slots = &self.th.stack[base + a as usize..base + a as usize + 3];
-                        if let (Some(idx), Some(limit), Some(step)) = (num!(&slots[0]), num!(&slots[1]), num!(&slots[2])) {
+                        if let (Some(idx), Some(limit), Some(step)) =
+                            (num!(&slots[0]), num!(&slots[1]), num!(&slots[2]))
+                        {
                             let idx = idx + step;
-                            if if step > 0.0 { idx <= limit } else { limit <= idx } {
+                            if if step > 0.0 {
+                                idx <= limit
+                            } else {
+                                limit <= idx
+                            } {
                                 reg!(a) = Value::Number(idx);
                                 reg!(a + 3) = Value::Number(idx);
                                 pc = (pc as i64 + offset as i64) as usize;
@@ -516,7 +584,9 @@ impl Vm {
                         match self.precall(slot, 2, c as i32, FrameKind::Normal)? {
                             Precall::Lua => continue 'frame,
                             Precall::Done => self.th.top = base + proto.max_stack,
-                            Precall::Yield { first, count } => return Ok(Exit::Yielded { first, count }),
+                            Precall::Yield { first, count } => {
+                                return Ok(Exit::Yielded { first, count })
+                            }
                         }
                     }
                     Op::TForLoop { a, offset } => {
@@ -529,13 +599,21 @@ impl Vm {
                     }
                     Op::SetList { a, count, first } => {
                         let start = base + a as usize;
-                        let n = if count == 0 { self.th.top - start - 1 } else { count as usize };
-                        let Value::Table(t) = reg!(a) else { unreachable!("SetList on a table") };
+                        let n = if count == 0 {
+                            self.th.top - start - 1
+                        } else {
+                            count as usize
+                        };
+                        let Value::Table(t) = reg!(a) else {
+                            unreachable!("SetList on a table")
+                        };
                         let mut grown = 0;
                         for i in 1..=n {
                             let v = self.th.stack[start + i];
                             let table = self.heap.table_mut(t);
-                            grown += table.set(Value::Number((first as usize + i) as f64), v).unwrap_or(0);
+                            grown += table
+                                .set(Value::Number((first as usize + i) as f64), v)
+                                .unwrap_or(0);
                         }
                         self.heap.allocated += grown;
                         self.th.top = base + proto.max_stack;
@@ -555,7 +633,11 @@ impl Vm {
                             });
                         }
                         let env = self.heap.function(closure).env();
-                        let f = self.heap.new_function(Function::Lua(LuaClosure { proto: p, upvalues, env }));
+                        let f = self.heap.new_function(Function::Lua(LuaClosure {
+                            proto: p,
+                            upvalues,
+                            env,
+                        }));
                         reg!(a) = Value::Function(f);
                         gc_point!();
                     }
@@ -570,7 +652,11 @@ impl Vm {
                         } else {
                             let want = b as usize - 1;
                             for i in 0..want {
-                                self.th.stack[dest + i] = if i < n { self.th.stack[from + i] } else { Value::Nil };
+                                self.th.stack[dest + i] = if i < n {
+                                    self.th.stack[from + i]
+                                } else {
+                                    Value::Nil
+                                };
                             }
                         }
                     }
@@ -584,12 +670,19 @@ impl Vm {
     /// general path's checks; false if the callee needs the general path.
     #[inline]
     fn push_lua_frame_fast(&mut self, func_slot: usize, nargs: usize, nresults: i32) -> bool {
-        let Value::Function(fr) = self.th.stack[func_slot] else { return false };
-        let Function::Lua(cl) = self.heap.function(fr) else { return false };
+        let Value::Function(fr) = self.th.stack[func_slot] else {
+            return false;
+        };
+        let Function::Lua(cl) = self.heap.function(fr) else {
+            return false;
+        };
         let p = &cl.proto;
         let new_base = func_slot + 1;
         let np = p.num_params as usize;
-        if p.is_vararg || new_base + p.max_stack + 1 > self.th.stack.len() || self.th.frames.len() >= self.frame_limit {
+        if p.is_vararg
+            || new_base + p.max_stack + 1 > self.th.stack.len()
+            || self.th.frames.len() >= self.frame_limit
+        {
             return false;
         }
         if nargs < np {
@@ -598,7 +691,9 @@ impl Vm {
             }
         }
         self.th.top = new_base + p.max_stack;
-        self.th.frames.push_lua(func_slot, new_base, fr, p, nresults);
+        self.th
+            .frames
+            .push_lua(func_slot, new_base, fr, p, nresults);
         true
     }
 
@@ -609,12 +704,16 @@ impl Vm {
         self.close_upvals(frame.base);
         // Move the callee and its arguments down to this frame's function slot.
         let dest = frame.func;
-        self.th.stack.copy_within(func_slot..func_slot + 1 + nargs, dest);
+        self.th
+            .stack
+            .copy_within(func_slot..func_slot + 1 + nargs, dest);
         self.th.frames.pop();
         if frame.kind.is_protected() {
             self.th.protected -= 1;
         }
-        let Value::Function(f) = callee else { unreachable!() };
+        let Value::Function(f) = callee else {
+            unreachable!()
+        };
         let proto = match self.heap.function(f) {
             Function::Lua(cl) => cl.proto.clone(),
             Function::Native(_) => unreachable!(),
@@ -628,7 +727,9 @@ impl Vm {
 
     #[inline]
     fn upval_get(&self, closure: FuncRef, index: u8) -> Value {
-        let Function::Lua(cl) = self.heap.function(closure) else { unreachable!() };
+        let Function::Lua(cl) = self.heap.function(closure) else {
+            unreachable!()
+        };
         match *self.heap.upvals.get(cl.upvalues[index as usize].0) {
             Upval::Closed(v) => v,
             Upval::Open { thread, slot } => {
@@ -643,7 +744,9 @@ impl Vm {
 
     #[inline]
     fn upval_set(&mut self, closure: FuncRef, index: u8, v: Value) {
-        let Function::Lua(cl) = self.heap.function(closure) else { unreachable!() };
+        let Function::Lua(cl) = self.heap.function(closure) else {
+            unreachable!()
+        };
         let uv = cl.upvalues[index as usize];
         match *self.heap.upvals.get(uv.0) {
             Upval::Closed(_) => *self.heap.upvals.get_mut(uv.0) = Upval::Closed(v),
@@ -666,19 +769,41 @@ impl Vm {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn arith_op(&mut self, proto: &Proto, pc: usize, op: ArithOp, x: Value, y: Value, b: Rk, c: Rk, dest: u8) -> LuaResult<Option<Value>> {
+    fn arith_op(
+        &mut self,
+        proto: &Proto,
+        pc: usize,
+        op: ArithOp,
+        x: Value,
+        y: Value,
+        b: Rk,
+        c: Rk,
+        dest: u8,
+    ) -> LuaResult<Option<Value>> {
         match self.arith_with(op, x, y, Some(Continuation::Store(dest)))? {
             ArithOutcome::Value(v) => return Ok(Some(v)),
             ArithOutcome::Pushed => return Ok(None),
             ArithOutcome::NoMetamethod => {}
         }
-        let (culprit, rk) = if self.to_number(x).is_none() { (x, b) } else { (y, c) };
+        let (culprit, rk) = if self.to_number(x).is_none() {
+            (x, b)
+        } else {
+            (y, c)
+        };
         let name = self.name_of(proto, pc, rk);
         Err(self.type_error("perform arithmetic on", culprit, name))
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn index_op(&mut self, proto: &Proto, pc: usize, obj: Value, key: Value, reg: u8, dest: u8) -> LuaResult<Option<Value>> {
+    fn index_op(
+        &mut self,
+        proto: &Proto,
+        pc: usize,
+        obj: Value,
+        key: Value,
+        reg: u8,
+        dest: u8,
+    ) -> LuaResult<Option<Value>> {
         if !matches!(obj, Value::Table(_)) && self.metamethod(obj, self.names.index).is_nil() {
             let name = describe_register(proto, self, pc - 1, reg);
             return Err(self.type_error("index", obj, name));
@@ -687,7 +812,15 @@ impl Vm {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn set_index_op(&mut self, proto: &Proto, pc: usize, obj: Value, key: Value, v: Value, reg: u8) -> LuaResult<bool> {
+    fn set_index_op(
+        &mut self,
+        proto: &Proto,
+        pc: usize,
+        obj: Value,
+        key: Value,
+        v: Value,
+        reg: u8,
+    ) -> LuaResult<bool> {
         if !matches!(obj, Value::Table(_)) && self.metamethod(obj, self.names.newindex).is_nil() {
             let name = describe_register(proto, self, pc - 1, reg);
             return Err(self.type_error("index", obj, name));
@@ -695,7 +828,14 @@ impl Vm {
         self.set_index_with(obj, key, v, Some(Continuation::Discard))
     }
 
-    fn len_op(&mut self, proto: &Proto, pc: usize, x: Value, reg: u8, dest: u8) -> LuaResult<Option<Value>> {
+    fn len_op(
+        &mut self,
+        proto: &Proto,
+        pc: usize,
+        x: Value,
+        reg: u8,
+        dest: u8,
+    ) -> LuaResult<Option<Value>> {
         let tm = self.metamethod(x, self.names.len);
         if tm.is_nil() {
             let name = describe_register(proto, self, pc - 1, reg);
@@ -709,7 +849,15 @@ impl Vm {
     /// `Ok(None)`: a `__concat` metamethod frame was pushed; its continuation stores the
     /// result in place of the pair and resumes the concatenation.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn concat_op(&mut self, proto: &Proto, pc: usize, base: usize, b: u8, c: u8, dest: u8) -> LuaResult<Option<Value>> {
+    pub(crate) fn concat_op(
+        &mut self,
+        proto: &Proto,
+        pc: usize,
+        base: usize,
+        b: u8,
+        c: u8,
+        dest: u8,
+    ) -> LuaResult<Option<Value>> {
         let first = base + b as usize;
         let mut last = base + c as usize;
         while last > first {
@@ -733,11 +881,19 @@ impl Vm {
                     tm = self.metamethod(y, self.names.concat);
                 }
                 if tm.is_nil() {
-                    let (culprit, slot) = if is_stringy(x) { (y, last) } else { (x, last - 1) };
+                    let (culprit, slot) = if is_stringy(x) {
+                        (y, last)
+                    } else {
+                        (x, last - 1)
+                    };
                     let name = describe_register(proto, self, pc - 1, (slot - base) as u8);
                     return Err(self.type_error("concatenate", culprit, name));
                 }
-                let cont = Continuation::Concat { dest, first: b, last: (last - 1 - base) as u8 };
+                let cont = Continuation::Concat {
+                    dest,
+                    first: b,
+                    last: (last - 1 - base) as u8,
+                };
                 match self.call_metamethod(tm, &[x, y], cont)? {
                     Some(r) => self.th.stack[last - 1] = r,
                     None => return Ok(None),

@@ -81,12 +81,19 @@ impl Vm {
 
     /// `obj[key]` with `__index`.
     pub fn index(&mut self, obj: Value, key: Value) -> LuaResult<Value> {
-        Ok(self.index_with(obj, key, None)?.expect("no continuation requested"))
+        Ok(self
+            .index_with(obj, key, None)?
+            .expect("no continuation requested"))
     }
 
     /// Calls metamethod `tm`: with a continuation (from the dispatch loop) a Lua metamethod
     /// runs as a frame of the loop (`Ok(None)`), otherwise it is called now.
-    fn invoke_metamethod(&mut self, tm: Value, args: &[Value], cont: Option<Continuation>) -> LuaResult<Option<Value>> {
+    fn invoke_metamethod(
+        &mut self,
+        tm: Value,
+        args: &[Value],
+        cont: Option<Continuation>,
+    ) -> LuaResult<Option<Value>> {
         match cont {
             Some(c) => self.call_metamethod(tm, args, c),
             None => Ok(Some(self.call1(tm, args)?)),
@@ -94,7 +101,12 @@ impl Vm {
     }
 
     /// `obj[key]` with `__index`; `Ok(None)` when a metamethod frame was pushed.
-    pub(crate) fn index_with(&mut self, mut obj: Value, key: Value, cont: Option<Continuation>) -> LuaResult<Option<Value>> {
+    pub(crate) fn index_with(
+        &mut self,
+        mut obj: Value,
+        key: Value,
+        cont: Option<Continuation>,
+    ) -> LuaResult<Option<Value>> {
         for _ in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(t) = obj {
                 let table = self.heap.table(t);
@@ -133,14 +145,21 @@ impl Vm {
     }
 
     /// `obj[key] = value`; `Ok(false)` when a metamethod frame was pushed.
-    pub(crate) fn set_index_with(&mut self, mut obj: Value, key: Value, value: Value, cont: Option<Continuation>) -> LuaResult<bool> {
+    pub(crate) fn set_index_with(
+        &mut self,
+        mut obj: Value,
+        key: Value,
+        value: Value,
+        cont: Option<Continuation>,
+    ) -> LuaResult<bool> {
         for _ in 0..MAX_TAG_LOOP {
             let tm = if let Value::Table(t) = obj {
                 let table = self.heap.table(t);
                 let tm = match table.metatable {
-                    Some(mt) if table.get(key).is_nil() => {
-                        self.heap.table(mt).get_str(Value::String(self.names.newindex))
-                    }
+                    Some(mt) if table.get(key).is_nil() => self
+                        .heap
+                        .table(mt)
+                        .get_str(Value::String(self.names.newindex)),
                     _ => Value::Nil,
                 };
                 if tm.is_nil() {
@@ -156,7 +175,9 @@ impl Vm {
                 tm
             };
             if let Value::Function(_) = tm {
-                return Ok(self.invoke_metamethod(tm, &[obj, key, value], cont)?.is_some());
+                return Ok(self
+                    .invoke_metamethod(tm, &[obj, key, value], cont)?
+                    .is_some());
             }
             obj = tm;
         }
@@ -174,7 +195,12 @@ impl Vm {
     }
 
     /// "attempt to <op> <name> (a <type> value)".
-    pub fn type_error(&mut self, op: &str, v: Value, name: Option<(&str, String)>) -> Box<LuaError> {
+    pub fn type_error(
+        &mut self,
+        op: &str,
+        v: Value,
+        name: Option<(&str, String)>,
+    ) -> Box<LuaError> {
         let msg = match name {
             Some((kind, n)) => format!("attempt to {op} {kind} '{n}' (a {} value)", v.type_name()),
             None => format!("attempt to {op} a {} value", v.type_name()),
@@ -184,15 +210,25 @@ impl Vm {
 
     /// Lua equality with `__eq`.
     pub fn equals(&mut self, a: Value, b: Value) -> LuaResult<bool> {
-        Ok(self.equals_with(a, b, None)?.expect("no continuation requested"))
+        Ok(self
+            .equals_with(a, b, None)?
+            .expect("no continuation requested"))
     }
 
     /// Equality; `Ok(None)` when a metamethod frame was pushed (its continuation decides).
-    pub(crate) fn equals_with(&mut self, a: Value, b: Value, cont: Option<Continuation>) -> LuaResult<Option<bool>> {
+    pub(crate) fn equals_with(
+        &mut self,
+        a: Value,
+        b: Value,
+        cont: Option<Continuation>,
+    ) -> LuaResult<Option<bool>> {
         if a.raw_eq(b) {
             return Ok(Some(true));
         }
-        let same_kind = matches!((a, b), (Value::Table(_), Value::Table(_)) | (Value::Userdata(_), Value::Userdata(_)));
+        let same_kind = matches!(
+            (a, b),
+            (Value::Table(_), Value::Table(_)) | (Value::Userdata(_), Value::Userdata(_))
+        );
         if !same_kind {
             return Ok(Some(false));
         }
@@ -204,29 +240,47 @@ impl Vm {
         if !tm1.raw_eq(tm2) {
             return Ok(Some(false));
         }
-        Ok(self.invoke_metamethod(tm1, &[a, b], cont)?.map(Value::truthy))
+        Ok(self
+            .invoke_metamethod(tm1, &[a, b], cont)?
+            .map(Value::truthy))
     }
 
     /// `a < b`.
     pub fn less_than(&mut self, a: Value, b: Value) -> LuaResult<bool> {
-        Ok(self.less_than_with(a, b, None)?.expect("no continuation requested"))
+        Ok(self
+            .less_than_with(a, b, None)?
+            .expect("no continuation requested"))
     }
 
     /// `a <= b` (falls back to `not (b < a)` through `__lt`, as Lua 5.1).
     pub fn less_equal(&mut self, a: Value, b: Value) -> LuaResult<bool> {
-        Ok(self.less_equal_with(a, b, None)?.expect("no continuation requested"))
+        Ok(self
+            .less_equal_with(a, b, None)?
+            .expect("no continuation requested"))
     }
 
     /// `a < b`; `Ok(None)` when a metamethod frame was pushed. `jump_if` is the caller's
     /// comparison sense, for the continuation.
-    pub(crate) fn less_than_with(&mut self, a: Value, b: Value, jump_if: Option<bool>) -> LuaResult<Option<bool>> {
+    pub(crate) fn less_than_with(
+        &mut self,
+        a: Value,
+        b: Value,
+        jump_if: Option<bool>,
+    ) -> LuaResult<Option<bool>> {
         match (a, b) {
             (Value::Number(x), Value::Number(y)) => Ok(Some(x < y)),
-            (Value::String(x), Value::String(y)) => Ok(Some(self.heap.str_bytes(x) < self.heap.str_bytes(y))),
+            (Value::String(x), Value::String(y)) => {
+                Ok(Some(self.heap.str_bytes(x) < self.heap.str_bytes(y)))
+            }
             _ => {
-                let cont = jump_if.map(|jump_if| Continuation::Jump { jump_if, negate: false });
+                let cont = jump_if.map(|jump_if| Continuation::Jump {
+                    jump_if,
+                    negate: false,
+                });
                 match self.order_metamethod(a, b, self.names.lt)? {
-                    Some(tm) => Ok(self.invoke_metamethod(tm, &[a, b], cont)?.map(Value::truthy)),
+                    Some(tm) => Ok(self
+                        .invoke_metamethod(tm, &[a, b], cont)?
+                        .map(Value::truthy)),
                     None => Err(self.compare_error(a, b)),
                 }
             }
@@ -234,19 +288,36 @@ impl Vm {
     }
 
     /// `a <= b`; `Ok(None)` when a metamethod frame was pushed.
-    pub(crate) fn less_equal_with(&mut self, a: Value, b: Value, jump_if: Option<bool>) -> LuaResult<Option<bool>> {
+    pub(crate) fn less_equal_with(
+        &mut self,
+        a: Value,
+        b: Value,
+        jump_if: Option<bool>,
+    ) -> LuaResult<Option<bool>> {
         match (a, b) {
             (Value::Number(x), Value::Number(y)) => Ok(Some(x <= y)),
-            (Value::String(x), Value::String(y)) => Ok(Some(self.heap.str_bytes(x) <= self.heap.str_bytes(y))),
+            (Value::String(x), Value::String(y)) => {
+                Ok(Some(self.heap.str_bytes(x) <= self.heap.str_bytes(y)))
+            }
             _ => {
                 if let Some(tm) = self.order_metamethod(a, b, self.names.le)? {
-                    let cont = jump_if.map(|jump_if| Continuation::Jump { jump_if, negate: false });
-                    return Ok(self.invoke_metamethod(tm, &[a, b], cont)?.map(Value::truthy));
+                    let cont = jump_if.map(|jump_if| Continuation::Jump {
+                        jump_if,
+                        negate: false,
+                    });
+                    return Ok(self
+                        .invoke_metamethod(tm, &[a, b], cont)?
+                        .map(Value::truthy));
                 }
                 match self.order_metamethod(b, a, self.names.lt)? {
                     Some(tm) => {
-                        let cont = jump_if.map(|jump_if| Continuation::Jump { jump_if, negate: true });
-                        Ok(self.invoke_metamethod(tm, &[b, a], cont)?.map(|v| !v.truthy()))
+                        let cont = jump_if.map(|jump_if| Continuation::Jump {
+                            jump_if,
+                            negate: true,
+                        });
+                        Ok(self
+                            .invoke_metamethod(tm, &[b, a], cont)?
+                            .map(|v| !v.truthy()))
                     }
                     None => Err(self.compare_error(a, b)),
                 }
@@ -301,7 +372,7 @@ impl Vm {
         x ^= x >> 31;
         x = x.wrapping_mul(0x7fb5d329728ea185);
         x ^= x >> 27;
-        let addr = 0x4000_0000u64 | ((x & 0x0fff_fff0) as u64);
+        let addr = 0x4000_0000u64 | (x & 0x0fff_fff0);
         out.extend_from_slice(format!("{kind}: 0x{addr:08x}").as_bytes());
     }
 

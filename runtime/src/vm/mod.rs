@@ -122,13 +122,30 @@ impl Vm {
         self.new_native_with(name, f, Vec::new())
     }
 
-    pub fn new_native_with(&mut self, name: &'static str, f: NativeFn, upvalues: Vec<Value>) -> Value {
+    pub fn new_native_with(
+        &mut self,
+        name: &'static str,
+        f: NativeFn,
+        upvalues: Vec<Value>,
+    ) -> Value {
         self.new_native_special(name, f, upvalues, Special::None)
     }
 
-    pub fn new_native_special(&mut self, name: &'static str, f: NativeFn, upvalues: Vec<Value>, special: Special) -> Value {
+    pub fn new_native_special(
+        &mut self,
+        name: &'static str,
+        f: NativeFn,
+        upvalues: Vec<Value>,
+        special: Special,
+    ) -> Value {
         let env = self.globals;
-        let native = NativeClosure { f, name, special, upvalues, env };
+        let native = NativeClosure {
+            f,
+            name,
+            special,
+            upvalues,
+            env,
+        };
         Value::Function(self.heap.new_function(Function::Native(native)))
     }
 

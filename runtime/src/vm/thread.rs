@@ -100,7 +100,14 @@ impl FrameStack {
 
     /// Pushes an ordinary Lua frame, writing its fields in place.
     #[inline]
-    pub fn push_lua(&mut self, func: usize, base: usize, closure: FuncRef, proto: &Rc<Proto>, nresults: i32) {
+    pub fn push_lua(
+        &mut self,
+        func: usize,
+        base: usize,
+        closure: FuncRef,
+        proto: &Rc<Proto>,
+        nresults: i32,
+    ) {
         if self.depth < self.slots.len() {
             let f = &mut self.slots[self.depth];
             f.func = func;
@@ -135,7 +142,14 @@ impl FrameStack {
 
     /// Pushes a native function's frame, writing its fields in place.
     #[inline]
-    pub fn push_native(&mut self, func: usize, closure: FuncRef, nresults: i32, nargs: usize, via_pcall: bool) {
+    pub fn push_native(
+        &mut self,
+        func: usize,
+        closure: FuncRef,
+        nresults: i32,
+        nargs: usize,
+        via_pcall: bool,
+    ) {
         if self.depth < self.slots.len() {
             let f = &mut self.slots[self.depth];
             f.func = func;
@@ -233,6 +247,9 @@ pub struct Coroutine {
 
 impl ThreadState {
     pub fn new() -> ThreadState {
-        ThreadState { stack: vec![Value::Nil; 64], ..Default::default() }
+        ThreadState {
+            stack: vec![Value::Nil; 64],
+            ..Default::default()
+        }
     }
 }
