@@ -199,6 +199,17 @@ impl Vm {
                         let key = rk!(c);
                         if let &Value::Table(t) = &reg!(b) {
                             let t = self.heap.table(t);
+                            // Array part first: the common `t[i]`.
+                            if let Value::Number(n) = key {
+                                let i = n as usize;
+                                if i as f64 == n && i >= 1 && i <= t.array.len() {
+                                    let v = t.array[i - 1];
+                                    if !v.is_nil() || t.metatable.is_none() {
+                                        reg!(a) = v;
+                                        continue;
+                                    }
+                                }
+                            }
                             let v = t.get(key);
                             if !v.is_nil() || t.metatable.is_none() {
                                 reg!(a) = v;
@@ -254,6 +265,13 @@ impl Vm {
                         if let Value::Table(t) = obj {
                             let table = self.heap.table_mut(t);
                             if table.metatable.is_none() {
+                                if let Value::Number(n) = key {
+                                    let i = n as usize;
+                                    if i as f64 == n && i >= 1 && i <= table.array.len() {
+                                        table.array[i - 1] = v;
+                                        continue;
+                                    }
+                                }
                                 match table.set(key, v) {
                                     Ok(grown) => {
                                         self.heap.allocated += grown;
