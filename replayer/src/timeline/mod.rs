@@ -47,6 +47,9 @@ pub enum TimelineError {
     /// The target is past the end of the debugged process's history.
     #[error("event {event} is past the end of the debugged process's recording")]
     PastEnd { event: u64, pid: i32 },
+    /// The debugger interrupted a long scan backward.
+    #[error("interrupted")]
+    Interrupted,
     /// Replaying to a position met something else than when the position was made.
     #[error("replay did not reach {position} again ({what}); the program or the trace changed?")]
     Lost { position: String, what: String },
@@ -577,7 +580,8 @@ impl ReplayTimeline {
         mut interrupted: impl FnMut() -> bool,
     ) -> TimelineResult<Stop> {
         let traps = self.traps.clone();
-        let mut until = self.position.clone();
+        let origin = self.position.clone();
+        let mut until = origin.clone();
         if !traps.is_empty() {
             // Scan back one checkpoint interval, then two, four…: few restores (each costs a copy and
             // a pass over the trace up to the checkpoint), and at most twice the replay needed.
@@ -592,13 +596,20 @@ impl ReplayTimeline {
             }
             for checkpoint in windows {
                 if interrupted() {
-                    self.seek(&until)?;
+                    self.seek(&origin)?;
                     return Ok(Stop::Interrupted);
                 }
                 let checkpoint = checkpoint.max(self.start.event);
                 self.restore(checkpoint)?;
                 self.replay_to_event(checkpoint)?;
-                if let Some((position, stop)) = self.last_hit(&traps, &until)? {
+                let found = match self.last_hit(&traps, &until, &mut interrupted) {
+                    Err(TimelineError::Interrupted) => {
+                        self.seek(&origin)?;
+                        return Ok(Stop::Interrupted);
+                    }
+                    other => other?,
+                };
+                if let Some((position, stop)) = found {
                     if matches!(stop, Stop::Watch(_)) {
                         // Backward, an access is met before the instruction that makes it executes.
                         match self.previous_in_stretch(&position) {
@@ -628,12 +639,18 @@ impl ReplayTimeline {
         &mut self,
         traps: &TrapSet,
         until: &Position,
+        interrupted: &mut dyn FnMut() -> bool,
     ) -> TimelineResult<Option<(Position, Stop)>> {
         let mut last = None;
         self.session.set_traps(traps.clone());
         self.session.set_single_step(false);
         let mut position = Position::at_event(self.session.event_number());
+        let mut count = 0u64;
         while position.event < until.event {
+            count += 1;
+            if count.is_multiple_of(256) && interrupted() {
+                return Err(TimelineError::Interrupted);
+            }
             match self.session.advance()? {
                 Progress::Event { number, .. } => {
                     position = Position::at_event(number);
