@@ -63,6 +63,8 @@ pub struct ReplaySession {
     interrupted: Option<Record>,
     /// A debugger trap stopped the replay of `interrupted` part way.
     inside_event: bool,
+    /// Memory the kernel wrote into the debugged process in the last event (address, length).
+    kernel_writes: Vec<(u64, u64)>,
     /// Records `reader` must pass over before its next one (a copy reads the trace again lazily, so
     /// that copying stays cheap while the copy only moves within an event).
     unread: u64,
@@ -149,6 +151,7 @@ impl ReplaySession {
             debugged: None,
             interrupted: None,
             inside_event: false,
+            kernel_writes: Vec::new(),
             unread: 0,
         })
     }
@@ -223,6 +226,7 @@ impl ReplaySession {
             Event::Exec { pid, .. } => Some(pid),
             _ => None,
         };
+        self.kernel_writes.clear();
         let result = self.replay_record(record);
         if let (Err(ReplayError::Trapped), Some(record)) = (&result, kept) {
             self.interrupted = Some(record);
@@ -632,6 +636,12 @@ impl ReplaySession {
                 let length = write.length as usize;
                 tracee::write_memory(real, write.address, &data[offset..offset + length])?;
                 offset += length;
+            }
+            if self.debugged_pid() == Some(pid) {
+                self.kernel_writes = writes
+                    .iter()
+                    .map(|write| (write.address, write.length))
+                    .collect();
             }
             let mut answered = actual;
             answered.rax = result as u64;
@@ -1163,6 +1173,7 @@ impl ReplaySession {
             }),
             interrupted: self.interrupted.clone(),
             inside_event: self.inside_event,
+            kernel_writes: Vec::new(),
             unread,
         })
     }
@@ -1185,6 +1196,12 @@ impl ReplaySession {
             self.unread -= 1;
         }
         Ok(self.reader.next_record()?)
+    }
+
+    /// The memory ranges `(address, length)` the kernel wrote into the debugged process in the event
+    /// just replayed (a system call's results), which hardware watchpoints do not see.
+    pub fn kernel_writes(&self) -> &[(u64, u64)] {
+        &self.kernel_writes
     }
 
     /// The next event to replay, read ahead (not replayed).

@@ -128,3 +128,42 @@ fn a_reverse_step_too_far_from_the_last_event_says_why() {
     );
     assert!(transcript.contains("$1 = 12497500"), "{transcript}");
 }
+
+#[test]
+fn watchpoints_see_what_the_kernel_wrote_in_both_directions() {
+    let recorded = record_program("kernel_write");
+    let transcript = debug(
+        &recorded,
+        None,
+        &[
+            "break main",
+            "continue",
+            "watch -l word",
+            "continue",
+            "continue",
+            "reverse-continue",
+            "reverse-continue",
+            "print/x word",
+        ],
+    );
+    let normalized = normalize(&transcript);
+    let changes: Vec<&str> = normalized
+        .lines()
+        .filter(|line| line.starts_with("Old value") || line.starts_with("New value"))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "Old value = 0",
+            "New value = 1684234849",
+            "Old value = 1684234849",
+            "New value = 1684234850",
+            "Old value = 1684234850",
+            "New value = 1684234849",
+            "Old value = 1684234849",
+            "New value = 0",
+        ],
+        "{transcript}"
+    );
+    insta::assert_snapshot!(normalized);
+}

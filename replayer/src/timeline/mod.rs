@@ -273,6 +273,26 @@ impl ReplayTimeline {
         Stop::Step
     }
 
+    /// After the debugged process's own event: a write watchpoint over memory the kernel wrote in it
+    /// (which the debug registers cannot see) is a stop.
+    fn kernel_write_stop(&self, pid: Option<i32>, traps: &TrapSet) -> Option<Stop> {
+        if pid != Some(self.pid) {
+            return None;
+        }
+        let writes = self.session.kernel_writes();
+        traps
+            .watchpoints
+            .iter()
+            .flatten()
+            .filter(|watch| watch.access != crate::trap::Access::Read)
+            .find(|watch| {
+                writes.iter().any(|(address, length)| {
+                    *address < watch.address + watch.length && watch.address < address + length
+                })
+            })
+            .map(|watch| Stop::Watch(*watch))
+    }
+
     /// After the debugged process's own event: a recorded signal waiting for it is a stop.
     fn signal_stop(&self, pid: Option<i32>) -> Option<Stop> {
         (pid == Some(self.pid))
@@ -305,7 +325,11 @@ impl ReplayTimeline {
                 Progress::Event { number, pid } => {
                     self.position = Position::at_event(number);
                     self.consider_checkpoint();
-                    if let Some(stop) = self.signal_stop(pid).or_else(|| self.exited()) {
+                    if let Some(stop) = self
+                        .kernel_write_stop(pid, &traps)
+                        .or_else(|| self.signal_stop(pid))
+                        .or_else(|| self.exited())
+                    {
                         return Ok(stop);
                     }
                 }
@@ -336,7 +360,8 @@ impl ReplayTimeline {
                     self.position = Position::at_event(number);
                     if pid == Some(self.pid) {
                         break self
-                            .signal_stop(pid)
+                            .kernel_write_stop(pid, &traps)
+                            .or_else(|| self.signal_stop(pid))
                             .or_else(|| self.exited())
                             .unwrap_or(Stop::Step);
                     }
@@ -611,9 +636,10 @@ impl ReplayTimeline {
                 };
                 if let Some((position, stop)) = found {
                     if matches!(stop, Stop::Watch(_)) {
-                        // Backward, an access is met before the instruction that makes it executes.
-                        match self.previous_in_stretch(&position) {
-                            Ok(before) => self.seek(&before)?,
+                        // Backward, an access is met before the instruction that makes it executes
+                        // (for a system call's results, the `syscall` instruction).
+                        match self.step_back(&position) {
+                            Ok(_) => {}
                             Err(TimelineError::TooFar { .. }) => self.seek(&position)?,
                             Err(error) => return Err(error),
                         }
@@ -652,10 +678,12 @@ impl ReplayTimeline {
                 return Err(TimelineError::Interrupted);
             }
             match self.session.advance()? {
-                Progress::Event { number, .. } => {
+                Progress::Event { number, pid } => {
                     position = Position::at_event(number);
+                    if let Some(stop) = self.kernel_write_stop(pid, traps) {
+                        last = Some((position.clone(), stop));
+                    }
                     self.consider_checkpoint();
-                    self.session.set_traps(traps.clone());
                 }
                 Progress::Trapped(trap) if trap.exiting => break,
                 Progress::Trapped(trap) => {
