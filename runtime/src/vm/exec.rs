@@ -5,7 +5,7 @@
 use super::arith::{ArithOp, ArithOutcome};
 use super::call::Precall;
 use super::thread::{Continuation, FrameKind};
-use super::{describe_register, LuaError, LuaResult, Vm};
+use super::{describe_register, registers, LuaError, LuaResult, Vm};
 use crate::bytecode::{Op, Proto, Rk, RK_CONSTANT};
 use crate::heap::{Function, LuaClosure, Upval};
 use crate::value::{FuncRef, Value};
@@ -69,16 +69,16 @@ impl Vm {
 
             macro_rules! reg {
                 ($r:expr) => {
-                    self.th.stack[base + $r as usize]
+                    *registers::slot(&mut self.th.stack, base + $r as usize)
                 };
             }
             macro_rules! rk {
                 ($x:expr) => {{
                     let x: Rk = $x;
                     if x < RK_CONSTANT {
-                        self.th.stack[base + x as usize]
+                        *registers::slot_ref(&self.th.stack, base + x as usize)
                     } else {
-                        k[(x - RK_CONSTANT) as usize]
+                        *registers::constant(k, (x - RK_CONSTANT) as usize)
                     }
                 }};
             }
@@ -88,9 +88,9 @@ impl Vm {
                 ($x:expr) => {{
                     let x: Rk = $x;
                     if x < RK_CONSTANT {
-                        &self.th.stack[base + x as usize]
+                        registers::slot_ref(&self.th.stack, base + x as usize)
                     } else {
-                        &k[(x - RK_CONSTANT) as usize]
+                        registers::constant(k, (x - RK_CONSTANT) as usize)
                     }
                 }};
             }
@@ -143,11 +143,11 @@ impl Vm {
             }
 
             loop {
-                let op = code[pc];
+                let op = registers::fetch(code, pc);
                 pc += 1;
                 match op {
                     Op::Move { a, b } => reg!(a) = reg!(b),
-                    Op::LoadK { a, k: i } => reg!(a) = k[i as usize],
+                    Op::LoadK { a, k: i } => reg!(a) = *registers::constant(k, i as usize),
                     Op::LoadBool { a, value, skip } => {
                         reg!(a) = Value::Boolean(value);
                         if skip {
@@ -166,7 +166,7 @@ impl Vm {
                     }
                     Op::GetGlobal { a, k: i } => {
                         let env = self.heap.function(closure).env();
-                        let key = k[i as usize];
+                        let key = *registers::constant(k, i as usize);
                         let t = self.heap.table(env);
                         let v = t.get_str(key);
                         if !v.is_nil() || t.metatable.is_none() {
@@ -184,7 +184,7 @@ impl Vm {
                     }
                     Op::SetGlobal { a, k: i } => {
                         let env = self.heap.function(closure).env();
-                        let key = k[i as usize];
+                        let key = *registers::constant(k, i as usize);
                         let v = reg!(a);
                         if !slow!(self.set_index_with(
                             Value::Table(env),
@@ -223,7 +223,7 @@ impl Vm {
                         }
                     }
                     Op::GetField { a, b, k: i } => {
-                        let key = k[i as usize];
+                        let key = *registers::constant(k, i as usize);
                         if let &Value::Table(t) = &reg!(b) {
                             let t = self.heap.table(t);
                             let v = t.get_str(key);
@@ -239,7 +239,7 @@ impl Vm {
                         }
                     }
                     Op::SetField { a, k: i, c } => {
-                        let key = k[i as usize];
+                        let key = *registers::constant(k, i as usize);
                         let v = rk!(c);
                         if let &Value::Table(t) = &reg!(a) {
                             let table = self.heap.table_mut(t);

@@ -13,6 +13,7 @@ pub mod coroutine;
 mod error;
 mod exec;
 mod meta;
+mod registers;
 pub mod thread;
 
 pub use error::{current_line, describe_register, LuaError, LuaResult};
