@@ -145,7 +145,7 @@ impl Vm {
             loop {
                 let op = registers::fetch(code, pc);
                 pc += 1;
-                match op {
+                match *op {
                     Op::Move { a, b } => reg!(a) = reg!(b),
                     Op::LoadK { a, k: i } => reg!(a) = *registers::constant(k, i as usize),
                     Op::LoadBool { a, value, skip } => {

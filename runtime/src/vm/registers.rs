@@ -46,10 +46,12 @@ pub(super) fn constant(constants: &[Value], index: usize) -> &Value {
     unsafe { constants.get_unchecked(index) }
 }
 
+/// The instruction at `pc`, by reference: matching on it reads the tag and each operand
+/// straight from the code, without first copying the whole instruction.
 #[inline(always)]
-pub(super) fn fetch(code: &[Op], pc: usize) -> Op {
+pub(super) fn fetch(code: &[Op], pc: usize) -> &Op {
     debug_assert!(pc < code.len(), "pc {pc} beyond the code ({})", code.len());
     // SAFETY: execution starts at 0, falls through or jumps to targets the compiler patched
     // inside the function, and every function ends with `Return`.
-    unsafe { *code.get_unchecked(pc) }
+    unsafe { code.get_unchecked(pc) }
 }
