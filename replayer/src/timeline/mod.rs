@@ -414,12 +414,20 @@ impl ReplayTimeline {
         for operation in operations {
             match operation {
                 Operation::Steps(mut left) => {
+                    // Copies at whole multiples of COPY_EVERY steps into the stretch only, so that
+                    // stepping back one instruction at a time reuses them.
                     while left > 0 {
-                        let chunk = left.min(COPY_EVERY);
+                        let done = match position.operations.last() {
+                            Some(Operation::Steps(done)) => *done,
+                            _ => 0,
+                        };
+                        let chunk = left.min(COPY_EVERY - done % COPY_EVERY);
                         let steps = Operation::Steps(chunk);
                         self.apply(&position, &steps, &TrapSet::default(), &mut |_, _, _| {})?;
                         position.push_steps(chunk);
-                        self.nearby.keep(&position, &mut self.session);
+                        if (done + chunk).is_multiple_of(COPY_EVERY) {
+                            self.nearby.keep(&position, &mut self.session);
+                        }
                         left -= chunk;
                     }
                 }
