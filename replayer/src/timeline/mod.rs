@@ -26,8 +26,10 @@ use crate::{ReplayError, ReplaySession};
 /// (about five seconds of single steps).
 pub const STEP_LIMIT: u64 = 200_000;
 
-/// While seeking by single steps, keep a copy of the replay every this many steps.
-const COPY_EVERY: u64 = 64;
+/// While seeking by single steps, keep a copy of the replay every this many steps…
+const COPY_EVERY: u64 = 16;
+/// …over this many such spans before the target.
+const COPIES_BEFORE_TARGET: u64 = 8;
 
 /// Why the timeline cannot do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -425,7 +427,10 @@ impl ReplayTimeline {
                         let steps = Operation::Steps(chunk);
                         self.apply(&position, &steps, &TrapSet::default(), &mut |_, _, _| {})?;
                         position.push_steps(chunk);
-                        if (done + chunk).is_multiple_of(COPY_EVERY) {
+                        // Only near the target: that is where the next reverse steps land.
+                        if (done + chunk).is_multiple_of(COPY_EVERY)
+                            && left - chunk < COPIES_BEFORE_TARGET * COPY_EVERY
+                        {
                             self.nearby.keep(&position, &mut self.session);
                         }
                         left -= chunk;
