@@ -535,12 +535,18 @@ impl Vm {
                             let stack = &mut self.th.stack[..];
                             // Branches, not a select between values: a selected Value goes
                             // through memory and stalls store forwarding.
-                            let copied = count.min(wanted);
-                            for i in 0..copied {
-                                stack[dest + i] = stack[first + i];
-                            }
-                            for slot in &mut stack[dest + copied..dest + wanted] {
-                                *slot = Value::Nil;
+                            if wanted == 1 && count >= 1 {
+                                // Both slots lie in the callee's frame (results at or above
+                                // its function slot, below its register top).
+                                *registers::slot(stack, dest) = *registers::slot_ref(stack, first);
+                            } else {
+                                let copied = count.min(wanted);
+                                for i in 0..copied {
+                                    stack[dest + i] = stack[first + i];
+                                }
+                                for slot in &mut stack[dest + copied..dest + wanted] {
+                                    *slot = Value::Nil;
+                                }
                             }
                             self.th.top = dest + wanted;
                             self.th.frames.drop_top();
