@@ -230,6 +230,43 @@ pub enum Op {
     Loop,
 }
 
+impl Op {
+    /// The register an instruction writes as its single result (`R(a) = ...`), if it has one.
+    /// Loads, arithmetic and other value-producing ops; calls and loops write ranges and are
+    /// not included. `TestSet` and `LoadBool` write `R(a)` too.
+    pub fn destination_mut(&mut self) -> Option<&mut Reg> {
+        match self {
+            Op::Move { a, .. }
+            | Op::LoadK { a, .. }
+            | Op::LoadBool { a, .. }
+            | Op::GetUpval { a, .. }
+            | Op::GetGlobal { a, .. }
+            | Op::GetTable { a, .. }
+            | Op::GetField { a, .. }
+            | Op::NewTable { a, .. }
+            | Op::Add { a, .. }
+            | Op::Sub { a, .. }
+            | Op::Mul { a, .. }
+            | Op::Div { a, .. }
+            | Op::Mod { a, .. }
+            | Op::Pow { a, .. }
+            | Op::Unm { a, .. }
+            | Op::Not { a, .. }
+            | Op::Len { a, .. }
+            | Op::Concat { a, .. }
+            | Op::Closure { a, .. }
+            | Op::VarArg { a, .. }
+            | Op::TestSet { a, .. } => Some(a),
+            _ => None,
+        }
+    }
+
+    /// See [`Op::destination_mut`].
+    pub fn destination(mut self) -> Option<Reg> {
+        self.destination_mut().copied()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -730,27 +730,10 @@ fn last_line(e: &Expr) -> Line {
 }
 
 fn set_destination(op: &mut Op, reg: Reg) {
-    match op {
-        Op::Move { a, .. }
-        | Op::LoadK { a, .. }
-        | Op::GetUpval { a, .. }
-        | Op::GetGlobal { a, .. }
-        | Op::GetTable { a, .. }
-        | Op::GetField { a, .. }
-        | Op::NewTable { a, .. }
-        | Op::Add { a, .. }
-        | Op::Sub { a, .. }
-        | Op::Mul { a, .. }
-        | Op::Div { a, .. }
-        | Op::Mod { a, .. }
-        | Op::Pow { a, .. }
-        | Op::Unm { a, .. }
-        | Op::Not { a, .. }
-        | Op::Len { a, .. }
-        | Op::Concat { a, .. }
-        | Op::Closure { a, .. }
-        | Op::VarArg { a, .. } => *a = reg,
-        other => unreachable!("{other:?} has no relocatable destination"),
+    // Only ops compiled as `ExpDesc::Reloc` reach here; all of them write `R(a)`.
+    match op.destination_mut() {
+        Some(a) => *a = reg,
+        None => unreachable!("{op:?} has no relocatable destination"),
     }
 }
 

@@ -81,40 +81,13 @@ fn find_set_register(p: &Proto, last_pc: usize, reg: u8) -> Option<usize> {
                 false
             }
             Op::SelfOp { a, .. } => reg == a || reg == a + 1,
-            op => destination(op) == Some(reg),
+            op => op.destination() == Some(reg),
         };
         if writes {
             set = if pc < jump_target { None } else { Some(pc) };
         }
     }
     set
-}
-
-fn destination(op: Op) -> Option<u8> {
-    match op {
-        Op::Move { a, .. }
-        | Op::LoadK { a, .. }
-        | Op::LoadBool { a, .. }
-        | Op::GetUpval { a, .. }
-        | Op::GetGlobal { a, .. }
-        | Op::GetTable { a, .. }
-        | Op::GetField { a, .. }
-        | Op::NewTable { a, .. }
-        | Op::Add { a, .. }
-        | Op::Sub { a, .. }
-        | Op::Mul { a, .. }
-        | Op::Div { a, .. }
-        | Op::Mod { a, .. }
-        | Op::Pow { a, .. }
-        | Op::Unm { a, .. }
-        | Op::Not { a, .. }
-        | Op::Len { a, .. }
-        | Op::Concat { a, .. }
-        | Op::Closure { a, .. }
-        | Op::VarArg { a, .. }
-        | Op::TestSet { a, .. } => Some(a),
-        _ => None,
-    }
 }
 
 impl Vm {
