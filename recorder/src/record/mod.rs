@@ -163,6 +163,7 @@ pub fn record(options: &RecordOptions) -> RecordResult<Recording> {
         outputs: OutputStreams::of_this_process(),
         processes: HashMap::from([(root, Process::new(true))]),
         early_stops: HashSet::new(),
+        vfork_children: HashMap::new(),
         root,
         root_status: None,
         initial_exec_pending: true,
@@ -228,6 +229,8 @@ struct Recorder {
     processes: HashMap<Pid, Process>,
     /// New children whose first stop arrived before their parent's fork event.
     early_stops: HashSet<Pid>,
+    /// vfork children not yet exec'd or exited: their parent, and whether it waits at its vfork exit.
+    vfork_children: HashMap<Pid, (Pid, bool)>,
     root: Pid,
     root_status: Option<ExitStatus>,
     initial_exec_pending: bool,
@@ -348,7 +351,7 @@ impl Recorder {
                 || e == PtraceEvent::PTRACE_EVENT_VFORK as i32
                 || e == PtraceEvent::PTRACE_EVENT_CLONE as i32 =>
             {
-                self.on_fork(pid)
+                self.on_fork(pid, event == PtraceEvent::PTRACE_EVENT_VFORK as i32)
             }
             e if e == PtraceEvent::PTRACE_EVENT_EXEC as i32 => self.on_exec(pid),
             _ => {
@@ -421,7 +424,7 @@ impl Recorder {
         self.outputs.stream_of(pid, destination).is_some()
     }
 
-    fn on_fork(&mut self, pid: Pid) -> RecordResult<()> {
+    fn on_fork(&mut self, pid: Pid, vfork: bool) -> RecordResult<()> {
         let child = Pid::from_raw(
             ptrace::getevent(pid).map_err(tracee::ptrace_error("GETEVENTMSG", pid))? as i32,
         );
@@ -441,6 +444,9 @@ impl Recorder {
         )?;
         let started = self.early_stops.remove(&child);
         self.processes.insert(child, Process::new(started));
+        if vfork {
+            self.vfork_children.insert(child, (pid, false));
+        }
         if started {
             resume(child, Resume::Continue, None);
         }
@@ -491,13 +497,27 @@ impl Recorder {
                     sysinfo_entry: stack.sysinfo_entry,
                 };
                 self.append(&event, &[])?;
+                self.release_vfork_parent(pid);
             }
             Some(Pending::Exec {
                 registers,
                 stack: None,
                 ..
             }) => self.record_syscall(pid, registers, Kind::Emulate, result)?,
-            Some(Pending::Forked) | None => {}
+            Some(Pending::Forked) => {
+                // A vfork parent returns once its child has exec'd or exited, but the child's event for
+                // that may not be written yet; replay must see it first, so the parent waits for it.
+                if let Some(entry) = self
+                    .vfork_children
+                    .values_mut()
+                    .find(|(parent, _)| *parent == pid)
+                {
+                    entry.1 = true;
+                    self.process(pid)?.last_exit_registers = Some(after);
+                    return Ok(());
+                }
+            }
+            None => {}
         }
         self.process(pid)?.last_exit_registers = Some(after);
         resume(pid, Resume::Continue, None);
@@ -690,6 +710,15 @@ impl Recorder {
         Ok(())
     }
 
+    /// Lets the vfork parent of `child` go on, now that `child`'s exec or exit event is written.
+    fn release_vfork_parent(&mut self, child: Pid) {
+        if let Some((parent, parked)) = self.vfork_children.remove(&child) {
+            if parked {
+                resume(parent, Resume::Continue, None);
+            }
+        }
+    }
+
     fn on_death(&mut self, pid: Pid, status: ExitStatus) -> RecordResult<()> {
         if self.processes.remove(&pid).is_none() {
             return Ok(());
@@ -704,7 +733,9 @@ impl Recorder {
                 status,
             },
             &[],
-        )
+        )?;
+        self.release_vfork_parent(pid);
+        Ok(())
     }
 }
 
