@@ -196,20 +196,24 @@ impl Vm {
                         }
                     }
                     Op::GetTable { a, b, c } => {
-                        let key = rk!(c);
+                        let index = num!(rk_ref!(c));
                         if let &Value::Table(t) = &reg!(b) {
                             let t = self.heap.table(t);
                             // Array part first: the common `t[i]`.
-                            if let Value::Number(n) = key {
+                            if let Some(n) = index {
                                 let i = n as usize;
                                 if i as f64 == n && i >= 1 && i <= t.array.len() {
-                                    let v = t.array[i - 1];
-                                    if !v.is_nil() || t.metatable.is_none() {
-                                        reg!(a) = v;
+                                    let slot = &t.array[i - 1];
+                                    if !matches!(slot, Value::Nil) || t.metatable.is_none() {
+                                        reg!(a) = *slot;
                                         continue;
                                     }
                                 }
                             }
+                        }
+                        let key = rk!(c);
+                        if let &Value::Table(t) = &reg!(b) {
+                            let t = self.heap.table(t);
                             let v = t.get(key);
                             if !v.is_nil() || t.metatable.is_none() {
                                 reg!(a) = v;
@@ -259,19 +263,21 @@ impl Vm {
                         }
                     }
                     Op::SetTable { a, b, c } => {
+                        let index = num!(rk_ref!(b));
+                        if let (&Value::Table(t), Some(n)) = (&reg!(a), index) {
+                            let i = n as usize;
+                            let table = self.heap.table_mut(t);
+                            if table.metatable.is_none() && i as f64 == n && i >= 1 && i <= table.array.len() {
+                                table.array[i - 1] = *rk_ref!(c);
+                                continue;
+                            }
+                        }
                         let obj = reg!(a);
                         let key = rk!(b);
                         let v = rk!(c);
                         if let Value::Table(t) = obj {
                             let table = self.heap.table_mut(t);
                             if table.metatable.is_none() {
-                                if let Value::Number(n) = key {
-                                    let i = n as usize;
-                                    if i as f64 == n && i >= 1 && i <= table.array.len() {
-                                        table.array[i - 1] = v;
-                                        continue;
-                                    }
-                                }
                                 match table.set(key, v) {
                                     Ok(grown) => {
                                         self.heap.allocated += grown;
