@@ -35,10 +35,8 @@ fn main() {
             real_program(&command)
         }));
     }
-    // Wishlist (run with --ignored): the runtime runs its interpreter on a second thread (for a 256 MiB
-    // stack), and recording multi-threaded programs is the next issue's work.
-    trials
-        .push(Trial::test("wishlist/lua_runtime_pairs", lua_runtime_pairs).with_ignored_flag(true));
+    // The Lua runtime itself (single-threaded: it grows its stack on the main thread).
+    trials.push(Trial::test("real/lua_runtime_pairs", lua_runtime_pairs));
     trials.push(Trial::test(
         "tools/ps_lists_the_process_tree",
         ps_lists_the_process_tree,

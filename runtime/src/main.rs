@@ -239,27 +239,20 @@ fn lua_quote(s: &str) -> String {
 
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
-    // The interpreter never recurses on the Rust stack for Lua calls, but metamethods and
-    // natives calling Lua may nest up to a fixed depth: give them room.
-    let worker = std::thread::Builder::new()
-        .stack_size(256 << 20)
-        .spawn(move || run(argv));
-    let code = match worker {
-        Ok(handle) => match handle.join() {
-            Ok(Ok(code)) => code,
-            Ok(Err(e)) => {
-                eprintln!("runtime: {e:#}");
-                1
-            }
-            Err(_) => {
-                eprintln!("runtime: internal error (see the message above); please report it");
-                70
-            }
-        },
-        Err(e) => {
-            eprintln!("runtime: cannot start the interpreter thread: {e}");
+    // The interpreter never recurses on the Rust stack for Lua calls or metamethods, but
+    // natives that call back into Lua (a sort comparator, a gsub function) may nest up to a
+    // fixed depth: give them a large stack. It is switched to on this same thread (the process
+    // stays single-threaded, so the recorder can record it).
+    let code = stacker::grow(256 << 20, || match std::panic::catch_unwind(|| run(argv)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(e)) => {
+            eprintln!("runtime: {e:#}");
             1
         }
-    };
+        Err(_) => {
+            eprintln!("runtime: internal error (see the message above); please report it");
+            70
+        }
+    });
     std::process::exit(code);
 }

@@ -267,7 +267,11 @@ impl Vm {
                         if let (&Value::Table(t), Some(n)) = (&reg!(a), index) {
                             let i = n as usize;
                             let table = self.heap.table_mut(t);
-                            if table.metatable.is_none() && i as f64 == n && i >= 1 && i <= table.array.len() {
+                            if table.metatable.is_none()
+                                && i as f64 == n
+                                && i >= 1
+                                && i <= table.array.len()
+                            {
                                 table.array[i - 1] = *rk_ref!(c);
                                 continue;
                             }
