@@ -68,6 +68,10 @@ pub struct ReplaySession {
     /// Records `reader` must pass over before its next one (a copy reads the trace again lazily, so
     /// that copying stays cheap while the copy only moves within an event).
     unread: u64,
+    /// The replaying thread runs pinned beside its tracees with the time-stamp counter off, as the
+    /// recorder does (saves a hypervisor exit per ptrace stop in VMs); shared by copies, undone
+    /// when the last one goes.
+    _tracer_mode: std::rc::Rc<recorder::tsc_mode::TracerMode>,
 }
 
 /// The process a debugger watches and what stops it between events.
@@ -129,6 +133,7 @@ impl ReplaySession {
             | Options::PTRACE_O_TRACEEXEC
             | Options::PTRACE_O_EXITKILL;
         ptrace::setoptions(root, options_mask).map_err(ptrace_error("SETOPTIONS", root))?;
+        let tracer_mode = std::rc::Rc::new(recorder::tsc_mode::TracerMode::enter(root.as_raw()));
         let processes = HashMap::from([(
             header.root_pid,
             Replayed {
@@ -153,6 +158,7 @@ impl ReplaySession {
             inside_event: false,
             kernel_writes: Vec::new(),
             unread: 0,
+            _tracer_mode: tracer_mode,
         })
     }
 
@@ -1175,6 +1181,7 @@ impl ReplaySession {
             inside_event: self.inside_event,
             kernel_writes: Vec::new(),
             unread,
+            _tracer_mode: self._tracer_mode.clone(),
         })
     }
 
