@@ -142,6 +142,26 @@ impl Vm {
                 };
             }
 
+            // `R(a) = obj[key]`: a plain table hit inline (`$get` is the table lookup to use),
+            // anything else through the metamethod-aware path.
+            macro_rules! index_into {
+                ($a:expr, $b:expr, $obj:expr, $key:expr, $get:ident) => {{
+                    let (obj, key) = ($obj, $key);
+                    if let Value::Table(t) = obj {
+                        let t = self.heap.table(t);
+                        let v = t.$get(key);
+                        if !v.is_nil() || t.metatable.is_none() {
+                            reg!($a) = v;
+                            continue;
+                        }
+                    }
+                    match slow!(self.index_op(&proto, pc, obj, key, $b, $a)) {
+                        Some(v) => reg!($a) = v,
+                        None => continue 'frame,
+                    }
+                }};
+            }
+
             loop {
                 let op = registers::fetch(code, pc);
                 pc += 1;
@@ -211,36 +231,10 @@ impl Vm {
                                 }
                             }
                         }
-                        let key = rk!(c);
-                        if let &Value::Table(t) = &reg!(b) {
-                            let t = self.heap.table(t);
-                            let v = t.get(key);
-                            if !v.is_nil() || t.metatable.is_none() {
-                                reg!(a) = v;
-                                continue;
-                            }
-                        }
-                        let obj = reg!(b);
-                        match slow!(self.index_op(&proto, pc, obj, key, b, a)) {
-                            Some(v) => reg!(a) = v,
-                            None => continue 'frame,
-                        }
+                        index_into!(a, b, reg!(b), rk!(c), get);
                     }
                     Op::GetField { a, b, k: i } => {
-                        let key = *registers::constant(k, i as usize);
-                        if let &Value::Table(t) = &reg!(b) {
-                            let t = self.heap.table(t);
-                            let v = t.get_str(key);
-                            if !v.is_nil() || t.metatable.is_none() {
-                                reg!(a) = v;
-                                continue;
-                            }
-                        }
-                        let obj = reg!(b);
-                        match slow!(self.index_op(&proto, pc, obj, key, b, a)) {
-                            Some(v) => reg!(a) = v,
-                            None => continue 'frame,
-                        }
+                        index_into!(a, b, reg!(b), *registers::constant(k, i as usize), get_str);
                     }
                     Op::SetField { a, k: i, c } => {
                         let key = *registers::constant(k, i as usize);
@@ -301,20 +295,8 @@ impl Vm {
                     }
                     Op::SelfOp { a, b, c } => {
                         let obj = reg!(b);
-                        let key = rk!(c);
                         reg!(a + 1) = obj;
-                        if let Value::Table(t) = obj {
-                            let t = self.heap.table(t);
-                            let v = t.get(key);
-                            if !v.is_nil() || t.metatable.is_none() {
-                                reg!(a) = v;
-                                continue;
-                            }
-                        }
-                        match slow!(self.index_op(&proto, pc, obj, key, b, a)) {
-                            Some(v) => reg!(a) = v,
-                            None => continue 'frame,
-                        }
+                        index_into!(a, b, obj, rk!(c), get);
                     }
                     Op::Add { a, b, c } => arith!(ArithOp::Add, a, b, c, |x: f64, y: f64| x + y),
                     Op::Sub { a, b, c } => arith!(ArithOp::Sub, a, b, c, |x: f64, y: f64| x - y),
