@@ -66,16 +66,6 @@ impl Vm {
         }
     }
 
-    /// Arithmetic after the number fast path failed: coercion, then metamethods. `Ok(None)`
-    /// means no metamethod applies; the caller reports which operand is at fault.
-    pub fn arith_slow(&mut self, op: ArithOp, a: Value, b: Value) -> LuaResult<Option<Value>> {
-        match self.arith_with(op, a, b, None)? {
-            ArithOutcome::Value(v) => Ok(Some(v)),
-            ArithOutcome::NoMetamethod => Ok(None),
-            ArithOutcome::Pushed => unreachable!("no continuation requested"),
-        }
-    }
-
     /// Arithmetic with coercion and metamethods; with a continuation a Lua metamethod runs as
     /// a frame of the dispatch loop.
     pub(crate) fn arith_with(

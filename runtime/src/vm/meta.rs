@@ -208,13 +208,6 @@ impl Vm {
         self.error_at(0, &msg)
     }
 
-    /// Lua equality with `__eq`.
-    pub fn equals(&mut self, a: Value, b: Value) -> LuaResult<bool> {
-        Ok(self
-            .equals_with(a, b, None)?
-            .expect("no continuation requested"))
-    }
-
     /// Equality; `Ok(None)` when a metamethod frame was pushed (its continuation decides).
     pub(crate) fn equals_with(
         &mut self,
@@ -249,13 +242,6 @@ impl Vm {
     pub fn less_than(&mut self, a: Value, b: Value) -> LuaResult<bool> {
         Ok(self
             .less_than_with(a, b, None)?
-            .expect("no continuation requested"))
-    }
-
-    /// `a <= b` (falls back to `not (b < a)` through `__lt`, as Lua 5.1).
-    pub fn less_equal(&mut self, a: Value, b: Value) -> LuaResult<bool> {
-        Ok(self
-            .less_equal_with(a, b, None)?
             .expect("no continuation requested"))
     }
 
@@ -395,21 +381,6 @@ impl Vm {
         let mut buf = Vec::new();
         self.tostring_basic(v, &mut buf);
         Ok(self.str_value(&buf))
-    }
-
-    /// The length operator.
-    pub fn length(&mut self, v: Value) -> LuaResult<Option<Value>> {
-        match v {
-            Value::String(s) => Ok(Some(Value::Number(self.heap.str_bytes(s).len() as f64))),
-            Value::Table(t) => Ok(Some(Value::Number(self.heap.table(t).border() as f64))),
-            _ => {
-                let tm = self.metamethod(v, self.names.len);
-                if tm.is_nil() {
-                    return Ok(None);
-                }
-                Ok(Some(self.call1(tm, &[v, Value::Nil])?))
-            }
-        }
     }
 
     /// Appends the string form of a concatenation operand (strings and numbers only).
