@@ -119,6 +119,32 @@ impl Vm {
                     }
                 }};
             }
+            // A conditional instruction: take the following `Jmp` when the outcome matches.
+            macro_rules! branch {
+                ($outcome:expr, $jump_if:expr) => {
+                    if $outcome == $jump_if {
+                        take_jump!();
+                    } else {
+                        pc += 1;
+                    }
+                };
+            }
+            // `Lt`/`Le`: numbers inline, everything else through the metamethod-aware comparison.
+            macro_rules! order {
+                ($b:expr, $c:expr, $jump_if:expr, $cmp:tt, $slow:ident) => {{
+                    let r = match (num!(rk_ref!($b)), num!(rk_ref!($c))) {
+                        (Some(x), Some(y)) => x $cmp y,
+                        _ => {
+                            let (x, y) = (rk!($b), rk!($c));
+                            match slow!(self.$slow(x, y, Some($jump_if))) {
+                                Some(r) => r,
+                                None => continue 'frame,
+                            }
+                        }
+                    };
+                    branch!(r, $jump_if);
+                }};
+            }
             macro_rules! arith {
                 ($op:expr, $a:expr, $b:expr, $c:expr, $f:expr) => {{
                     match (num!(rk_ref!($b)), num!(rk_ref!($c))) {
@@ -381,53 +407,13 @@ impl Vm {
                         } else {
                             false
                         };
-                        if eq == jump_if {
-                            take_jump!();
-                        } else {
-                            pc += 1;
-                        }
+                        branch!(eq, jump_if);
                     }
-                    Op::Lt { jump_if, b, c } => {
-                        let r = match (num!(rk_ref!(b)), num!(rk_ref!(c))) {
-                            (Some(x), Some(y)) => x < y,
-                            _ => {
-                                let (x, y) = (rk!(b), rk!(c));
-                                match slow!(self.less_than_with(x, y, Some(jump_if))) {
-                                    Some(r) => r,
-                                    None => continue 'frame,
-                                }
-                            }
-                        };
-                        if r == jump_if {
-                            take_jump!();
-                        } else {
-                            pc += 1;
-                        }
-                    }
-                    Op::Le { jump_if, b, c } => {
-                        let r = match (num!(rk_ref!(b)), num!(rk_ref!(c))) {
-                            (Some(x), Some(y)) => x <= y,
-                            _ => {
-                                let (x, y) = (rk!(b), rk!(c));
-                                match slow!(self.less_equal_with(x, y, Some(jump_if))) {
-                                    Some(r) => r,
-                                    None => continue 'frame,
-                                }
-                            }
-                        };
-                        if r == jump_if {
-                            take_jump!();
-                        } else {
-                            pc += 1;
-                        }
-                    }
+                    Op::Lt { jump_if, b, c } => order!(b, c, jump_if, <, less_than_with),
+                    Op::Le { jump_if, b, c } => order!(b, c, jump_if, <=, less_equal_with),
                     Op::Test { a, jump_if } => {
                         let truthy = !matches!(&reg!(a), Value::Nil | Value::Boolean(false));
-                        if truthy == jump_if {
-                            take_jump!();
-                        } else {
-                            pc += 1;
-                        }
+                        branch!(truthy, jump_if);
                     }
                     Op::TestSet { a, b, jump_if } => {
                         let v = reg!(b);
