@@ -12,6 +12,7 @@ pub mod bytecode;
 pub mod compiler;
 pub mod determinism;
 pub mod heap;
+pub mod jit;
 pub mod run;
 pub mod stdlib;
 pub mod syntax;

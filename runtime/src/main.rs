@@ -180,7 +180,7 @@ fn run(argv: Vec<String>) -> Result<i32> {
         max_memory: inv.max_memory,
     });
     if inv.jit_off {
-        vm.jit_enabled = false;
+        vm.jit.enabled = false;
     }
     // The `arg` table: script at 0, its arguments from 1, interpreter and options below 0.
     let arg = vm.heap.new_table(inv.script_args.len(), 4);

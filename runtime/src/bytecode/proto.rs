@@ -43,6 +43,8 @@ pub struct Proto {
     /// Where the function comes from, so `string.dump` can name it: the whole chunk's source
     /// and chunk name, and the indices leading from the main function to this one.
     pub origin: Origin,
+    /// The trace compiler's per-pc state (hot counters, trace starts) and `jit.off(f)`.
+    pub jit: crate::jit::hotcount::ProtoJit,
 }
 
 /// The chunk a prototype was compiled from and its position in that chunk's function tree.

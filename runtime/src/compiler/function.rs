@@ -113,8 +113,10 @@ impl Compiler<'_> {
         let fs = self.funcs.pop().expect("a function is open");
         let id = self.heap.next_proto_id;
         self.heap.next_proto_id += 1;
+        let jit = crate::jit::hotcount::ProtoJit::new(fs.code.len());
         Ok(Proto {
             id,
+            jit,
             source: self.source.clone(),
             line_defined: fs.line_defined,
             last_line_defined: end_line,

@@ -35,7 +35,7 @@ pub fn open(vm: &mut Vm) {
 /// they apply to that function (accepted and ignored until traces exist).
 fn toggle(vm: &mut Vm, enable: bool) -> LuaResult<usize> {
     match vm.arg(0) {
-        Value::Nil | Value::Boolean(true) => vm.jit_enabled = enable,
+        Value::Nil | Value::Boolean(true) => vm.jit.enabled = enable,
         Value::Function(_) | Value::Boolean(false) => {}
         _ => return Err(vm.arg_type_error(0, "function")),
     }
@@ -55,7 +55,7 @@ fn flush(_: &mut Vm, _: usize) -> LuaResult<usize> {
 }
 
 fn status(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let e = vm.jit_enabled;
+    let e = vm.jit.enabled;
     vm.ret1(Value::Boolean(e))
 }
 

@@ -66,7 +66,8 @@ pub struct Vm {
     /// Userdata whose `__gc` must run at the next safe point.
     pub pending_finalizers: Vec<Value>,
     pub math_random: crate::stdlib::math::RandomState,
-    pub jit_enabled: bool,
+    /// The trace compiler (hot counters, traces, dumps).
+    pub jit: crate::jit::Jit,
     /// Frames a thread may hold: raised while an error handler runs, so a handler can still
     /// run after a stack overflow (Lua's extra stack for error handling).
     pub(crate) frame_limit: usize,
@@ -111,7 +112,7 @@ impl Vm {
             stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
             pending_finalizers: Vec::new(),
             math_random: crate::stdlib::math::RandomState::from_seed_bits(math_seed),
-            jit_enabled: true,
+            jit: crate::jit::Jit::default(),
             detach_next_native: false,
             frame_limit: MAX_FRAMES,
         };
