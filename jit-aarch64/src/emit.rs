@@ -53,6 +53,11 @@ macro_rules! b_cond {
         a64!($ops ; b.$c =>$label)
     };
 }
+macro_rules! fcsel_cond {
+    ($c:ident, $ops:expr, $d:expr, $n:expr, $m:expr) => {
+        a64!($ops ; fcsel D($d), D($n), D($m), $c)
+    };
+}
 macro_rules! csel_cond {
     ($c:ident, $ops:expr, $d:expr, $n:expr, $m:expr) => {
         a64!($ops ; csel X($d), X($n), X($m), $c)
@@ -287,7 +292,19 @@ fn encode_inst(
                 FloatUnaryOp::Neg => a64!(ops ; fneg D(d), D(n)),
                 FloatUnaryOp::Abs => a64!(ops ; fabs D(d), D(n)),
                 FloatUnaryOp::Sqrt => a64!(ops ; fsqrt D(d), D(n)),
+                FloatUnaryOp::RoundDown => a64!(ops ; frintm D(d), D(n)),
+                FloatUnaryOp::RoundUp => a64!(ops ; frintp D(d), D(n)),
+                FloatUnaryOp::RoundTowardZero => a64!(ops ; frintz D(d), D(n)),
             }
+        }
+        Inst::FloatSelect {
+            dst,
+            lhs,
+            rhs,
+            cond,
+        } => {
+            let (d, n, m) = (dst.number(), lhs.number(), rhs.number());
+            with_cond!(cond, fcsel_cond!(ops, d, n, m))
         }
         Inst::FloatCmp { lhs, rhs } => a64!(ops ; fcmp D(lhs.number()), D(rhs.number())),
         Inst::FloatToBits { dst, src } => a64!(ops ; fmov X(dst.number()), D(src.number())),

@@ -70,6 +70,9 @@ pub enum Error {
         "emulated code overflowed its 1 MiB stack at {address:#x} (pc {pc:#x}); use less stack"
     )]
     StackOverflow { address: u64, pc: u64 },
+    /// A trace exceeds a limit of the backend (spill slots, exits) or uses an unsupported form.
+    #[error("cannot assemble trace: {0}")]
+    TraceLimit(&'static str),
     /// Emulated code did not return to its caller.
     #[error("emulated code stopped at pc {pc:#x} without returning: {reason}")]
     DidNotReturn { pc: u64, reason: String },

@@ -310,6 +310,12 @@ pub enum FloatUnaryOp {
     Abs,
     /// `fsqrt`
     Sqrt,
+    /// `frintm`: round toward minus infinity (`floor`).
+    RoundDown,
+    /// `frintp`: round toward plus infinity (`ceil`).
+    RoundUp,
+    /// `frintz`: round toward zero.
+    RoundTowardZero,
 }
 
 /// Where a literal-pool load puts its 64-bit value.
@@ -383,6 +389,13 @@ pub enum Inst {
     },
     /// `op dst, src` on d registers.
     FloatUnary { op: FloatUnaryOp, dst: Fp, src: Fp },
+    /// `fcsel dst, lhs, rhs, cond` (d registers).
+    FloatSelect {
+        dst: Fp,
+        lhs: Fp,
+        rhs: Fp,
+        cond: Cond,
+    },
     /// `fcmp lhs, rhs` (d registers).
     FloatCmp { lhs: Fp, rhs: Fp },
     /// `fmov xd, dn`: the raw bits of a double.

@@ -66,3 +66,6 @@ pub use error::{Error, Result};
 pub use executor::{CodeId, Executor};
 pub use helper::Helper;
 pub use inst::{Inst, Label, Width};
+pub mod asm;
+pub mod ir;
+pub mod opt;

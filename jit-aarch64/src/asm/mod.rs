@@ -1,0 +1,608 @@
+//! From optimized IR to A64: register allocation, lowering, exit stubs (lj_asm.c, lj_asm_arm64.h).
+//!
+//! A trace is one straight-line loop body: guards branch to per-snapshot exit stubs, the tail
+//! writes the final slot map back to the Lua stack, adds the iteration's ticks to the virtual
+//! clock and branches to the start. No value lives across the back-edge, so allocation is a
+//! single forward linear scan over live ranges (definition to last use, where snapshot entries
+//! of a guard count as uses at that guard). Values live across a helper call take callee-saved
+//! registers; when a class runs out, values go to spill slots in the runtime's trace state.
+//!
+//! Fixed registers (the trace ABI, shared with [`abi`]): x19 = the Lua stack base of the trace's
+//! frame, x20 = the runtime's trace state (spill area, exit save area, clock), x0..x7 helper
+//! arguments, x14/x15 and d30/d31 scratch for spilled or constant operands, x16/x17 the
+//! instruction layer's scratch. x18, x29 and x30 are never used.
+#![forbid(unsafe_code)]
+
+pub mod abi;
+
+use crate::assembler::{Assembler, Code, Fusing};
+use crate::error::{Error, Result};
+use crate::inst::{Cond, FloatOp as A64FloatOp, FloatUnaryOp, Inst, Label, LiteralDst, Width};
+use crate::ir::{Cmp, Const, FloatOp, Ir, IrType, Op, Ref, ValueLayout};
+use crate::reg::{Base, Data, Fp, Gp, X0, X14, X15, X16, X17, X19, X20};
+
+pub use abi::TraceAbi;
+
+/// Where a value lives for its whole live range.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Loc {
+    /// No payload, unused, or a constant.
+    None,
+    Gp(Gp),
+    Fp(Fp),
+    /// Spill slot `n` of the trace state's spill area.
+    Spill(u32),
+}
+
+/// A trace's machine code and what the exit path needs to read values back.
+#[derive(Debug)]
+pub struct Assembled {
+    pub code: Code,
+    /// Location of each instruction's result.
+    pub locs: Vec<Loc>,
+    /// Spill slots used.
+    pub spills: u32,
+}
+
+const GP_CALLER: [u8; 6] = [8, 9, 10, 11, 12, 13];
+const GP_CALLEE: [u8; 8] = [21, 22, 23, 24, 25, 26, 27, 28];
+const FP_CALLER: [u8; 22] = [
+    0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
+];
+const FP_CALLEE: [u8; 8] = [8, 9, 10, 11, 12, 13, 14, 15];
+
+fn fp(n: u8) -> Fp {
+    Fp::new(n).expect("register numbers in the pools are valid")
+}
+
+fn gp(n: u8) -> Gp {
+    Gp::new(n).expect("register numbers in the pools are valid")
+}
+
+/// Live ranges and register assignment.
+fn allocate(ir: &Ir, max_spills: u32) -> Result<(Vec<Loc>, u32)> {
+    let n = ir.insts.len();
+    let mut last_use = vec![0usize; n];
+    let use_at = |r: Ref, at: usize, last_use: &mut Vec<usize>| {
+        if !r.is_const() {
+            last_use[r.index()] = last_use[r.index()].max(at);
+        }
+    };
+    for (i, ins) in ir.insts.iter().enumerate() {
+        if ins.op == Op::Nop {
+            continue;
+        }
+        for r in ins.operands() {
+            use_at(r, i, &mut last_use);
+        }
+        if ins.is_guard() {
+            if let Some(s) = ins.snap {
+                for e in &ir.snaps[s as usize].entries {
+                    use_at(e.value, i, &mut last_use);
+                }
+            }
+        }
+    }
+    for e in &ir.tail {
+        use_at(e.value, n, &mut last_use);
+    }
+    // calls_before[i]: helper calls among instructions 0..i.
+    let mut calls_before = vec![0u32; n + 2];
+    for (i, ins) in ir.insts.iter().enumerate() {
+        calls_before[i + 1] = calls_before[i] + matches!(ins.op, Op::Call { .. }) as u32;
+    }
+    calls_before[n + 1] = calls_before[n];
+
+    let mut locs = vec![Loc::None; n];
+    let mut free_gp: Vec<bool> = vec![true; 31];
+    let mut free_fp: Vec<bool> = vec![true; 32];
+    let mut spills = 0u32;
+    // Values sorted by last use, to release registers as the scan passes them.
+    let mut live: Vec<usize> = Vec::new();
+    for i in 0..n {
+        let ins = &ir.insts[i];
+        // Release values whose last use is at or before this instruction: their registers may
+        // be the result register (operands are read first; a guard exits before writing).
+        live.retain(|&v| {
+            if last_use[v] <= i {
+                match locs[v] {
+                    Loc::Gp(r) => free_gp[r.number() as usize] = true,
+                    Loc::Fp(r) => free_fp[r.number() as usize] = true,
+                    _ => {}
+                }
+                false
+            } else {
+                true
+            }
+        });
+        if ins.op == Op::Nop || !ins.ty.has_payload() || last_use[i] <= i {
+            continue;
+        }
+        // A call strictly after the definition and before the last use clobbers caller-saved
+        // registers; a value read only by the call itself is moved to an argument first.
+        let end = last_use[i].min(n);
+        let crosses_call = calls_before[end] > calls_before[i + 1];
+        let (caller, callee, free): (&[u8], &[u8], &mut Vec<bool>) = if ins.ty.is_float() {
+            (&FP_CALLER, &FP_CALLEE, &mut free_fp)
+        } else {
+            (&GP_CALLER, &GP_CALLEE, &mut free_gp)
+        };
+        let pick = |pool: &[u8], free: &mut Vec<bool>| {
+            pool.iter().copied().find(|&r| free[r as usize]).inspect(|&r| {
+                free[r as usize] = false;
+            })
+        };
+        let reg = if crosses_call {
+            pick(callee, free)
+        } else {
+            pick(caller, free).or_else(|| pick(callee, free))
+        };
+        locs[i] = match reg {
+            Some(r) if ins.ty.is_float() => Loc::Fp(fp(r)),
+            Some(r) => Loc::Gp(gp(r)),
+            None => {
+                if spills >= max_spills {
+                    return Err(Error::TraceLimit("too many spill slots"));
+                }
+                spills += 1;
+                Loc::Spill(spills - 1)
+            }
+        };
+        live.push(i);
+    }
+    Ok((locs, spills))
+}
+
+struct Lowering<'a> {
+    ir: &'a Ir,
+    abi: &'a TraceAbi,
+    layout: &'a ValueLayout,
+    locs: Vec<Loc>,
+    a: Assembler,
+    exits: Vec<Label>,
+}
+
+/// The A64 condition that holds exactly when `cmp` holds after `fcmp a, b` (numbers) or
+/// `cmp a, b` (integers and payloads, signed).
+fn condition(cmp: Cmp, float: bool) -> Cond {
+    if float {
+        match cmp {
+            Cmp::Lt => Cond::Mi,
+            Cmp::Ge => Cond::Ge,
+            Cmp::Le => Cond::Ls,
+            Cmp::Gt => Cond::Gt,
+            Cmp::Ult => Cond::Lt,
+            Cmp::Uge => Cond::Pl,
+            Cmp::Ule => Cond::Le,
+            Cmp::Ugt => Cond::Hi,
+            Cmp::Eq => Cond::Eq,
+            Cmp::Ne => Cond::Ne,
+        }
+    } else {
+        match cmp {
+            Cmp::Lt | Cmp::Ult => Cond::Lt,
+            Cmp::Ge | Cmp::Uge => Cond::Ge,
+            Cmp::Le | Cmp::Ule => Cond::Le,
+            Cmp::Gt | Cmp::Ugt => Cond::Gt,
+            Cmp::Eq => Cond::Eq,
+            Cmp::Ne => Cond::Ne,
+        }
+    }
+}
+
+/// The condition that holds exactly when `cond` does not.
+pub fn invert(cond: Cond) -> Cond {
+    match cond {
+        Cond::Eq => Cond::Ne,
+        Cond::Ne => Cond::Eq,
+        Cond::Hs => Cond::Lo,
+        Cond::Lo => Cond::Hs,
+        Cond::Mi => Cond::Pl,
+        Cond::Pl => Cond::Mi,
+        Cond::Vs => Cond::Vc,
+        Cond::Vc => Cond::Vs,
+        Cond::Hi => Cond::Ls,
+        Cond::Ls => Cond::Hi,
+        Cond::Ge => Cond::Lt,
+        Cond::Lt => Cond::Ge,
+        Cond::Gt => Cond::Le,
+        Cond::Le => Cond::Gt,
+    }
+}
+
+impl Lowering<'_> {
+    fn exit_label(&self, snap: Option<u32>) -> Result<Label> {
+        let s = snap.ok_or(Error::TraceLimit("guard without a snapshot"))?;
+        Ok(self.exits[s as usize])
+    }
+
+    fn spill_offset(&self, n: u32) -> i64 {
+        self.abi.spill_offset as i64 + 8 * n as i64
+    }
+
+    /// The payload of `r` in a general-purpose register (`scratch` if it must be built).
+    fn gp_of(&mut self, r: Ref, scratch: Gp) -> Result<Gp> {
+        if let Some(k) = self.ir.const_of(r) {
+            self.a.mov_imm(scratch, k.bits());
+            return Ok(scratch);
+        }
+        match self.locs[r.index()] {
+            Loc::Gp(g) => Ok(g),
+            Loc::Fp(f) => {
+                self.a.push(Inst::FloatToBits { dst: scratch, src: f });
+                Ok(scratch)
+            }
+            Loc::Spill(n) => {
+                let off = self.spill_offset(n);
+                self.a.load(Width::B8, scratch.into(), X20.into(), off)?;
+                Ok(scratch)
+            }
+            Loc::None => {
+                self.a.mov_imm(scratch, 0);
+                Ok(scratch)
+            }
+        }
+    }
+
+    /// The value of number `r` in a floating-point register.
+    fn fp_of(&mut self, r: Ref, scratch: Fp) -> Result<Fp> {
+        if let Some(k) = self.ir.const_of(r) {
+            self.a.load_literal(LiteralDst::Fp(scratch), k.bits());
+            return Ok(scratch);
+        }
+        match self.locs[r.index()] {
+            Loc::Fp(f) => Ok(f),
+            Loc::Gp(g) => {
+                self.a.push(Inst::BitsToFloat { dst: scratch, src: g });
+                Ok(scratch)
+            }
+            Loc::Spill(n) => {
+                let off = self.spill_offset(n);
+                self.a.load(Width::B8, scratch.into(), X20.into(), off)?;
+                Ok(scratch)
+            }
+            Loc::None => Err(Error::TraceLimit("number without a location")),
+        }
+    }
+
+    /// Where to compute instruction `i`'s result, and the spill slot to store it to after.
+    fn dst(&self, i: usize) -> (Loc, Option<u32>) {
+        match self.locs[i] {
+            Loc::Spill(n) => {
+                if self.ir.insts[i].ty.is_float() {
+                    (Loc::Fp(fp(31)), Some(n))
+                } else {
+                    (Loc::Gp(X15), Some(n))
+                }
+            }
+            other => (other, None),
+        }
+    }
+
+    fn finish_dst(&mut self, dst: Loc, spill: Option<u32>) -> Result<()> {
+        if let Some(n) = spill {
+            let data: Data = match dst {
+                Loc::Fp(f) => f.into(),
+                Loc::Gp(g) => g.into(),
+                _ => return Ok(()),
+            };
+            let off = self.spill_offset(n);
+            self.a.store(Width::B8, data, X20.into(), off)?;
+        }
+        Ok(())
+    }
+
+    fn guard_branch(&mut self, exit_if: Cond, snap: Option<u32>) -> Result<()> {
+        let label = self.exit_label(snap)?;
+        self.a.push(Inst::BranchCond(exit_if, label));
+        Ok(())
+    }
+
+    /// Loads a value's tag from `base + offset`, checks it (and a boolean's payload) against
+    /// `ty`, then loads the payload into the instruction's location.
+    fn typed_load(&mut self, i: usize, base: Gp, offset: i64, check: bool) -> Result<()> {
+        let ins = self.ir.insts[i];
+        let layout = *self.layout;
+        if check {
+            let tag = layout
+                .tag(ins.ty)
+                .ok_or(Error::TraceLimit("typed load of an internal type"))?;
+            self.a.load(
+                Width::B1,
+                X16.into(),
+                base.into(),
+                offset + layout.tag_offset as i64,
+            )?;
+            self.cmp_imm(X16, tag as u64)?;
+            self.guard_branch(Cond::Ne, ins.snap)?;
+            if matches!(ins.ty, IrType::True | IrType::False) {
+                self.a.load(
+                    Width::B1,
+                    X16.into(),
+                    base.into(),
+                    offset + layout.payload_offset as i64,
+                )?;
+                self.cmp_imm(X16, (ins.ty == IrType::True) as u64)?;
+                self.guard_branch(Cond::Ne, ins.snap)?;
+            }
+        }
+        if self.locs[i] == Loc::None {
+            return Ok(());
+        }
+        let (dst, spill) = self.dst(i);
+        let payload = offset + layout.payload_offset as i64;
+        match dst {
+            Loc::Fp(f) => self.a.load(Width::B8, f.into(), base.into(), payload)?,
+            Loc::Gp(g) => {
+                // Handles are 32-bit payloads; the bytes after them are padding.
+                let width = if ins.ty == IrType::Str || !matches!(
+                    ins.ty,
+                    IrType::Tab | IrType::Func | IrType::Udata | IrType::Thread
+                ) {
+                    Width::B8
+                } else {
+                    Width::B4
+                };
+                self.a.load(width, g.into(), base.into(), payload)?
+            }
+            _ => {}
+        }
+        self.finish_dst(dst, spill)
+    }
+
+    fn cmp_imm(&mut self, reg: Gp, value: u64) -> Result<()> {
+        match crate::imm::Imm12::new(value) {
+            Some(imm) => self.a.push(Inst::CmpImm {
+                lhs: Base::Gp(reg),
+                imm,
+            }),
+            None => {
+                self.a.mov_imm(X17, value);
+                self.a.push(Inst::Cmp { lhs: reg, rhs: X17 });
+            }
+        }
+        Ok(())
+    }
+
+    fn lower(&mut self, i: usize) -> Result<()> {
+        let ins = self.ir.insts[i];
+        match ins.op {
+            Op::Nop | Op::Loop => {}
+            Op::SLoad { slot, check } => {
+                let off = slot as i64 * self.layout.slot_size as i64;
+                self.typed_load(i, X19, off, check)?;
+            }
+            Op::VLoad(ptr) => {
+                let p = self.gp_of(ptr, X14)?;
+                self.typed_load(i, p, 0, true)?;
+            }
+            Op::Float(op, a, b) => {
+                let x = self.fp_of(a, fp(30))?;
+                let y = if op.is_unary() {
+                    x
+                } else {
+                    self.fp_of(b, fp(31))?
+                };
+                let (dst, spill) = self.dst(i);
+                let Loc::Fp(d) = dst else {
+                    return Ok(());
+                };
+                let binary = |op| Inst::Float {
+                    op,
+                    dst: d,
+                    lhs: x,
+                    rhs: y,
+                };
+                let unary = |op| Inst::FloatUnary { op, dst: d, src: x };
+                match op {
+                    FloatOp::Add => self.a.push(binary(A64FloatOp::Add)),
+                    FloatOp::Sub => self.a.push(binary(A64FloatOp::Sub)),
+                    FloatOp::Mul => self.a.push(binary(A64FloatOp::Mul)),
+                    FloatOp::Div => self.a.push(binary(A64FloatOp::Div)),
+                    FloatOp::Neg => self.a.push(unary(FloatUnaryOp::Neg)),
+                    FloatOp::Abs => self.a.push(unary(FloatUnaryOp::Abs)),
+                    FloatOp::Sqrt => self.a.push(unary(FloatUnaryOp::Sqrt)),
+                    FloatOp::Floor => self.a.push(unary(FloatUnaryOp::RoundDown)),
+                    FloatOp::Ceil => self.a.push(unary(FloatUnaryOp::RoundUp)),
+                    FloatOp::Min | FloatOp::Max => {
+                        // Lua: min = (b < a) ? b : a; max = (b > a) ? b : a. Not fmin/fmax,
+                        // whose NaN and signed-zero results differ.
+                        self.a.push(Inst::FloatCmp { lhs: y, rhs: x });
+                        let cond = if op == FloatOp::Min {
+                            Cond::Mi
+                        } else {
+                            Cond::Gt
+                        };
+                        self.a.push(Inst::FloatSelect {
+                            dst: d,
+                            lhs: y,
+                            rhs: x,
+                            cond,
+                        });
+                    }
+                }
+                self.finish_dst(dst, spill)?;
+            }
+            Op::Guard(cmp, a, b) => {
+                let float = self.ir.ty(a) == IrType::Num;
+                if float {
+                    let x = self.fp_of(a, fp(30))?;
+                    let y = self.fp_of(b, fp(31))?;
+                    self.a.push(Inst::FloatCmp { lhs: x, rhs: y });
+                } else {
+                    let x = self.gp_of(a, X14)?;
+                    let y = self.gp_of(b, X15)?;
+                    self.a.push(Inst::Cmp { lhs: x, rhs: y });
+                }
+                self.guard_branch(invert(condition(cmp, float)), ins.snap)?;
+            }
+            Op::Call {
+                helper,
+                args,
+                nargs,
+                ..
+            } => {
+                self.a.push(Inst::Mov { dst: X0, src: X20 });
+                for (k, &arg) in args[..nargs as usize].iter().enumerate() {
+                    let reg = gp(1 + k as u8);
+                    let src = self.gp_of(arg, reg)?;
+                    if src != reg {
+                        self.a.push(Inst::Mov { dst: reg, src });
+                    }
+                }
+                let target = self
+                    .abi
+                    .helpers
+                    .get(helper.0 as usize)
+                    .copied()
+                    .ok_or(Error::TraceLimit("unknown helper"))?;
+                self.a.call(target);
+                let (dst, spill) = self.dst(i);
+                match dst {
+                    Loc::Gp(g) => self.a.push(Inst::Mov { dst: g, src: X0 }),
+                    Loc::Fp(f) => self.a.push(Inst::BitsToFloat { dst: f, src: X0 }),
+                    _ => {}
+                }
+                self.finish_dst(dst, spill)?;
+            }
+            Op::GcCheck => {
+                self.a.load(
+                    Width::B8,
+                    X16.into(),
+                    X20.into(),
+                    self.abi.allocated_ptr_offset as i64,
+                )?;
+                self.a.load(Width::B8, X16.into(), X16.into(), 0)?;
+                self.a.load(
+                    Width::B8,
+                    X14.into(),
+                    X20.into(),
+                    self.abi.threshold_ptr_offset as i64,
+                )?;
+                self.a.load(Width::B8, X14.into(), X14.into(), 0)?;
+                self.a.push(Inst::Cmp { lhs: X16, rhs: X14 });
+                self.guard_branch(Cond::Hs, ins.snap)?;
+            }
+            Op::Conv(a) => {
+                let (dst, spill) = self.dst(i);
+                match dst {
+                    Loc::Gp(g) => {
+                        let src = self.gp_of(a, g)?;
+                        if src != g {
+                            self.a.push(Inst::Mov { dst: g, src });
+                        }
+                    }
+                    Loc::Fp(f) => {
+                        let src = self.fp_of(a, f)?;
+                        if src != f {
+                            self.a.push(Inst::FloatUnary {
+                                op: FloatUnaryOp::Mov,
+                                dst: f,
+                                src,
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+                self.finish_dst(dst, spill)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes a value (type and payload) to stack slot `slot`.
+    fn store_slot(&mut self, slot: i32, value: Ref) -> Result<()> {
+        let layout = *self.layout;
+        let ty = self.ir.ty(value);
+        let base = slot as i64 * layout.slot_size as i64;
+        let tag = layout
+            .tag(ty)
+            .ok_or(Error::TraceLimit("an internal type in a stack slot"))?;
+        self.a.mov_imm(X16, tag as u64);
+        self.a.store(
+            Width::B1,
+            X16.into(),
+            X19.into(),
+            base + layout.tag_offset as i64,
+        )?;
+        let payload = base + layout.payload_offset as i64;
+        match ty {
+            IrType::Nil => {}
+            IrType::True | IrType::False => {
+                let data = if ty == IrType::True {
+                    self.a.mov_imm(X16, 1);
+                    Data::Gp(X16)
+                } else {
+                    Data::Zr
+                };
+                self.a.store(Width::B8, data, X19.into(), payload)?;
+            }
+            IrType::Num => {
+                let f = self.fp_of(value, fp(30))?;
+                self.a.store(Width::B8, f.into(), X19.into(), payload)?;
+            }
+            _ => {
+                let g = self.gp_of(value, X14)?;
+                self.a.store(Width::B8, g.into(), X19.into(), payload)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Assembles a trace: the loop body, its tail and one exit stub per snapshot.
+pub fn assemble(ir: &Ir, layout: &ValueLayout, abi: &TraceAbi, exit_base: u32) -> Result<Assembled> {
+    let (locs, spills) = allocate(ir, abi.max_spills)?;
+    let mut a = Assembler::new();
+    let start = a.new_label();
+    let exits: Vec<Label> = ir.snaps.iter().map(|_| a.new_label()).collect();
+    let mut l = Lowering {
+        ir,
+        abi,
+        layout,
+        locs,
+        a,
+        exits,
+    };
+    l.a.bind(start);
+    for i in 0..ir.insts.len() {
+        l.lower(i)?;
+    }
+    // Tail: write back the iteration's slots, tick the clock, loop.
+    for e in &ir.tail {
+        l.store_slot(e.slot, e.value)?;
+    }
+    if ir.tail_ticks > 0 {
+        let ticks = abi.ticks_offset as i64;
+        l.a.load(Width::B8, X16.into(), X20.into(), ticks)?;
+        l.a.add_imm(X16.into(), X16.into(), ir.tail_ticks as i64)?;
+        l.a.store(Width::B8, X16.into(), X20.into(), ticks)?;
+    }
+    l.a.push(Inst::Branch(start));
+    // Exit stubs: exit number in w17, then the shared handler.
+    let handler = l.a.new_label();
+    for (s, &label) in l.exits.clone().iter().enumerate() {
+        l.a.bind(label);
+        l.a.mov_imm(X17, (exit_base + s as u32) as u64);
+        l.a.push(Inst::Branch(handler));
+    }
+    l.a.bind(handler);
+    l.a.load_literal(LiteralDst::Gp(X16), abi.exit_handler);
+    l.a.push(Inst::JumpReg(X16));
+    let fusing = if abi.fuse_pairs {
+        Fusing::Pairs
+    } else {
+        Fusing::Off
+    };
+    let locs = l.locs;
+    let code = l.a.finish(fusing)?;
+    Ok(Assembled { code, locs, spills })
+}
+
+/// The constant a snapshot entry names, for the exit path.
+pub fn constant(ir: &Ir, r: Ref) -> Option<Const> {
+    ir.const_of(r)
+}
+
+#[cfg(test)]
+mod tests;
