@@ -168,7 +168,9 @@ fn branch_target(inst: &Inst) -> Option<Label> {
         Inst::Branch(l)
         | Inst::BranchCond(_, l)
         | Inst::BranchZero(_, l)
-        | Inst::BranchNonZero(_, l) => Some(l),
+        | Inst::BranchNonZero(_, l)
+        | Inst::TestBitZero(_, _, l)
+        | Inst::TestBitNonZero(_, _, l) => Some(l),
         _ => None,
     }
 }
@@ -243,7 +245,17 @@ fn encode_inst(
                 a64!(ops ; cmp XSP(n), #bits)
             }
         }
+        Inst::Cmp32 { lhs, rhs } => a64!(ops ; cmp W(lhs.number()), W(rhs.number())),
+        Inst::CmpImm32 { lhs, imm } => {
+            let (n, bits) = (lhs.number(), u32::from(imm.bits()));
+            if imm.shifted() {
+                a64!(ops ; cmp WSP(n), #bits, lsl #12)
+            } else {
+                a64!(ops ; cmp WSP(n), #bits)
+            }
+        }
         Inst::Mov { dst, src } => a64!(ops ; mov X(dst.number()), X(src.number())),
+        Inst::Mov32 { dst, src } => a64!(ops ; mov W(dst.number()), W(src.number())),
         Inst::MoveWide { op, dst, imm } => {
             let (d, chunk) = (dst.number(), u32::from(imm.chunk()));
             match (op, imm.shift()) {
@@ -307,6 +319,7 @@ fn encode_inst(
             with_cond!(cond, fcsel_cond!(ops, d, n, m))
         }
         Inst::FloatCmp { lhs, rhs } => a64!(ops ; fcmp D(lhs.number()), D(rhs.number())),
+        Inst::FloatCmpZero { lhs } => a64!(ops ; fcmp D(lhs.number()), 0.0),
         Inst::FloatToBits { dst, src } => a64!(ops ; fmov X(dst.number()), D(src.number())),
         Inst::BitsToFloat { dst, src } => a64!(ops ; fmov D(dst.number()), X(src.number())),
         Inst::IntToFloat { dst, src } => a64!(ops ; scvtf D(dst.number()), X(src.number())),
@@ -326,6 +339,14 @@ fn encode_inst(
         Inst::BranchNonZero(r, l) => {
             let target = label(l)?;
             a64!(ops ; cbnz X(r.number()), =>target)
+        }
+        Inst::TestBitZero(r, bit, l) => {
+            let (target, b) = (label(l)?, u32::from(bit.bit()));
+            a64!(ops ; tbz X(r.number()), #b, =>target)
+        }
+        Inst::TestBitNonZero(r, bit, l) => {
+            let (target, b) = (label(l)?, u32::from(bit.bit()));
+            a64!(ops ; tbnz X(r.number()), #b, =>target)
         }
         Inst::CallReg(r) => a64!(ops ; blr X(r.number())),
         Inst::JumpReg(r) => a64!(ops ; br X(r.number())),

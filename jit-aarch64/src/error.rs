@@ -23,7 +23,7 @@ pub enum Error {
     #[error("instruction {instruction} branches to label {label}, which is never bound; bind it before finishing")]
     UnboundLabel { label: u32, instruction: usize },
     /// dynasm could not resolve a branch or literal (the target is out of range).
-    #[error("cannot resolve a branch or literal load: {0}; keep code smaller than the branch range (±1 MiB for conditional branches and literals)")]
+    #[error("cannot resolve a branch or literal load: {0}; keep code smaller than the branch range (±1 MiB for conditional branches, cbz and literals, ±32 KiB for tbz/tbnz)")]
     Relocation(String),
     /// The instruction needs a label or literal and cannot be encoded on its own.
     #[error("{0} refers to a label or literal and cannot be encoded on its own")]

@@ -20,6 +20,26 @@ impl Label {
     }
 }
 
+/// The number of a bit in an x register, 0..=63, that `TBZ/TBNZ` tests.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct BitIndex(u8);
+
+impl BitIndex {
+    /// `Some` for 0..=63.
+    pub const fn new(bit: u8) -> Option<BitIndex> {
+        if bit <= 63 {
+            Some(BitIndex(bit))
+        } else {
+            None
+        }
+    }
+
+    /// The bit number, 0..=63.
+    pub const fn bit(self) -> u8 {
+        self.0
+    }
+}
+
 /// A 64-bit constant in the literal pool. Created by [`crate::Assembler::literal`].
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Literal(pub(crate) u32);
@@ -367,8 +387,14 @@ pub enum Inst {
     Cmp { lhs: Gp, rhs: Gp },
     /// `cmp lhs, #imm` (SP allowed).
     CmpImm { lhs: Base, imm: Imm12 },
+    /// `cmp wN, wM`: compares the low 32 bits (signed conditions see them as `i32`).
+    Cmp32 { lhs: Gp, rhs: Gp },
+    /// `cmp wN, #imm`: compares the low 32 bits with an immediate.
+    CmpImm32 { lhs: Gp, imm: Imm12 },
     /// `mov dst, src` (`orr dst, xzr, src`).
     Mov { dst: Gp, src: Gp },
+    /// `mov wD, wN` (`orr wD, wzr, wN`): copies the low 32 bits and clears the upper 32.
+    Mov32 { dst: Gp, src: Gp },
     /// `movz/movn/movk dst, #chunk, lsl #shift`.
     MoveWide { op: MoveOp, dst: Gp, imm: MoveWide },
     /// `csel dst, lhs, rhs, cond`.
@@ -398,6 +424,8 @@ pub enum Inst {
     },
     /// `fcmp lhs, rhs` (d registers).
     FloatCmp { lhs: Fp, rhs: Fp },
+    /// `fcmp lhs, #0.0` (d register).
+    FloatCmpZero { lhs: Fp },
     /// `fmov xd, dn`: the raw bits of a double.
     FloatToBits { dst: Gp, src: Fp },
     /// `fmov dd, xn`: a double from raw bits.
@@ -414,6 +442,10 @@ pub enum Inst {
     BranchZero(Gp, Label),
     /// `cbnz reg, label`.
     BranchNonZero(Gp, Label),
+    /// `tbz reg, #bit, label`: branches if the bit is clear (range ±32 KiB).
+    TestBitZero(Gp, BitIndex, Label),
+    /// `tbnz reg, #bit, label`: branches if the bit is set (range ±32 KiB).
+    TestBitNonZero(Gp, BitIndex, Label),
     /// `blr reg`: call the address in a register.
     CallReg(Gp),
     /// `br reg`.
@@ -435,6 +467,8 @@ impl Inst {
                 | Inst::BranchCond(..)
                 | Inst::BranchZero(..)
                 | Inst::BranchNonZero(..)
+                | Inst::TestBitZero(..)
+                | Inst::TestBitNonZero(..)
                 | Inst::CallReg(_)
                 | Inst::JumpReg(_)
                 | Inst::Ret

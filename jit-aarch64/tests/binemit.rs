@@ -17,8 +17,8 @@
 use jit_aarch64::disasm;
 use jit_aarch64::imm::{Imm12, MoveWide, PairOffset, SImm9, ScaledOffset, ShiftAmount};
 use jit_aarch64::inst::{
-    Addressing, Cond, FloatOp, FloatUnaryOp, ImmOp, Inst, IntOp, Label, LiteralDst, MemOp, MoveOp,
-    PairOp, ShiftOp, Width,
+    Addressing, BitIndex, Cond, FloatOp, FloatUnaryOp, ImmOp, Inst, IntOp, Label, LiteralDst,
+    MemOp, MoveOp, PairOp, ShiftOp, Width,
 };
 use jit_aarch64::reg::*;
 use jit_aarch64::{Assembler, Fusing};
@@ -54,6 +54,9 @@ fn imm12(value: u64) -> Imm12 {
 }
 fn shift(amount: u8) -> ShiftAmount {
     ShiftAmount::new(amount).unwrap()
+}
+fn bit(number: u8) -> BitIndex {
+    BitIndex::new(number).unwrap()
 }
 fn wide(chunk: u16, shift: u8) -> MoveWide {
     MoveWide::new(chunk, shift).unwrap()
@@ -196,7 +199,12 @@ const ROWS: &[Row] = &[
         (|_| Inst::Cmp { lhs: X3, rhs: X30 }, "7f001eeb", "cmp x3, x30"),
         (|_| Inst::CmpImm { lhs: base(3), imm: imm12(4095) }, "7ffc3ff1", "cmp x3, #0xfff"),
         (|_| Inst::CmpImm { lhs: Base::Sp, imm: imm12(0x5000) }, "ff1740f1", "cmp sp, #0x5, lsl #12"),
+        (|_| Inst::Cmp32 { lhs: X3, rhs: X30 }, "7f001e6b", "cmp w3, w30"),
+        (|_| Inst::CmpImm32 { lhs: X0, imm: imm12(4095) }, "1ffc3f71", "cmp w0, #0xfff"),
+        (|_| Inst::CmpImm32 { lhs: X30, imm: imm12(0x5000) }, "df174071", "cmp w30, #0x5, lsl #12"),
         (|_| Inst::Mov { dst: X9, src: X30 }, "e9031eaa", "mov x9, x30"),
+        (|_| Inst::Mov32 { dst: X9, src: X30 }, "e9031e2a", "mov w9, w30"),
+        (|_| Inst::Mov32 { dst: X0, src: X1 }, "e003012a", "mov w0, w1"),
         (|_| Inst::MoveWide { op: MoveOp::Movz, dst: X17, imm: wide(0xbeef, 0) }, "f1dd97d2", "mov x17, #0xbeef"),
         (|_| Inst::MoveWide { op: MoveOp::Movz, dst: X17, imm: wide(0xbeef, 16) }, "f1ddb7d2", "mov x17, #0xbeef0000"),
         (|_| Inst::MoveWide { op: MoveOp::Movz, dst: X17, imm: wide(0xbeef, 32) }, "f1ddd7d2", "mov x17, #0xbeef00000000"),
@@ -236,7 +244,15 @@ const ROWS: &[Row] = &[
         (|_| Inst::FloatUnary { op: FloatUnaryOp::Neg, dst: V1, src: V2 }, "4140611e", "fneg d1, d2"),
         (|_| Inst::FloatUnary { op: FloatUnaryOp::Abs, dst: V1, src: V2 }, "41c0601e", "fabs d1, d2"),
         (|_| Inst::FloatUnary { op: FloatUnaryOp::Sqrt, dst: V1, src: V2 }, "41c0611e", "fsqrt d1, d2"),
+        (|_| Inst::FloatUnary { op: FloatUnaryOp::RoundDown, dst: V1, src: V2 }, "4140651e", "frintm d1, d2"),
+        (|_| Inst::FloatUnary { op: FloatUnaryOp::RoundUp, dst: V1, src: V2 }, "41c0641e", "frintp d1, d2"),
+        (|_| Inst::FloatUnary { op: FloatUnaryOp::RoundTowardZero, dst: V1, src: V2 }, "41c0651e", "frintz d1, d2"),
+        (|_| Inst::FloatSelect { dst: V0, lhs: V31, rhs: V16, cond: Cond::Eq }, "e00f701e", "fcsel d0, d31, d16, eq"),
+        (|_| Inst::FloatSelect { dst: V3, lhs: V4, rhs: V5, cond: Cond::Lt }, "83bc651e", "fcsel d3, d4, d5, lt"),
+        (|_| Inst::FloatSelect { dst: V3, lhs: V4, rhs: V5, cond: Cond::Gt }, "83cc651e", "fcsel d3, d4, d5, gt"),
         (|_| Inst::FloatCmp { lhs: V3, rhs: V4 }, "6020641e", "fcmp d3, d4"),
+        (|_| Inst::FloatCmpZero { lhs: V3 }, "6820601e", "fcmp d3, #0.0"),
+        (|_| Inst::FloatCmpZero { lhs: V31 }, "e823601e", "fcmp d31, #0.0"),
         (|_| Inst::FloatToBits { dst: X5, src: V6 }, "c500669e", "fmov x5, d6"),
         (|_| Inst::BitsToFloat { dst: V7, src: X8 }, "0701679e", "fmov d7, x8"),
         (|_| Inst::IntToFloat { dst: V9, src: X10 }, "4901629e", "scvtf d9, x10"),
@@ -263,6 +279,10 @@ const ROWS: &[Row] = &[
         (|l| Inst::BranchCond(Cond::Le, l), "0d000054", "b.le $+0x0"),
         (|l| Inst::BranchZero(X3, l), "030000b4", "cbz x3, $+0x0"),
         (|l| Inst::BranchNonZero(X30, l), "1e0000b5", "cbnz x30, $+0x0"),
+        (|l| Inst::TestBitZero(X3, bit(0), l), "03000036", "tbz w3, #0x0, $+0x0"),
+        (|l| Inst::TestBitZero(X3, bit(63), l), "0300f8b6", "tbz x3, #0x3f, $+0x0"),
+        (|l| Inst::TestBitNonZero(X30, bit(31), l), "1e00f837", "tbnz w30, #0x1f, $+0x0"),
+        (|l| Inst::TestBitNonZero(X30, bit(32), l), "1e0000b7", "tbnz x30, #0x20, $+0x0"),
 ];
 
 #[test]
@@ -301,6 +321,8 @@ fn standalone_rows_match_encode_one() {
                         | Inst::BranchCond(..)
                         | Inst::BranchZero(..)
                         | Inst::BranchNonZero(..)
+                        | Inst::TestBitZero(..)
+                        | Inst::TestBitNonZero(..)
                 ),
                 "{inst:?} should encode on its own"
             ),

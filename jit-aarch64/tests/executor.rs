@@ -8,7 +8,9 @@ use std::time::Instant;
 
 use jit_aarch64::executor::host_executor;
 use jit_aarch64::imm::{Imm12, MoveWide};
-use jit_aarch64::inst::{Cond, FloatOp, ImmOp, Inst, IntOp, LiteralDst, MoveOp};
+use jit_aarch64::inst::{
+    BitIndex, Cond, FloatOp, FloatUnaryOp, ImmOp, Inst, IntOp, LiteralDst, MoveOp,
+};
 use jit_aarch64::reg::*;
 use jit_aarch64::{emit, Assembler, Executor, Fusing, Helper, Width};
 
@@ -553,4 +555,159 @@ fn any_immediate_and_any_addend_execute_exactly() {
     if let Err(failure) = outcome {
         panic!("{failure}");
     }
+}
+
+/// Runs `body` (which reads x0/x1 and leaves its result in x0) as a function of two arguments.
+fn run_two(executor: &mut dyn Executor, body: impl FnOnce(&mut Assembler), x: u64, y: u64) -> u64 {
+    let mut a = Assembler::new();
+    body(&mut a);
+    a.push(Inst::Ret);
+    run(executor, a, &[x, y])
+}
+
+#[test]
+fn rounding_select_and_compare_with_zero() {
+    let mut executor = host_executor().unwrap();
+    for (op, f) in [
+        (FloatUnaryOp::RoundDown, f64::floor as fn(f64) -> f64),
+        (FloatUnaryOp::RoundUp, f64::ceil),
+        (FloatUnaryOp::RoundTowardZero, f64::trunc),
+    ] {
+        for value in [2.5f64, -2.5, 7.0, -0.25, 1e300, -1e-300, f64::INFINITY] {
+            let result = run_two(
+                executor.as_mut(),
+                |a| {
+                    a.push(Inst::BitsToFloat { dst: V1, src: X0 });
+                    a.push(Inst::FloatUnary {
+                        op,
+                        dst: V2,
+                        src: V1,
+                    });
+                    a.push(Inst::FloatToBits { dst: X0, src: V2 });
+                },
+                value.to_bits(),
+                0,
+            );
+            assert_eq!(
+                f64::from_bits(result).to_bits(),
+                f(value).to_bits(),
+                "{op:?} {value}"
+            );
+        }
+    }
+    // x0 < 0.0 ? x0 : x1, and NaN compares unordered (lt is false).
+    let select = |a: &mut Assembler| {
+        a.push(Inst::BitsToFloat { dst: V0, src: X0 });
+        a.push(Inst::BitsToFloat { dst: V1, src: X1 });
+        a.push(Inst::FloatCmpZero { lhs: V0 });
+        a.push(Inst::FloatSelect {
+            dst: V2,
+            lhs: V0,
+            rhs: V1,
+            cond: Cond::Mi,
+        });
+        a.push(Inst::FloatToBits { dst: X0, src: V2 });
+    };
+    for (x, y, expected) in [
+        (-1.5f64, 9.0f64, -1.5f64),
+        (0.0, 9.0, 9.0),
+        (-0.0, 9.0, 9.0),
+        (3.0, 9.0, 9.0),
+        (f64::NAN, 9.0, 9.0),
+    ] {
+        let result = run_two(executor.as_mut(), select, x.to_bits(), y.to_bits());
+        assert_eq!(f64::from_bits(result), expected, "select({x}, {y})");
+    }
+}
+
+#[test]
+fn thirty_two_bit_compares_moves_and_bit_tests() {
+    let mut executor = host_executor().unwrap();
+    // cset lt on the low 32 bits only: the upper halves must be ignored.
+    let less32 = |a: &mut Assembler| {
+        a.push(Inst::Cmp32 { lhs: X0, rhs: X1 });
+        a.push(Inst::Cset {
+            dst: X0,
+            cond: Cond::Lt,
+        });
+    };
+    for (x, y, expected) in [
+        (0xffff_ffff_0000_0001u64, 0x0000_0000_0000_0002u64, 1u64),
+        (0x0000_0000_0000_0002, 0xffff_ffff_0000_0001, 0),
+        (0x0000_0001_ffff_ffff, 0, 1),
+        (0, 0x1234_0000_0000_0000, 0),
+    ] {
+        assert_eq!(
+            run_two(executor.as_mut(), less32, x, y),
+            expected,
+            "{x:#x} < {y:#x}"
+        );
+    }
+    let equals_immediate = |a: &mut Assembler| {
+        a.push(Inst::CmpImm32 {
+            lhs: X0,
+            imm: Imm12::new(0x5000).unwrap(),
+        });
+        a.push(Inst::Cset {
+            dst: X0,
+            cond: Cond::Eq,
+        });
+    };
+    assert_eq!(
+        run_two(executor.as_mut(), equals_immediate, 0x7_0000_5000, 0),
+        1
+    );
+    assert_eq!(run_two(executor.as_mut(), equals_immediate, 0x5001, 0), 0);
+    let mov32 = |a: &mut Assembler| a.push(Inst::Mov32 { dst: X0, src: X1 });
+    assert_eq!(
+        run_two(executor.as_mut(), mov32, 7, 0xdead_beef_cafe_f00d),
+        0xcafe_f00d
+    );
+    // x0 = bit 0 of x0 ? 10 : 20, plus 1 if bit 63 of x1 is set and 2 if bit 40 is clear.
+    let bits = |a: &mut Assembler| {
+        let (odd, join, high_clear, join2, b40_set) = (
+            a.new_label(),
+            a.new_label(),
+            a.new_label(),
+            a.new_label(),
+            a.new_label(),
+        );
+        a.push(Inst::TestBitNonZero(X0, BitIndex::new(0).unwrap(), odd));
+        a.mov_imm(X2, 20);
+        a.push(Inst::Branch(join));
+        a.bind(odd);
+        a.mov_imm(X2, 10);
+        a.bind(join);
+        a.push(Inst::TestBitZero(
+            X1,
+            BitIndex::new(63).unwrap(),
+            high_clear,
+        ));
+        a.add_imm(X2.into(), X2.into(), 1).unwrap();
+        a.bind(high_clear);
+        a.push(Inst::TestBitNonZero(
+            X1,
+            BitIndex::new(40).unwrap(),
+            b40_set,
+        ));
+        a.add_imm(X2.into(), X2.into(), 2).unwrap();
+        a.push(Inst::Branch(join2));
+        a.bind(b40_set);
+        a.bind(join2);
+        a.push(Inst::Mov { dst: X0, src: X2 });
+    };
+    for (x, y, expected) in [
+        (1u64, 0u64, 12u64),
+        (2, 0, 22),
+        (3, 1 << 63, 13),
+        (4, (1 << 63) | (1 << 40), 21),
+        (5, 1 << 40, 10),
+    ] {
+        assert_eq!(
+            run_two(executor.as_mut(), bits, x, y),
+            expected,
+            "({x:#x}, {y:#x})"
+        );
+    }
+    assert!(BitIndex::new(64).is_none());
 }
