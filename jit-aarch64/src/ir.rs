@@ -399,6 +399,8 @@ pub struct Snapshot {
     pub entries: Vec<SnapEntry>,
     pub frames: Vec<SnapFrame>,
     pub ticks: u32,
+    /// The interpreter has a GC point here: an exit through this snapshot collects first.
+    pub gc_point: bool,
 }
 
 /// Optimization switches the IR builder and passes honour.
@@ -571,7 +573,12 @@ impl Ir {
                         self.ref_text(b)
                     )
                 }
-                Op::Call { helper, args, nargs, .. } => {
+                Op::Call {
+                    helper,
+                    args,
+                    nargs,
+                    ..
+                } => {
                     let args: Vec<String> = args[..nargs as usize]
                         .iter()
                         .map(|&a| self.ref_text(a))

@@ -1,12 +1,28 @@
-//! The trace compiler's runtime side: hot counting, recording, trace entry and exits, dumps.
+//! The trace compiler's runtime side (LuaJIT's lj_trace.c, lj_record.c, lj_snap.c restore):
+//! hot counting at loop ops, recording into `jit-aarch64`'s IR, compiling and installing traces,
+//! entering them and restoring the interpreter's state at exits, and the `-jdump`/`-jv` output.
 //! Machine code, IR and optimizations live in `jit-aarch64`; this module knows the VM.
+//!
+//! Nothing here may change what a program observes: a trace computes the same values, ticks the
+//! virtual clock and accounts allocation exactly as the interpreter would.
 
+mod calls;
+mod dump;
+mod entry;
+mod exit;
 pub mod hotcount;
 pub mod params;
+mod record;
+mod state;
+mod trace;
+mod value_bits;
 
 pub use params::{JitParams, OptFlags};
 
+use std::collections::HashMap;
 use std::io::Write;
+
+use crate::determinism::Seed;
 
 /// Where `-jdump` and `-jv` write.
 #[derive(Default)]
@@ -17,14 +33,37 @@ pub struct JitLog {
     pub verbose: Option<Box<dyn Write>>,
 }
 
+/// Counts for `-jstats`.
+#[derive(Default, Clone, Copy, Debug)]
+pub struct JitStats {
+    pub traces: u64,
+    pub aborts: u64,
+    pub exits: u64,
+    pub entries: u64,
+}
+
 /// The trace compiler's state in a VM.
 pub struct Jit {
     /// `jit.on()`/`jit.off()` (global).
     pub enabled: bool,
     pub params: JitParams,
     pub log: JitLog,
-    /// `-jstats`: print counts of traces, aborts and bytecodes at exit.
+    /// `-jstats`: print counts of traces, aborts and exits at exit.
     pub stats: bool,
+    pub counts: JitStats,
+    pub(crate) seed: Seed,
+    /// The trace being recorded.
+    pub(crate) recorder: Option<Box<record::Recorder>>,
+    /// Compiled traces; trace number n is at index n-1 (`None` after a flush).
+    pub(crate) traces: Vec<trace::Trace>,
+    /// The executor and trace state, created with the first trace.
+    pub(crate) engine: Option<Box<entry::Engine>>,
+    /// Abort count and last penalty per loop (proto id, pc).
+    pub(crate) penalties: HashMap<(u32, usize), (u32, u32)>,
+    /// Prototypes whose cells hold counters or traces (reset by `flush`).
+    pub(crate) touched: Vec<std::rc::Rc<crate::bytecode::Proto>>,
+    /// The executor could not be created: the JIT stays off, said once.
+    pub(crate) unavailable: bool,
 }
 
 impl Default for Jit {
@@ -34,11 +73,48 @@ impl Default for Jit {
             params: JitParams::default(),
             log: JitLog::default(),
             stats: false,
+            counts: JitStats::default(),
+            seed: Seed(0),
+            recorder: None,
+            traces: Vec::new(),
+            engine: None,
+            penalties: HashMap::new(),
+            touched: Vec::new(),
+            unavailable: false,
         }
     }
 }
 
 impl Jit {
     /// `jit.flush()`: drops every trace; counters start again.
-    pub fn flush(&mut self) {}
+    pub fn flush(&mut self) {
+        self.recorder = None;
+        for proto in self.touched.drain(..) {
+            proto.jit.reset();
+        }
+        if let Some(engine) = self.engine.as_mut() {
+            for t in self.traces.drain(..) {
+                engine.remove(t.code);
+            }
+        }
+        self.traces.clear();
+    }
+
+    /// Whether a trace is being recorded (the dispatch loop runs its recording variant).
+    #[inline]
+    pub fn recording(&self) -> bool {
+        self.recorder.is_some()
+    }
+
+    /// The `-jstats` line.
+    pub fn stats_line(&self) -> String {
+        let c = self.counts;
+        format!(
+            "jit-stats: traces={} aborts={} entries={} exits={}",
+            c.traces, c.aborts, c.entries, c.exits
+        )
+    }
 }
+
+#[cfg(test)]
+mod tests;

@@ -576,6 +576,7 @@ impl Vm {
         self.nested_calls -= 1;
         match r {
             Ok(Exit::Returned) => Ok(()),
+            Ok(Exit::Switch) => unreachable!("execute continues across dispatch switches"),
             Ok(Exit::Yielded { .. }) => {
                 Err(self.error_at(0, "attempt to yield across C-call boundary"))
             }

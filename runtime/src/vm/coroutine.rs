@@ -82,6 +82,7 @@ impl Vm {
                 self.heap.threads.get_mut(co.0).status = CoStatus::Dead;
                 Resumed::Ok(values)
             }
+            Ok(Exit::Switch) => unreachable!("execute continues across dispatch switches"),
             Ok(Exit::Yielded { first, count }) => {
                 let values = self.th.stack[first..first + count].to_vec();
                 self.heap.threads.get_mut(co.0).status = CoStatus::Suspended;

@@ -17,15 +17,31 @@ pub(crate) enum Exit {
     Returned,
     /// The running coroutine yielded the values at `first..first + count`.
     Yielded { first: usize, count: usize },
+    /// Recording started or stopped: continue in the other variant of the dispatch loop.
+    Switch,
 }
 
 impl Vm {
     /// Runs until the frame count drops to `entry`, catching errors at protected frames above it.
     pub(crate) fn execute(&mut self, entry: usize) -> LuaResult<Exit> {
         loop {
-            match self.run(entry) {
-                Ok(exit) => return Ok(exit),
+            let result = if self.jit.recording() {
+                self.run::<true>(entry)
+            } else {
+                self.run::<false>(entry)
+            };
+            match result {
+                Ok(Exit::Switch) => continue,
+                Ok(exit) => {
+                    if self.jit.recording() {
+                        self.jit_abort_recording();
+                    }
+                    return Ok(exit);
+                }
                 Err(mut err) => {
+                    if self.jit.recording() {
+                        self.jit_abort_recording();
+                    }
                     let protected = self.th.frames[entry..]
                         .iter()
                         .rposition(|f| f.kind.is_protected())
@@ -53,7 +69,9 @@ impl Vm {
         }
     }
 
-    fn run(&mut self, entry: usize) -> LuaResult<Exit> {
+    /// The dispatch loop. `RECORDING` is the variant that shows each instruction to the trace
+    /// recorder first (LuaJIT swaps dispatch tables for this); the plain one pays nothing.
+    fn run<const RECORDING: bool>(&mut self, entry: usize) -> LuaResult<Exit> {
         'frame: loop {
             let fi = self.th.frames.len() - 1;
             let frame = &self.th.frames[fi];
@@ -189,6 +207,10 @@ impl Vm {
             }
 
             loop {
+                if RECORDING && !self.jit_record(&proto, base, pc) {
+                    self.th.frames[fi].pc = pc;
+                    return Ok(Exit::Switch);
+                }
                 let op = registers::fetch(code, pc);
                 pc += 1;
                 match *op {
@@ -575,6 +597,22 @@ impl Vm {
                                 reg!(a) = Value::Number(idx);
                                 reg!(a + 3) = Value::Number(idx);
                                 pc = (pc as i64 + offset as i64) as usize;
+                                if self.jit.enabled && !RECORDING {
+                                    self.th.frames[fi].pc = pc;
+                                    match self.jit_hot_loop(
+                                        &proto,
+                                        closure,
+                                        base,
+                                        (pc as i64 - offset as i64 - 1) as usize,
+                                    ) {
+                                        Some(t) => {
+                                            self.jit_run_trace(t, base)?;
+                                            continue 'frame;
+                                        }
+                                        None if self.jit.recording() => return Ok(Exit::Switch),
+                                        None => {}
+                                    }
+                                }
                             }
                         }
                     }
@@ -662,7 +700,20 @@ impl Vm {
                             }
                         }
                     }
-                    Op::Loop => self.ticks += 1,
+                    Op::Loop => {
+                        self.ticks += 1;
+                        if self.jit.enabled && !RECORDING {
+                            self.th.frames[fi].pc = pc;
+                            match self.jit_hot_loop(&proto, closure, base, pc - 1) {
+                                Some(t) => {
+                                    self.jit_run_trace(t, base)?;
+                                    continue 'frame;
+                                }
+                                None if self.jit.recording() => return Ok(Exit::Switch),
+                                None => {}
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -728,7 +779,7 @@ impl Vm {
     }
 
     #[inline]
-    fn upval_get(&self, closure: FuncRef, index: u8) -> Value {
+    pub(crate) fn upval_get(&self, closure: FuncRef, index: u8) -> Value {
         let Function::Lua(cl) = self.heap.function(closure) else {
             unreachable!()
         };
@@ -745,7 +796,7 @@ impl Vm {
     }
 
     #[inline]
-    fn upval_set(&mut self, closure: FuncRef, index: u8, v: Value) {
+    pub(crate) fn upval_set(&mut self, closure: FuncRef, index: u8, v: Value) {
         let Function::Lua(cl) = self.heap.function(closure) else {
             unreachable!()
         };

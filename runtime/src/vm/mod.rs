@@ -116,6 +116,7 @@ impl Vm {
             detach_next_native: false,
             frame_limit: MAX_FRAMES,
         };
+        vm.jit.seed = vm.options.seed;
         crate::stdlib::open_all(&mut vm);
         vm
     }

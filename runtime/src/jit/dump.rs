@@ -1,0 +1,66 @@
+//! `-jdump` and `-jv` output in LuaJIT's formats (jit/dump.lua, jit/v.lua). Everything printed is
+//! a function of the program and the seed: machine code is listed with trace-relative offsets
+//! and symbolic call targets, never host addresses.
+#![forbid(unsafe_code)]
+
+use std::io::Write;
+use std::rc::Rc;
+
+use super::record::{Abort, Recorder};
+use super::trace::Trace;
+use crate::bytecode::Proto;
+use crate::vm::Vm;
+
+fn location(proto: &Proto, pc: usize) -> String {
+    let line = proto.lines.get(pc).copied().unwrap_or(proto.line_defined);
+    format!("{}:{line}", proto.source)
+}
+
+fn bytecode_line(depth: usize, proto: &Rc<Proto>, pc: usize) -> String {
+    let dots: String = ". ".repeat(depth);
+    format!("{pc:04} {dots}{:?}", proto.code[pc])
+}
+
+impl Vm {
+    pub(crate) fn jit_log_start(&mut self, number: u32, proto: &Proto, pc: usize) {
+        if let Some(out) = self.jit.log.dump.as_mut() {
+            let _ = writeln!(out, "---- TRACE {number} start {}", location(proto, pc));
+        }
+    }
+
+    pub(crate) fn jit_log_abort(&mut self, rec: &Recorder, abort: &Abort) {
+        let number = self.jit.traces.len() + 1;
+        let start = location(&rec.proto, rec.loop_pc);
+        let at = match rec.bytecodes.last() {
+            Some((_, proto, pc)) => location(proto, *pc),
+            None => start.clone(),
+        };
+        if let Some(out) = self.jit.log.dump.as_mut() {
+            for (depth, proto, pc) in &rec.bytecodes {
+                let _ = writeln!(out, "{}", bytecode_line(*depth, proto, *pc));
+            }
+            let _ = writeln!(out, "---- TRACE {number} abort {at} -- {}", abort.0);
+            let _ = writeln!(out);
+        }
+        if let Some(out) = self.jit.log.verbose.as_mut() {
+            let _ = writeln!(out, "[TRACE --- {start} -- {} at {at}]", abort.0);
+        }
+    }
+
+    pub(crate) fn jit_log_trace(&mut self, rec: &Recorder, trace: &Trace, mcode: &str) {
+        let start = location(&rec.proto, rec.loop_pc);
+        if let Some(out) = self.jit.log.dump.as_mut() {
+            for (depth, proto, pc) in &rec.bytecodes {
+                let _ = writeln!(out, "{}", bytecode_line(*depth, proto, *pc));
+            }
+            let _ = writeln!(out, "---- TRACE {} IR", trace.number);
+            let _ = write!(out, "{}", trace.ir.listing(&Recorder::helper_name));
+            let _ = write!(out, "{mcode}");
+            let _ = writeln!(out, "---- TRACE {} stop -> loop", trace.number);
+            let _ = writeln!(out);
+        }
+        if let Some(out) = self.jit.log.verbose.as_mut() {
+            let _ = writeln!(out, "[TRACE {:>3} {start} loop]", trace.number);
+        }
+    }
+}

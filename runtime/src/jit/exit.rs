@@ -1,0 +1,85 @@
+//! Trace exits (lj_trace.c's `lj_trace_exit`, lj_snap.c's restore): rebuild the interpreter's
+//! state from the snapshot of the guard that failed — slot values from registers, spill slots
+//! or constants, frames of inlined calls, the pc, the virtual clock — and let it carry on.
+#![forbid(unsafe_code)]
+
+use jit_aarch64::asm::Loc;
+
+use super::value_bits::value_of;
+use crate::heap::Function;
+use crate::value::{FuncRef, Value};
+use crate::vm::{LuaResult, Vm};
+
+impl Vm {
+    /// Enters trace `t` at absolute stack index `base`, runs it until it exits, and restores
+    /// the interpreter state of the exit's snapshot. The dispatch loop then re-reads its frame.
+    pub(crate) fn jit_run_trace(&mut self, t: u32, base: usize) -> LuaResult<()> {
+        let (entry, max_slot) = {
+            let trace = &self.jit.traces[t as usize - 1];
+            (trace.entry, trace.max_slot)
+        };
+        self.ensure_stack(base + max_slot.max(0) as usize + 2)?;
+        self.jit.counts.entries += 1;
+        let exit = match self.jit_call(entry, base) {
+            Ok(exit) => exit,
+            Err(e) => return Err(self.error_at(0, &format!("trace {t} failed: {e}"))),
+        };
+        let (trace_number, snap) = (exit >> 16, (exit & 0xffff) as usize);
+        if trace_number != t {
+            return Err(self.error_at(
+                0,
+                &format!("trace {t} left through exit {exit:#x} of another trace"),
+            ));
+        }
+        self.jit_restore(t, snap, base)
+    }
+
+    fn jit_restore(&mut self, t: u32, snap_index: usize, base: usize) -> LuaResult<()> {
+        let engine = self.jit.engine.as_ref().expect("a trace ran");
+        let state = engine.state();
+        let trace = &mut self.jit.traces[t as usize - 1];
+        trace.exit_counts[snap_index] += 1;
+        let snap = trace.ir.snaps[snap_index].clone();
+        let mut values = Vec::with_capacity(snap.entries.len());
+        for e in &snap.entries {
+            let ty = trace.ir.ty(e.value);
+            let bits = match trace.ir.const_of(e.value) {
+                Some(k) => k.bits(),
+                None => match trace.locs[e.value.index()] {
+                    Loc::Gp(r) => state.gpr[r.number() as usize],
+                    Loc::Fp(r) => state.fpr[r.number() as usize],
+                    Loc::Spill(n) => state.spill[n as usize],
+                    Loc::None => 0,
+                },
+            };
+            values.push((e.slot, value_of(ty, bits).unwrap_or(Value::Nil)));
+        }
+        self.jit.counts.exits += 1;
+        for (slot, v) in values {
+            self.th.stack[base + slot as usize] = v;
+        }
+        for f in &snap.frames {
+            let fi = self.th.frames.len() - 1;
+            self.th.frames[fi].pc = f.return_pc as usize;
+            let closure = FuncRef(f.function);
+            let Function::Lua(cl) = self.heap.function(closure) else {
+                unreachable!("inlined frames are Lua functions")
+            };
+            let proto = cl.proto.clone();
+            let func = base + f.func_slot as usize;
+            self.th
+                .frames
+                .push_lua(func, func + 1, closure, &proto, f.nresults);
+        }
+        let fi = self.th.frames.len() - 1;
+        self.th.frames[fi].pc = snap.pc as usize;
+        let frame = &self.th.frames[fi];
+        let max_stack = frame.proto.as_ref().map_or(0, |p| p.max_stack);
+        self.th.top = frame.base + max_stack;
+        self.ticks += snap.ticks as u64;
+        if snap.gc_point && self.heap.allocated >= self.heap.threshold {
+            self.gc_safe_point()?;
+        }
+        Ok(())
+    }
+}

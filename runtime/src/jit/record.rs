@@ -1,0 +1,869 @@
+//! Recording (lj_record.c): the interpreter calls [`Recorder::instruction`] before each
+//! instruction while a trace is being recorded; the recorder reads the operands' current values,
+//! specializes on their types, and appends typed IR with guards. Snapshots capture the slots
+//! written so far, so any guard can hand the exact interpreter state back.
+//!
+//! Slots are numbered from the base of the frame where recording started; inlined calls get
+//! frames above it that exist only in the recorder and in snapshots. Unsupported bytecode
+//! aborts with LuaJIT's reason texts; the interpreter then simply carries on.
+#![forbid(unsafe_code)]
+
+use std::rc::Rc;
+
+use jit_aarch64::ir::{
+    Cmp, Const, FloatOp, HelperId, Ir, IrError, IrType, Op, Passes, Ref, SnapEntry, SnapFrame,
+    Snapshot,
+};
+
+use super::calls;
+use super::value_bits::{constant, ir_type, payload_of, tag_of};
+use crate::bytecode::{Op as Bc, Proto, Rk, RK_CONSTANT};
+use crate::heap::Function;
+use crate::value::{FuncRef, Value};
+use crate::vm::Vm;
+
+/// Why recording stopped without a trace (LuaJIT's lj_traceerr.h texts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Abort(pub String);
+
+impl Abort {
+    fn nyi_bytecode(op: &Bc) -> Abort {
+        Abort(format!("NYI: bytecode {}", bytecode_name(op)))
+    }
+}
+
+impl From<IrError> for Abort {
+    fn from(e: IrError) -> Abort {
+        match e {
+            IrError::GuardAlwaysFails => Abort("guard would always fail".into()),
+        }
+    }
+}
+
+/// A frame the recorder entered by inlining a call.
+#[derive(Clone)]
+struct RecFrame {
+    proto: Rc<Proto>,
+    closure: FuncRef,
+    /// First register, relative to the trace base.
+    base: i32,
+    /// Slot of the called function.
+    func_slot: i32,
+    /// Where the caller resumes.
+    return_pc: u32,
+    nresults: i32,
+}
+
+/// What the interpreter should do after an instruction was recorded.
+pub enum Step {
+    /// Execute the instruction and keep recording.
+    Continue,
+    /// The loop closed: compile the IR.
+    Done,
+}
+
+/// Limits the recorder enforces (`maxrecord`, `maxirconst`, `maxsnap`).
+#[derive(Clone, Copy)]
+pub struct Limits {
+    pub maxrecord: u32,
+    pub maxirconst: u32,
+    pub maxsnap: u32,
+}
+
+pub struct Recorder {
+    pub ir: Ir,
+    /// The frames being recorded; `[0]` is the frame where the loop lives.
+    frames: Vec<RecFrame>,
+    /// Absolute stack index of the trace base.
+    pub base: usize,
+    /// The loop op where the trace starts and closes.
+    pub loop_pc: usize,
+    pub proto: Rc<Proto>,
+    pub closure: FuncRef,
+    /// Current value of each slot: loaded or written in this iteration.
+    slots: Vec<Option<Ref>>,
+    written: Vec<bool>,
+    ticks: u32,
+    snapshot_taken: bool,
+    /// A native just ran: the interpreter's GC point follows it.
+    gc_point_pending: bool,
+    /// (frame depth, proto, pc) of each recorded instruction, for `-jdump`.
+    pub bytecodes: Vec<(usize, Rc<Proto>, usize)>,
+    limits: Limits,
+    /// Highest slot touched (stack needed at entry).
+    pub max_slot: i32,
+    /// The pc being recorded (the snapshot's resume point).
+    current_pc: u32,
+}
+
+fn bytecode_name(op: &Bc) -> String {
+    let text = format!("{op:?}");
+    text.split([' ', '{', '(']).next().unwrap_or("").to_string()
+}
+
+impl Recorder {
+    pub fn new(
+        proto: Rc<Proto>,
+        closure: FuncRef,
+        base: usize,
+        loop_pc: usize,
+        passes: Passes,
+        limits: Limits,
+    ) -> Recorder {
+        Recorder {
+            ir: Ir::new(passes),
+            frames: vec![RecFrame {
+                proto: proto.clone(),
+                closure,
+                base: 0,
+                func_slot: -1,
+                return_pc: 0,
+                nresults: 0,
+            }],
+            base,
+            loop_pc,
+            proto,
+            closure,
+            slots: Vec::new(),
+            written: Vec::new(),
+            ticks: 0,
+            snapshot_taken: false,
+            gc_point_pending: false,
+            bytecodes: Vec::new(),
+            limits,
+            max_slot: 0,
+            current_pc: 0,
+        }
+    }
+
+    fn frame(&self) -> &RecFrame {
+        self.frames.last().expect("the root frame is never popped")
+    }
+
+    /// Slot of register `r` of the current frame, relative to the trace base.
+    fn reg_slot(&self, r: u32) -> i32 {
+        self.frame().base + r as i32
+    }
+
+    fn runtime_value(&self, vm: &Vm, slot: i32) -> Value {
+        vm.th.stack[(self.base as i64 + slot as i64) as usize]
+    }
+
+    /// The IR value of a slot, loading it (with a type guard) on first use.
+    fn slot(&mut self, vm: &Vm, slot: i32) -> Result<Ref, Abort> {
+        let index = slot as usize;
+        if let Some(Some(r)) = self.slots.get(index) {
+            return Ok(*r);
+        }
+        let v = self.runtime_value(vm, slot);
+        self.ensure_snapshot();
+        let r = self
+            .ir
+            .emit_raw(Op::SLoad { slot, check: true }, ir_type(v));
+        self.remember(slot, r, false);
+        Ok(r)
+    }
+
+    fn remember(&mut self, slot: i32, r: Ref, written: bool) {
+        let index = slot as usize;
+        if self.slots.len() <= index {
+            self.slots.resize(index + 1, None);
+            self.written.resize(index + 1, false);
+        }
+        self.slots[index] = Some(r);
+        self.written[index] |= written;
+        self.max_slot = self.max_slot.max(slot);
+    }
+
+    fn set_slot(&mut self, slot: i32, r: Ref) {
+        self.remember(slot, r, true);
+    }
+
+    fn reg(&mut self, vm: &Vm, r: u32) -> Result<Ref, Abort> {
+        let slot = self.reg_slot(r);
+        self.slot(vm, slot)
+    }
+
+    fn set_reg(&mut self, r: u32, value: Ref) {
+        let slot = self.reg_slot(r);
+        self.set_slot(slot, value);
+    }
+
+    fn rk(&mut self, vm: &Vm, x: Rk) -> Result<Ref, Abort> {
+        if x < RK_CONSTANT {
+            self.reg(vm, x as u32)
+        } else {
+            let v = self.frame().proto.constants[(x - RK_CONSTANT) as usize];
+            Ok(self.ir.konst(constant(v)))
+        }
+    }
+
+    fn rk_value(&self, vm: &Vm, x: Rk) -> Value {
+        if x < RK_CONSTANT {
+            self.runtime_value(vm, self.reg_slot(x as u32))
+        } else {
+            self.frame().proto.constants[(x - RK_CONSTANT) as usize]
+        }
+    }
+
+    fn written_entries(&self) -> Vec<SnapEntry> {
+        self.slots
+            .iter()
+            .zip(&self.written)
+            .enumerate()
+            .filter_map(|(slot, (r, &w))| match (r, w) {
+                (Some(r), true) => Some(SnapEntry {
+                    slot: slot as i32,
+                    value: *r,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Takes the snapshot for the current instruction if none was taken yet.
+    fn ensure_snapshot(&mut self) {
+        if self.snapshot_taken {
+            return;
+        }
+        self.snapshot_taken = true;
+        let frames = self.frames[1..]
+            .iter()
+            .map(|f| SnapFrame {
+                func_slot: f.func_slot,
+                function: f.closure.0,
+                return_pc: f.return_pc,
+                nresults: f.nresults,
+            })
+            .collect();
+        let snap = Snapshot {
+            at: 0,
+            pc: self.current_pc,
+            entries: self.written_entries(),
+            frames,
+            ticks: self.ticks,
+            gc_point: self.gc_point_pending,
+        };
+        self.ir.snapshot(snap);
+    }
+
+    fn guard(&mut self, cmp: Cmp, a: Ref, b: Ref) -> Result<(), Abort> {
+        self.ensure_snapshot();
+        self.ir.emit(Op::Guard(cmp, a, b), IrType::Nil)?;
+        Ok(())
+    }
+
+    fn call(&mut self, helper: HelperId, args: &[Ref], ty: IrType) -> Result<Ref, Abort> {
+        let effect = calls::CALLS[helper.0 as usize].effect;
+        let mut list = [Ref::ins(0); 4];
+        list[..args.len()].copy_from_slice(args);
+        Ok(self.ir.emit(
+            Op::Call {
+                helper,
+                effect,
+                args: list,
+                nargs: args.len() as u8,
+            },
+            ty,
+        )?)
+    }
+
+    /// A helper returning a value's address or 0: guard non-zero, then load with a type guard.
+    fn load_through(&mut self, ptr: Ref, ty: IrType) -> Result<Ref, Abort> {
+        let zero = self.ir.int(0);
+        self.guard(Cmp::Ne, ptr, zero)?;
+        self.ensure_snapshot();
+        Ok(self.ir.emit(Op::VLoad(ptr), ty)?)
+    }
+
+    /// A status-returning helper: guard that it succeeded.
+    fn check_status(&mut self, status: Ref) -> Result<(), Abort> {
+        let zero = self.ir.int(0);
+        self.guard(Cmp::Eq, status, zero)
+    }
+
+    /// The tag and payload arguments for passing `r` to a helper.
+    fn value_args(&mut self, r: Ref, v: Value) -> [Ref; 2] {
+        let tag = self.ir.int(tag_of(v) as i64);
+        let payload = match self.ir.const_of(r) {
+            Some(_) => self.ir.int(payload_of(v) as i64),
+            None => r,
+        };
+        [tag, payload]
+    }
+
+    fn check_limits(&self) -> Result<(), Abort> {
+        if self.ir.insts.len() as u32 > self.limits.maxrecord {
+            return Err(Abort("trace too long".into()));
+        }
+        if self.ir.consts.len() as u32 > self.limits.maxirconst {
+            return Err(Abort("trace too long".into()));
+        }
+        if self.ir.snaps.len() as u32 > self.limits.maxsnap {
+            return Err(Abort("too many snapshots".into()));
+        }
+        Ok(())
+    }
+}
+
+impl Recorder {
+    /// Records the instruction at `pc` of the running frame, before it executes.
+    pub fn instruction(
+        &mut self,
+        vm: &Vm,
+        proto: &Rc<Proto>,
+        base: usize,
+        pc: usize,
+    ) -> Result<Step, Abort> {
+        // The interpreter must be in the frame the recorder expects.
+        let frame = self.frame();
+        if !Rc::ptr_eq(&frame.proto, proto) || self.base as i64 + frame.base as i64 != base as i64 {
+            return Err(Abort("NYI: return to lower frame".into()));
+        }
+        self.current_pc = pc as u32;
+        self.snapshot_taken = false;
+        self.bytecodes
+            .push((self.frames.len() - 1, proto.clone(), pc));
+        if self.gc_point_pending {
+            // The interpreter's GC point after a native call: leave (and collect) when due.
+            self.ensure_snapshot();
+            self.ir.emit_raw(Op::GcCheck, IrType::Nil);
+            self.gc_point_pending = false;
+        }
+        let op = proto.code[pc];
+        let step = self.record(vm, &op, pc)?;
+        self.check_limits()?;
+        Ok(step)
+    }
+
+    fn arith(&mut self, vm: &Vm, op: FloatOp, a: u8, b: Rk, c: Rk) -> Result<(), Abort> {
+        if self.rk_value(vm, b).as_number().is_none() || self.rk_value(vm, c).as_number().is_none()
+        {
+            return Err(Abort("NYI: arithmetic metamethod".into()));
+        }
+        let (x, y) = (self.rk(vm, b)?, self.rk(vm, c)?);
+        let r = self.ir.emit(Op::Float(op, x, y), IrType::Num)?;
+        self.set_reg(a as u32, r);
+        Ok(())
+    }
+
+    fn record(&mut self, vm: &Vm, op: &Bc, pc: usize) -> Result<Step, Abort> {
+        match *op {
+            Bc::Move { a, b } => {
+                let r = self.reg(vm, b as u32)?;
+                self.set_reg(a as u32, r);
+            }
+            Bc::LoadK { a, k } => {
+                let v = self.frame().proto.constants[k as usize];
+                let r = self.ir.konst(constant(v));
+                self.set_reg(a as u32, r);
+            }
+            Bc::LoadBool { a, value, .. } => {
+                let r = self.ir.konst(constant(Value::Boolean(value)));
+                self.set_reg(a as u32, r);
+            }
+            Bc::LoadNil { a, b } => {
+                let nil = self.ir.konst(Const::Pri(IrType::Nil));
+                for r in a..=b {
+                    self.set_reg(r as u32, nil);
+                }
+            }
+            Bc::Add { a, b, c } => self.arith(vm, FloatOp::Add, a, b, c)?,
+            Bc::Sub { a, b, c } => self.arith(vm, FloatOp::Sub, a, b, c)?,
+            Bc::Mul { a, b, c } => self.arith(vm, FloatOp::Mul, a, b, c)?,
+            Bc::Div { a, b, c } => self.arith(vm, FloatOp::Div, a, b, c)?,
+            Bc::Mod { a, b, c } => {
+                // a - floor(a/b)*b, unfused, exactly as the interpreter's `lua_mod`.
+                if self.rk_value(vm, b).as_number().is_none()
+                    || self.rk_value(vm, c).as_number().is_none()
+                {
+                    return Err(Abort("NYI: arithmetic metamethod".into()));
+                }
+                let (x, y) = (self.rk(vm, b)?, self.rk(vm, c)?);
+                let q = self.ir.emit(Op::Float(FloatOp::Div, x, y), IrType::Num)?;
+                let f = self.ir.emit(Op::Float(FloatOp::Floor, q, q), IrType::Num)?;
+                let m = self.ir.emit(Op::Float(FloatOp::Mul, f, y), IrType::Num)?;
+                let r = self.ir.emit(Op::Float(FloatOp::Sub, x, m), IrType::Num)?;
+                self.set_reg(a as u32, r);
+            }
+            Bc::Pow { a, b, c } => {
+                if self.rk_value(vm, b).as_number().is_none()
+                    || self.rk_value(vm, c).as_number().is_none()
+                {
+                    return Err(Abort("NYI: arithmetic metamethod".into()));
+                }
+                let (x, y) = (self.rk(vm, b)?, self.rk(vm, c)?);
+                let r = self.call(calls::MATH_POW, &[x, y], IrType::Num)?;
+                self.set_reg(a as u32, r);
+            }
+            Bc::Unm { a, b } => {
+                if self.rk_value(vm, b as Rk).as_number().is_none() {
+                    return Err(Abort("NYI: arithmetic metamethod".into()));
+                }
+                let x = self.reg(vm, b as u32)?;
+                let r = self.ir.emit(Op::Float(FloatOp::Neg, x, x), IrType::Num)?;
+                self.set_reg(a as u32, r);
+            }
+            Bc::Not { a, b } => {
+                let v = self.runtime_value(vm, self.reg_slot(b as u32));
+                self.reg(vm, b as u32)?;
+                let r = self.ir.konst(constant(Value::Boolean(!v.truthy())));
+                self.set_reg(a as u32, r);
+            }
+            Bc::Jmp { offset, close } => {
+                if close > 0 {
+                    return Err(Abort::nyi_bytecode(op));
+                }
+                if offset < 0 {
+                    self.ticks += 1;
+                }
+            }
+            Bc::Eq { b, c, .. } => self.record_eq(vm, b, c)?,
+            Bc::Lt { b, c, .. } => self.record_order(vm, b, c, false)?,
+            Bc::Le { b, c, .. } => self.record_order(vm, b, c, true)?,
+            Bc::Test { a, .. } => {
+                // Truthiness follows from the type the slot load guards.
+                self.reg(vm, a as u32)?;
+            }
+            Bc::TestSet { a, b, jump_if } => {
+                let v = self.runtime_value(vm, self.reg_slot(b as u32));
+                let r = self.reg(vm, b as u32)?;
+                if v.truthy() == jump_if {
+                    self.set_reg(a as u32, r);
+                }
+            }
+            Bc::GetUpval { a, b } => {
+                let r = self.record_get_upval(vm, b)?;
+                self.set_reg(a as u32, r);
+            }
+            Bc::SetUpval { a, b } => self.record_set_upval(vm, a, b)?,
+            Bc::GetGlobal { a, k } => {
+                let key = self.frame().proto.constants[k as usize];
+                let env = vm.heap.function(self.frame().closure).env();
+                let t = vm.heap.table(env);
+                let v = t.get_str(key);
+                if v.is_nil() && t.metatable.is_some() {
+                    return Err(Abort("NYI: __index metamethod".into()));
+                }
+                let closure = self
+                    .ir
+                    .konst(Const::Gc(IrType::Func, self.frame().closure.0 as u64));
+                let key = self.ir.int(payload_of(key) as i64);
+                let ptr = self.call(calls::GLOBAL_GET, &[closure, key], IrType::Ptr)?;
+                let r = self.load_through(ptr, ir_type(v))?;
+                self.set_reg(a as u32, r);
+            }
+            Bc::SetGlobal { a, k } => {
+                let key = self.frame().proto.constants[k as usize];
+                let env = vm.heap.function(self.frame().closure).env();
+                if vm.heap.table(env).metatable.is_some() {
+                    return Err(Abort("NYI: __newindex metamethod".into()));
+                }
+                let v = self.runtime_value(vm, self.reg_slot(a as u32));
+                let r = self.reg(vm, a as u32)?;
+                let [tag, payload] = self.value_args(r, v);
+                let closure = self
+                    .ir
+                    .konst(Const::Gc(IrType::Func, self.frame().closure.0 as u64));
+                let key = self.ir.int(payload_of(key) as i64);
+                self.ensure_snapshot();
+                let status = self.call(
+                    calls::GLOBAL_SET,
+                    &[closure, key, tag, payload],
+                    IrType::Int,
+                )?;
+                self.check_status(status)?;
+            }
+            Bc::GetTable { a, b, c } => {
+                let key = self.rk_value(vm, c);
+                let k = self.rk(vm, c)?;
+                self.record_index(vm, a, b, key, k)?;
+            }
+            Bc::GetField { a, b, k } => {
+                let key = self.frame().proto.constants[k as usize];
+                let kr = self.ir.konst(constant(key));
+                self.record_index(vm, a, b, key, kr)?;
+            }
+            Bc::SetTable { a, b, c } => {
+                let key = self.rk_value(vm, b);
+                let k = self.rk(vm, b)?;
+                self.record_newindex(vm, a, key, k, c)?;
+            }
+            Bc::SetField { a, k, c } => {
+                let key = self.frame().proto.constants[k as usize];
+                let kr = self.ir.konst(constant(key));
+                self.record_newindex(vm, a, key, kr, c)?;
+            }
+            Bc::Len { a, b } => {
+                let v = self.runtime_value(vm, self.reg_slot(b as u32));
+                let x = self.reg(vm, b as u32)?;
+                let helper = match v {
+                    Value::Table(_) => calls::TAB_LEN,
+                    Value::String(_) => calls::STR_LEN,
+                    _ => return Err(Abort("NYI: __len metamethod".into())),
+                };
+                let r = self.call(helper, &[x], IrType::Num)?;
+                self.set_reg(a as u32, r);
+            }
+            Bc::Call { a, b, c } => self.record_call(vm, a, b, c, pc)?,
+            Bc::Return { a, b } => self.record_return(vm, a, b)?,
+            Bc::ForLoop { a, .. } => {
+                if self.frames.len() == 1 && pc == self.loop_pc {
+                    return self.close_for_loop(vm, a);
+                }
+                return Err(Abort("inner loop in root trace".into()));
+            }
+            Bc::Loop => {
+                if self.frames.len() == 1 && pc == self.loop_pc {
+                    self.ticks += 1;
+                    self.close_loop();
+                    return Ok(Step::Done);
+                }
+                return Err(Abort("inner loop in root trace".into()));
+            }
+            Bc::ForPrep { .. } => return Err(Abort("inner loop in root trace".into())),
+            _ => return Err(Abort::nyi_bytecode(op)),
+        }
+        Ok(Step::Continue)
+    }
+
+    fn record_eq(&mut self, vm: &Vm, b: Rk, c: Rk) -> Result<(), Abort> {
+        let (x, y) = (self.rk_value(vm, b), self.rk_value(vm, c));
+        let (xr, yr) = (self.rk(vm, b)?, self.rk(vm, c)?);
+        let equal = x.raw_eq(y);
+        if ir_type(x) != ir_type(y) {
+            // Different types (both guarded): never equal, nothing to check.
+            return Ok(());
+        }
+        match x {
+            Value::Nil | Value::Boolean(_) => Ok(()),
+            Value::Table(_) | Value::Userdata(_) if !equal => {
+                Err(Abort("NYI: __eq metamethod".into()))
+            }
+            _ => self.guard(if equal { Cmp::Eq } else { Cmp::Ne }, xr, yr),
+        }
+    }
+
+    fn record_order(&mut self, vm: &Vm, b: Rk, c: Rk, or_equal: bool) -> Result<(), Abort> {
+        let (Some(x), Some(y)) = (
+            self.rk_value(vm, b).as_number(),
+            self.rk_value(vm, c).as_number(),
+        ) else {
+            return Err(Abort("NYI: comparison of non-numbers".into()));
+        };
+        let (xr, yr) = (self.rk(vm, b)?, self.rk(vm, c)?);
+        let holds = if or_equal { x <= y } else { x < y };
+        let cmp = match (or_equal, holds) {
+            (false, true) => Cmp::Lt,
+            (false, false) => Cmp::Uge,
+            (true, true) => Cmp::Le,
+            (true, false) => Cmp::Ugt,
+        };
+        self.guard(cmp, xr, yr)
+    }
+
+    fn closure_const(&mut self) -> Ref {
+        let closure = self.frame().closure;
+        self.ir.konst(Const::Gc(IrType::Func, closure.0 as u64))
+    }
+
+    /// An upvalue open on this thread at or above the trace base is a slot of the trace.
+    fn upvalue_slot(&self, vm: &Vm, index: u8) -> Option<i32> {
+        let Function::Lua(cl) = vm.heap.function(self.frame().closure) else {
+            return None;
+        };
+        let uv = cl.upvalues[index as usize];
+        match *vm.heap.upvals.get(uv.0) {
+            crate::heap::Upval::Open { thread, slot } if thread == vm.current => {
+                (slot >= self.base).then(|| (slot - self.base) as i32)
+            }
+            _ => None,
+        }
+    }
+
+    fn record_get_upval(&mut self, vm: &Vm, index: u8) -> Result<Ref, Abort> {
+        let closure = self.closure_const();
+        let idx = self.ir.int(index as i64);
+        match self.upvalue_slot(vm, index) {
+            Some(slot) => {
+                let at = self.call(calls::UPVAL_SLOT, &[closure, idx], IrType::Int)?;
+                let expected = self.ir.int(slot as i64);
+                self.guard(Cmp::Eq, at, expected)?;
+                self.slot(vm, slot)
+            }
+            None => {
+                let v = vm.upval_get(self.frame().closure, index);
+                let ptr = self.call(calls::UPVAL_GET, &[closure, idx], IrType::Ptr)?;
+                self.load_through(ptr, ir_type(v))
+            }
+        }
+    }
+
+    fn record_set_upval(&mut self, vm: &Vm, a: u8, index: u8) -> Result<(), Abort> {
+        let closure = self.closure_const();
+        let idx = self.ir.int(index as i64);
+        let value = self.reg(vm, a as u32)?;
+        match self.upvalue_slot(vm, index) {
+            Some(slot) => {
+                let at = self.call(calls::UPVAL_SLOT, &[closure, idx], IrType::Int)?;
+                let expected = self.ir.int(slot as i64);
+                self.guard(Cmp::Eq, at, expected)?;
+                self.set_slot(slot, value);
+            }
+            None => {
+                let v = self.runtime_value(vm, self.reg_slot(a as u32));
+                let [tag, payload] = self.value_args(value, v);
+                self.ensure_snapshot();
+                let status =
+                    self.call(calls::UPVAL_SET, &[closure, idx, tag, payload], IrType::Int)?;
+                self.check_status(status)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn table_helper(key: Value, get: bool) -> Result<HelperId, Abort> {
+        Ok(match (key, get) {
+            (Value::Number(_), true) => calls::TAB_GET_NUM,
+            (Value::String(_), true) => calls::TAB_GET_STR,
+            (Value::Number(_), false) => calls::TAB_SET_NUM,
+            (Value::String(_), false) => calls::TAB_SET_STR,
+            _ => return Err(Abort("NYI: table key type".into())),
+        })
+    }
+
+    fn record_index(&mut self, vm: &Vm, a: u8, b: u8, key: Value, k: Ref) -> Result<(), Abort> {
+        let Value::Table(t) = self.runtime_value(vm, self.reg_slot(b as u32)) else {
+            return Err(Abort("NYI: __index metamethod".into()));
+        };
+        let table = vm.heap.table(t);
+        let v = table.get(key);
+        if v.is_nil() && table.metatable.is_some() {
+            return Err(Abort("NYI: __index metamethod".into()));
+        }
+        let helper = Self::table_helper(key, true)?;
+        let tr = self.reg(vm, b as u32)?;
+        let kr = match self.ir.const_of(k) {
+            Some(_) => self.ir.int(payload_of(key) as i64),
+            None => k,
+        };
+        let ptr = self.call(helper, &[tr, kr], IrType::Ptr)?;
+        let r = self.load_through(ptr, ir_type(v))?;
+        self.set_reg(a as u32, r);
+        Ok(())
+    }
+
+    fn record_newindex(&mut self, vm: &Vm, a: u8, key: Value, k: Ref, c: Rk) -> Result<(), Abort> {
+        let Value::Table(t) = self.runtime_value(vm, self.reg_slot(a as u32)) else {
+            return Err(Abort("NYI: __newindex metamethod".into()));
+        };
+        if vm.heap.table(t).metatable.is_some() {
+            return Err(Abort("NYI: __newindex metamethod".into()));
+        }
+        let helper = Self::table_helper(key, false)?;
+        let tr = self.reg(vm, a as u32)?;
+        let kr = match self.ir.const_of(k) {
+            Some(_) => self.ir.int(payload_of(key) as i64),
+            None => k,
+        };
+        let v = self.rk_value(vm, c);
+        let vr = self.rk(vm, c)?;
+        let [tag, payload] = self.value_args(vr, v);
+        self.ensure_snapshot();
+        let status = self.call(helper, &[tr, kr, tag, payload], IrType::Int)?;
+        self.check_status(status)
+    }
+
+    fn record_call(&mut self, vm: &Vm, a: u8, b: u8, c: u8, pc: usize) -> Result<(), Abort> {
+        if b == 0 || c == 0 {
+            return Err(Abort("NYI: call with variable arguments or results".into()));
+        }
+        let func_slot = self.reg_slot(a as u32);
+        let Value::Function(f) = self.runtime_value(vm, func_slot) else {
+            return Err(Abort("NYI: __call metamethod".into()));
+        };
+        let nargs = b as usize - 1;
+        let fr = self.slot(vm, func_slot)?;
+        let expected = self.ir.konst(Const::Gc(IrType::Func, f.0 as u64));
+        self.guard(Cmp::Eq, fr, expected)?;
+        match vm.heap.function(f) {
+            Function::Lua(cl) => {
+                let callee = cl.proto.clone();
+                if callee.is_vararg {
+                    return Err(Abort("NYI: vararg function".into()));
+                }
+                if callee.jit.off.get() {
+                    return Err(Abort("JIT compilation disabled for function".into()));
+                }
+                if self.frames.iter().any(|fr| Rc::ptr_eq(&fr.proto, &callee)) {
+                    return Err(Abort("NYI: recursive calls".into()));
+                }
+                if self.frames.len() > 8 {
+                    return Err(Abort("call unroll limit reached".into()));
+                }
+                self.ticks += 1;
+                let base = func_slot + 1;
+                let nil = self.ir.konst(Const::Pri(IrType::Nil));
+                for i in nargs..callee.num_params as usize {
+                    self.set_slot(base + i as i32, nil);
+                }
+                self.max_slot = self.max_slot.max(base + callee.max_stack as i32);
+                self.frames.push(RecFrame {
+                    proto: callee,
+                    closure: f,
+                    base,
+                    func_slot,
+                    return_pc: pc as u32 + 1,
+                    nresults: c as i32 - 1,
+                });
+                Ok(())
+            }
+            Function::Native(native) => {
+                let name = native.name;
+                let mut args = Vec::with_capacity(nargs);
+                for i in 0..nargs {
+                    let slot = func_slot + 1 + i as i32;
+                    if self.runtime_value(vm, slot).as_number().is_none() {
+                        return Err(Abort(format!(
+                            "NYI: unsupported variant of FastFunc {name}"
+                        )));
+                    }
+                    args.push(self.slot(vm, slot)?);
+                }
+                let r = self.record_math(name, &args)?;
+                self.ticks += 1;
+                let nil = self.ir.konst(Const::Pri(IrType::Nil));
+                for i in 0..(c as i32 - 1) {
+                    self.set_slot(func_slot + i, if i == 0 { r } else { nil });
+                }
+                self.gc_point_pending = true;
+                Ok(())
+            }
+        }
+    }
+
+    fn record_math(&mut self, name: &str, args: &[Ref]) -> Result<Ref, Abort> {
+        let nyi = || Abort(format!("NYI: FastFunc {name}"));
+        let unary = |op: FloatOp| (op, 1usize);
+        let (op, arity) = match name {
+            "floor" => unary(FloatOp::Floor),
+            "ceil" => unary(FloatOp::Ceil),
+            "sqrt" => unary(FloatOp::Sqrt),
+            "abs" => unary(FloatOp::Abs),
+            "min" | "max" if !args.is_empty() => {
+                let op = if name == "min" {
+                    FloatOp::Min
+                } else {
+                    FloatOp::Max
+                };
+                let mut m = args[0];
+                for &x in &args[1..] {
+                    m = self.ir.emit(Op::Float(op, m, x), IrType::Num)?;
+                }
+                return Ok(m);
+            }
+            _ => {
+                if let Some(h) = calls::math_unary(name).filter(|_| args.len() == 1) {
+                    return self.call(h, &args[..1], IrType::Num);
+                }
+                if name == "log" && args.len() == 1 {
+                    return self.call(calls::MATH_LOG, &args[..1], IrType::Num);
+                }
+                if let Some(h) = calls::math_binary(name).filter(|_| args.len() == 2) {
+                    return self.call(h, &args[..2], IrType::Num);
+                }
+                return Err(nyi());
+            }
+        };
+        if args.len() != arity {
+            return Err(nyi());
+        }
+        Ok(self.ir.emit(Op::Float(op, args[0], args[0]), IrType::Num)?)
+    }
+
+    fn record_return(&mut self, vm: &Vm, a: u8, b: u8) -> Result<(), Abort> {
+        if self.frames.len() == 1 {
+            return Err(Abort("leaving loop in root trace".into()));
+        }
+        if b == 0 {
+            return Err(Abort("NYI: return of variable results".into()));
+        }
+        let count = b as i32 - 1;
+        let mut results = Vec::with_capacity(count as usize);
+        for i in 0..count {
+            results.push(self.reg(vm, a as u32 + i as u32)?);
+        }
+        let frame = self.frames.pop().expect("an inlined frame returns");
+        let nil = self.ir.konst(Const::Pri(IrType::Nil));
+        for i in 0..frame.nresults.max(0) {
+            let r = results.get(i as usize).copied().unwrap_or(nil);
+            self.set_slot(frame.func_slot + i, r);
+        }
+        Ok(())
+    }
+
+    fn close_for_loop(&mut self, vm: &Vm, a: u8) -> Result<Step, Abort> {
+        let slots: Vec<Value> = (0..3)
+            .map(|i| self.runtime_value(vm, self.reg_slot(a as u32 + i)))
+            .collect();
+        let (Some(idx), Some(limit), Some(step)) = (
+            slots[0].as_number(),
+            slots[1].as_number(),
+            slots[2].as_number(),
+        ) else {
+            return Err(Abort("NYI: non-number for loop".into()));
+        };
+        let (ir_idx, ir_limit, ir_step) = (
+            self.reg(vm, a as u32)?,
+            self.reg(vm, a as u32 + 1)?,
+            self.reg(vm, a as u32 + 2)?,
+        );
+        let next = idx + step;
+        let continues = if step > 0.0 {
+            next <= limit
+        } else {
+            limit <= next
+        };
+        if !continues {
+            return Err(Abort("leaving loop in root trace".into()));
+        }
+        let zero = self.ir.num(0.0);
+        if step > 0.0 {
+            self.guard(Cmp::Gt, ir_step, zero)?;
+        } else {
+            self.guard(Cmp::Ule, ir_step, zero)?;
+        }
+        let ir_next = self
+            .ir
+            .emit(Op::Float(FloatOp::Add, ir_idx, ir_step), IrType::Num)?;
+        if step > 0.0 {
+            self.guard(Cmp::Le, ir_next, ir_limit)?;
+        } else {
+            self.guard(Cmp::Le, ir_limit, ir_next)?;
+        }
+        self.ticks += 1;
+        self.set_reg(a as u32, ir_next);
+        self.set_reg(a as u32 + 3, ir_next);
+        self.close_loop();
+        Ok(Step::Done)
+    }
+
+    fn close_loop(&mut self) {
+        self.ir.tail = self.written_entries();
+        self.ir.tail_ticks = self.ticks;
+    }
+
+    /// Runs the optimization passes that work on the finished IR.
+    pub fn optimize(&mut self) {
+        if self.ir.passes.dce {
+            jit_aarch64::opt::dce::run(&mut self.ir);
+        }
+    }
+
+    /// The IR effect of a helper, for dumps.
+    pub fn helper_name(id: HelperId) -> String {
+        calls::CALLS
+            .get(id.0 as usize)
+            .map_or_else(|| format!("helper{}", id.0), |c| c.name.to_string())
+    }
+}

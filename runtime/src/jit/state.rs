@@ -1,0 +1,123 @@
+//! The trace state: the one block of memory compiled traces address through x20 — the exit save
+//! area, the spill slots, the virtual clock while a trace runs, the heap's GC trigger, and the
+//! scratch value helpers hand results back in. Its layout is `#[repr(C)]`, and [`abi`] gives the
+//! offsets the backend compiles in.
+#![forbid(unsafe_code)]
+
+use std::mem::offset_of;
+
+use jit_aarch64::asm::TraceAbi;
+use jit_aarch64::ir::ValueLayout;
+
+use crate::value::Value;
+
+/// Spill slots a trace may use.
+pub const MAX_SPILLS: usize = 256;
+
+/// See the module doc. Scalars first, so their offsets fit every load's immediate form.
+#[repr(C)]
+pub struct TraceState {
+    /// The virtual clock (`vm.ticks`) while a trace runs.
+    pub ticks: u64,
+    /// Address of `heap.allocated` and `heap.threshold` (both `usize`).
+    pub allocated_ptr: u64,
+    pub threshold_ptr: u64,
+    /// The VM, for helpers (set at every trace entry).
+    pub vm: u64,
+    /// Absolute stack index of the trace's base.
+    pub base: u64,
+    /// A value a helper returns by address.
+    pub result: Value,
+    /// x0..x30 at the last exit.
+    pub gpr: [u64; 31],
+    /// d0..d31 at the last exit.
+    pub fpr: [u64; 32],
+    pub spill: [u64; MAX_SPILLS],
+}
+
+impl Default for TraceState {
+    fn default() -> TraceState {
+        TraceState {
+            ticks: 0,
+            allocated_ptr: 0,
+            threshold_ptr: 0,
+            vm: 0,
+            base: 0,
+            result: Value::Nil,
+            gpr: [0; 31],
+            fpr: [0; 32],
+            spill: [0; MAX_SPILLS],
+        }
+    }
+}
+
+/// How `Value` is laid out (pinned by `value.rs`'s layout test and [`tests`] here).
+pub const VALUE_LAYOUT: ValueLayout = ValueLayout {
+    slot_size: 16,
+    tag_offset: 0,
+    payload_offset: 8,
+    tag_nil: 0,
+    tag_bool: 1,
+    tag_num: 2,
+    tag_str: 3,
+    tag_tab: 4,
+    tag_func: 5,
+    tag_udata: 6,
+    tag_thread: 7,
+};
+
+/// The trace ABI for this state's layout.
+pub fn abi(exit_handler: u64, helpers: Vec<u64>, fuse_pairs: bool) -> TraceAbi {
+    TraceAbi {
+        gpr_offset: offset_of!(TraceState, gpr) as u32,
+        fpr_offset: offset_of!(TraceState, fpr) as u32,
+        spill_offset: offset_of!(TraceState, spill) as u32,
+        max_spills: MAX_SPILLS as u32,
+        ticks_offset: offset_of!(TraceState, ticks) as u32,
+        allocated_ptr_offset: offset_of!(TraceState, allocated_ptr) as u32,
+        threshold_ptr_offset: offset_of!(TraceState, threshold_ptr) as u32,
+        exit_handler,
+        helpers,
+        fuse_pairs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::{FuncRef, StrRef, TableRef, ThreadRef, UserdataRef};
+
+    /// The tag of each variant as compiled code reads it: the discriminant of `Value`.
+    fn tag(v: Value) -> u8 {
+        match v {
+            Value::Nil => 0,
+            Value::Boolean(_) => 1,
+            Value::Number(_) => 2,
+            Value::String(_) => 3,
+            Value::Table(_) => 4,
+            Value::Function(_) => 5,
+            Value::Userdata(_) => 6,
+            Value::Thread(_) => 7,
+        }
+    }
+
+    #[test]
+    fn layout_tags_match_value_declaration_order() {
+        // `Value` is `repr(C, u8)` with implicit discriminants in declaration order; the byte
+        // compiled code reads is that discriminant. This pins both sides to the same numbers.
+        let l = VALUE_LAYOUT;
+        assert_eq!(tag(Value::Nil), l.tag_nil);
+        assert_eq!(tag(Value::Boolean(true)), l.tag_bool);
+        assert_eq!(tag(Value::Number(0.0)), l.tag_num);
+        assert_eq!(tag(Value::String(StrRef { index: 0, hash: 0 })), l.tag_str);
+        assert_eq!(tag(Value::Table(TableRef(0))), l.tag_tab);
+        assert_eq!(tag(Value::Function(FuncRef(0))), l.tag_func);
+        assert_eq!(tag(Value::Userdata(UserdataRef(0))), l.tag_udata);
+        assert_eq!(tag(Value::Thread(ThreadRef(0))), l.tag_thread);
+        assert_eq!(
+            crate::jit::value_bits::tag_of(Value::Thread(ThreadRef(0))),
+            7
+        );
+        assert!(offset_of!(TraceState, result) < 256);
+    }
+}

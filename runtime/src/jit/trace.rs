@@ -1,0 +1,207 @@
+//! Compiled traces (LuaJIT's GCtrace and lj_trace.c's start/stop/abort): what a trace is, how
+//! a finished recording becomes one, and how aborts turn into seeded penalties.
+#![forbid(unsafe_code)]
+
+use std::rc::Rc;
+
+use jit_aarch64::asm::Loc;
+use jit_aarch64::ir::Ir;
+use jit_aarch64::CodeId;
+
+use super::hotcount::{self, HotState};
+use super::record::{Abort, Recorder};
+use crate::bytecode::Proto;
+use crate::value::FuncRef;
+use crate::vm::Vm;
+
+/// A compiled root trace.
+pub struct Trace {
+    pub number: u32,
+    pub proto: Rc<Proto>,
+    pub closure: FuncRef,
+    pub loop_pc: usize,
+    pub ir: Ir,
+    pub locs: Vec<Loc>,
+    pub code: CodeId,
+    pub entry: u64,
+    /// Highest slot the trace touches, relative to its base.
+    pub max_slot: i32,
+    /// Exits taken per snapshot.
+    pub exit_counts: Vec<u32>,
+}
+
+impl Vm {
+    /// The loop op at `pc` of `proto` was reached with the loop continuing: count it, maybe
+    /// start recording. Returns the trace to enter, if there is one for this closure.
+    pub(crate) fn jit_hot_loop(
+        &mut self,
+        proto: &Rc<Proto>,
+        closure: FuncRef,
+        base: usize,
+        pc: usize,
+    ) -> Option<u32> {
+        if proto.jit.off.get() || self.jit.unavailable {
+            return None;
+        }
+        match proto.jit.state(pc) {
+            HotState::Trace(t) => {
+                let trace = self.jit.traces.get(t as usize - 1)?;
+                (trace.closure == closure).then_some(t)
+            }
+            HotState::Blacklisted => None,
+            HotState::Fresh | HotState::Count(_) => {
+                let left = match proto.jit.state(pc) {
+                    HotState::Count(n) => n,
+                    _ => {
+                        if !self.jit.touched.iter().any(|p| Rc::ptr_eq(p, proto)) {
+                            self.jit.touched.push(proto.clone());
+                        }
+                        hotcount::start_count(self.jit.seed, self.jit.params.hotloop, proto.id, pc)
+                    }
+                }
+                .saturating_sub(1);
+                if left > 0 {
+                    proto.jit.set_state(pc, HotState::Count(left));
+                    return None;
+                }
+                proto.jit.set_state(pc, HotState::Count(0));
+                self.jit_start_recording(proto, closure, base, pc);
+                None
+            }
+        }
+    }
+
+    fn jit_start_recording(&mut self, proto: &Rc<Proto>, closure: FuncRef, base: usize, pc: usize) {
+        let params = &self.jit.params;
+        let flags = params.flags;
+        let limits = super::record::Limits {
+            maxrecord: params.maxrecord,
+            maxirconst: params.maxirconst,
+            maxsnap: params.maxsnap,
+        };
+        let passes = jit_aarch64::ir::Passes {
+            fold: flags.fold,
+            cse: flags.cse,
+            dce: flags.dce,
+        };
+        if self.jit.traces.len() as u32 >= params.maxtrace {
+            self.jit.flush();
+        }
+        let number = self.jit.traces.len() as u32 + 1;
+        self.jit_log_start(number, proto, pc);
+        self.jit.recorder = Some(Box::new(Recorder::new(
+            proto.clone(),
+            closure,
+            base,
+            pc,
+            passes,
+            limits,
+        )));
+    }
+
+    /// Records the instruction at `pc` before it runs. `false`: recording ended (the dispatch
+    /// loop returns to its plain variant).
+    pub(crate) fn jit_record(&mut self, proto: &Rc<Proto>, base: usize, pc: usize) -> bool {
+        let Some(mut rec) = self.jit.recorder.take() else {
+            return false;
+        };
+        match rec.instruction(self, proto, base, pc) {
+            Ok(super::record::Step::Continue) => {
+                self.jit.recorder = Some(rec);
+                true
+            }
+            Ok(super::record::Step::Done) => {
+                self.jit_finish(*rec);
+                false
+            }
+            Err(abort) => {
+                self.jit_abort(&rec, abort);
+                false
+            }
+        }
+    }
+
+    /// Recording stopped because the program raised an error or yielded.
+    pub(crate) fn jit_abort_recording(&mut self) {
+        if let Some(rec) = self.jit.recorder.take() {
+            self.jit_abort(
+                &rec,
+                Abort("error thrown or hook called during recording".into()),
+            );
+        }
+    }
+
+    fn jit_abort(&mut self, rec: &Recorder, abort: Abort) {
+        self.jit.counts.aborts += 1;
+        let (proto, pc) = (rec.proto.clone(), rec.loop_pc);
+        self.jit_log_abort(rec, &abort);
+        let key = (proto.id, pc);
+        let (aborts, previous) = self.jit.penalties.get(&key).copied().unwrap_or((0, 0));
+        match hotcount::next_penalty(self.jit.seed, proto.id, pc, aborts, previous) {
+            Some(p) => {
+                self.jit.penalties.insert(key, (aborts + 1, p));
+                proto.jit.set_state(pc, HotState::Count(p));
+            }
+            None => proto.jit.set_state(pc, HotState::Blacklisted),
+        }
+    }
+
+    fn jit_finish(&mut self, mut rec: Recorder) {
+        rec.optimize();
+        let number = self.jit.traces.len() as u32 + 1;
+        match self.jit_assemble(&rec, number) {
+            Ok((trace, listing)) => {
+                self.jit.counts.traces += 1;
+                self.jit_log_trace(&rec, &trace, &listing);
+                trace
+                    .proto
+                    .jit
+                    .set_state(trace.loop_pc, HotState::Trace(number));
+                self.jit.traces.push(trace);
+            }
+            Err(reason) => self.jit_abort(&rec, Abort(reason)),
+        }
+    }
+
+    fn jit_assemble(&mut self, rec: &Recorder, number: u32) -> Result<(Trace, String), String> {
+        let fuse = self.jit.params.flags.fuse;
+        if self.jit.engine.is_none() {
+            match super::entry::Engine::new(fuse) {
+                Ok(engine) => self.jit.engine = Some(Box::new(engine)),
+                Err(e) => {
+                    self.jit.unavailable = true;
+                    return Err(format!("no executor for traces: {e}"));
+                }
+            }
+        }
+        let engine = self.jit.engine.as_mut().expect("created above");
+        let assembled = jit_aarch64::asm::assemble(
+            &rec.ir,
+            &super::state::VALUE_LAYOUT,
+            engine.abi(fuse),
+            number << 16,
+        )
+        .map_err(|e| format!("NYI: {e}"))?;
+        let (code, entry) = engine
+            .install(assembled.code.bytes())
+            .map_err(|e| format!("machine code could not be installed: {e}"))?;
+        let listing = format!(
+            "---- TRACE {number} mcode {}\n{}",
+            assembled.code.bytes().len(),
+            engine.listing(&assembled.code)
+        );
+        let trace = Trace {
+            number,
+            proto: rec.proto.clone(),
+            closure: rec.closure,
+            loop_pc: rec.loop_pc,
+            ir: rec.ir.clone(),
+            locs: assembled.locs,
+            code,
+            entry,
+            max_slot: rec.max_slot,
+            exit_counts: vec![0; rec.ir.snaps.len()],
+        };
+        Ok((trace, listing))
+    }
+}
