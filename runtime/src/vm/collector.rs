@@ -255,6 +255,10 @@ impl Vm {
     /// Closing the state (program exit): every userdata whose `__gc` has not run yet is
     /// finalized, most recently created first, as `lua_close` does. Errors are ignored.
     pub fn close(&mut self) {
+        if self.jit.stats {
+            self.flush_stdout();
+            eprintln!("{}", self.jit.stats_line());
+        }
         let gc_name = Value::String(self.names.gc);
         let mut pending: Vec<u32> = self
             .heap
