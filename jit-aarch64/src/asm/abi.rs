@@ -74,11 +74,21 @@ pub fn exit_handler(gpr_offset: u32, fpr_offset: u32) -> Result<Code> {
     let mut a = Assembler::new();
     for n in 0..=30u8 {
         let r = Gp::new(n).expect("x0..x30");
-        a.store(Width::B8, r.into(), X20.into(), gpr_offset as i64 + 8 * n as i64)?;
+        a.store(
+            Width::B8,
+            r.into(),
+            X20.into(),
+            gpr_offset as i64 + 8 * n as i64,
+        )?;
     }
     for n in 0..=31u8 {
         let r = Fp::new(n).expect("d0..d31");
-        a.store(Width::B8, r.into(), X20.into(), fpr_offset as i64 + 8 * n as i64)?;
+        a.store(
+            Width::B8,
+            r.into(),
+            X20.into(),
+            fpr_offset as i64 + 8 * n as i64,
+        )?;
     }
     a.push(Inst::Mov { dst: X0, src: X17 });
     for (data, off) in callee_saved() {

@@ -128,9 +128,12 @@ fn allocate(ir: &Ir, max_spills: u32) -> Result<(Vec<Loc>, u32)> {
             (&GP_CALLER, &GP_CALLEE, &mut free_gp)
         };
         let pick = |pool: &[u8], free: &mut Vec<bool>| {
-            pool.iter().copied().find(|&r| free[r as usize]).inspect(|&r| {
-                free[r as usize] = false;
-            })
+            pool.iter()
+                .copied()
+                .find(|&r| free[r as usize])
+                .inspect(|&r| {
+                    free[r as usize] = false;
+                })
         };
         let reg = if crosses_call {
             pick(callee, free)
@@ -229,7 +232,10 @@ impl Lowering<'_> {
         match self.locs[r.index()] {
             Loc::Gp(g) => Ok(g),
             Loc::Fp(f) => {
-                self.a.push(Inst::FloatToBits { dst: scratch, src: f });
+                self.a.push(Inst::FloatToBits {
+                    dst: scratch,
+                    src: f,
+                });
                 Ok(scratch)
             }
             Loc::Spill(n) => {
@@ -253,7 +259,10 @@ impl Lowering<'_> {
         match self.locs[r.index()] {
             Loc::Fp(f) => Ok(f),
             Loc::Gp(g) => {
-                self.a.push(Inst::BitsToFloat { dst: scratch, src: g });
+                self.a.push(Inst::BitsToFloat {
+                    dst: scratch,
+                    src: g,
+                });
                 Ok(scratch)
             }
             Loc::Spill(n) => {
@@ -335,10 +344,11 @@ impl Lowering<'_> {
             Loc::Fp(f) => self.a.load(Width::B8, f.into(), base.into(), payload)?,
             Loc::Gp(g) => {
                 // Handles are 32-bit payloads; the bytes after them are padding.
-                let width = if ins.ty == IrType::Str || !matches!(
-                    ins.ty,
-                    IrType::Tab | IrType::Func | IrType::Udata | IrType::Thread
-                ) {
+                let width = if ins.ty == IrType::Str
+                    || !matches!(
+                        ins.ty,
+                        IrType::Tab | IrType::Func | IrType::Udata | IrType::Thread
+                    ) {
                     Width::B8
                 } else {
                     Width::B4
@@ -551,7 +561,12 @@ impl Lowering<'_> {
 }
 
 /// Assembles a trace: the loop body, its tail and one exit stub per snapshot.
-pub fn assemble(ir: &Ir, layout: &ValueLayout, abi: &TraceAbi, exit_base: u32) -> Result<Assembled> {
+pub fn assemble(
+    ir: &Ir,
+    layout: &ValueLayout,
+    abi: &TraceAbi,
+    exit_base: u32,
+) -> Result<Assembled> {
     let (locs, spills) = allocate(ir, abi.max_spills)?;
     let mut a = Assembler::new();
     let start = a.new_label();

@@ -54,8 +54,24 @@ mod tests {
             cse: true,
             dce: true,
         });
-        let t = ir.emit(Op::SLoad { slot: 1, check: true }, IrType::Tab).unwrap();
-        let x = ir.emit(Op::SLoad { slot: 2, check: true }, IrType::Num).unwrap();
+        let t = ir
+            .emit(
+                Op::SLoad {
+                    slot: 1,
+                    check: true,
+                },
+                IrType::Tab,
+            )
+            .unwrap();
+        let x = ir
+            .emit(
+                Op::SLoad {
+                    slot: 2,
+                    check: true,
+                },
+                IrType::Num,
+            )
+            .unwrap();
         let sum = ir.emit(Op::Float(FloatOp::Add, x, x), IrType::Num).unwrap();
         assert_eq!(ir.emit(Op::Float(FloatOp::Add, x, x), IrType::Num), Ok(sum));
         let load = |ir: &mut Ir| {

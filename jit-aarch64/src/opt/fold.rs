@@ -85,12 +85,24 @@ mod tests {
     #[test]
     fn adding_zero_is_not_an_identity() {
         let mut ir = ir();
-        let x = ir.emit(Op::SLoad { slot: 0, check: true }, IrType::Num).unwrap();
+        let x = ir
+            .emit(
+                Op::SLoad {
+                    slot: 0,
+                    check: true,
+                },
+                IrType::Num,
+            )
+            .unwrap();
         let zero = ir.num(0.0);
-        let r = ir.emit(Op::Float(FloatOp::Add, x, zero), IrType::Num).unwrap();
+        let r = ir
+            .emit(Op::Float(FloatOp::Add, x, zero), IrType::Num)
+            .unwrap();
         assert_ne!(r, x);
         let minus_zero = ir.num(-0.0);
-        let r = ir.emit(Op::Float(FloatOp::Add, x, minus_zero), IrType::Num).unwrap();
+        let r = ir
+            .emit(Op::Float(FloatOp::Add, x, minus_zero), IrType::Num)
+            .unwrap();
         assert_eq!(r, x);
     }
 

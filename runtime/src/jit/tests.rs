@@ -50,7 +50,10 @@ fn both(src: &str) -> (Vec<String>, String, String) {
 }
 
 fn traces(verbose: &str) -> usize {
-    verbose.lines().filter(|l| l.starts_with("[TRACE ") && !l.starts_with("[TRACE ---")).count()
+    verbose
+        .lines()
+        .filter(|l| l.starts_with("[TRACE ") && !l.starts_with("[TRACE ---"))
+        .count()
 }
 
 #[test]
