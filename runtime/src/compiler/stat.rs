@@ -177,12 +177,18 @@ impl Compiler<'_> {
             }
             StatKind::Goto(name) => {
                 let active = self.active_count();
+                let label = self.find_visible_label(name);
+                // A backward goto closes a loop: mark it where the jump leaves, as LuaJIT puts
+                // BC_LOOP before the JMP (lj_parse.c parse_goto), so the JIT counts and traces it.
+                if label.is_some() {
+                    self.emit(Op::Loop);
+                }
                 let j = self.emit(Op::Jmp {
                     offset: 0,
                     close: 0,
                 });
                 // A backward goto to a visible label resolves now.
-                if let Some((pc, label_active)) = self.find_visible_label(name) {
+                if let Some((pc, label_active)) = label {
                     self.patch_jump(j, pc);
                     if active > label_active {
                         if let Op::Jmp { close, .. } = &mut self.fs().code[j] {

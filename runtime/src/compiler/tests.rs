@@ -89,3 +89,45 @@ fn too_many_locals() {
     let src: String = (0..201).map(|i| format!("local v{i} = {i}\n")).collect();
     assert!(compile_error(&src).contains("more than 200 local variables"));
 }
+
+#[test]
+fn backward_goto_is_a_marked_loop() {
+    // `Loop` sits right before the backward jump, as LuaJIT's BC_LOOP before the JMP.
+    let p = compile("local i = 0 ::top:: i = i + 1 if i < 3 then goto top end return i");
+    let back = p
+        .code
+        .iter()
+        .position(|op| matches!(op, Op::Jmp { offset, .. } if *offset < 0))
+        .expect("a backward jump");
+    assert!(matches!(p.code[back - 1], Op::Loop), "{:?}", p.code);
+    assert_eq!(p.code.iter().filter(|op| matches!(op, Op::Loop)).count(), 1);
+    // The jump still closes the upvalues of locals declared after the label.
+    let p = compile("::again:: local x = 1 local f = function() return x end goto again");
+    let back = p
+        .code
+        .iter()
+        .position(|op| matches!(op, Op::Jmp { offset, .. } if *offset < 0))
+        .expect("a backward jump");
+    assert!(matches!(p.code[back - 1], Op::Loop), "{:?}", p.code);
+    assert!(
+        matches!(p.code[back], Op::Jmp { close: 1, .. }),
+        "{:?}",
+        p.code
+    );
+}
+
+#[test]
+fn forward_goto_is_no_loop() {
+    let p = compile("for i = 1, 3 do if i == 2 then goto continue end ::continue:: end");
+    assert!(
+        !p.code.iter().any(|op| matches!(op, Op::Loop)),
+        "{:?}",
+        p.code
+    );
+    let p = compile("do goto skip end ::skip:: return 1");
+    assert!(
+        !p.code.iter().any(|op| matches!(op, Op::Loop)),
+        "{:?}",
+        p.code
+    );
+}
