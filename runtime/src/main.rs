@@ -1,8 +1,9 @@
 //! The `runtime` command: `runtime [options] [script [args]]`, following `lua`/`luajit`
 //! conventions, plus the determinism options (`--deterministic`, `--seed N`).
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use runtime::determinism::Seed;
+use runtime::jit::JitParams;
 use runtime::run::{run_file, run_source, Failure};
 use runtime::value::Value;
 use runtime::vm::{Vm, VmOptions};
@@ -12,8 +13,18 @@ const USAGE: &str = "usage: runtime [options] [script [args]]
 Available options are:
   -e chunk          Execute string 'chunk'.
   -l name           Require library 'name'.
-  -j cmd            Perform JIT control command (on, off, flush, dump, v).
-  -O[opt]           Control JIT optimizations.
+  -j cmd            Perform JIT control command:
+                      on, off       switch the JIT compiler on or off
+                      flush         drop every compiled trace
+                      dump[=file]   list traces (bytecode, IR, machine code) to file or stdout;
+                                    dump=opts,file as in LuaJIT (option letters are ignored)
+                      v[=file]      one line per trace or abort, to file or stderr
+                      stats         count traces, aborts, entries and exits; print at exit
+  -O[opt]           Control JIT optimizations: -O alone or -O3 (default), -O0..-O2, flags
+                    (-Ofold, -O-fold, -Onofold: fold cse dce fwd dse narrow loop abc sink
+                    fuse fma), parameters (-Ohotloop=N: maxtrace maxrecord maxirconst
+                    maxside maxsnap minstitch hotloop hotexit tryside instunroll loopunroll
+                    callunroll recunroll sizemcode maxmcode), or a list: -Ohotloop=1,-fold.
   -v                Show version information.
   --deterministic   Virtual clocks: the run is a pure function of the seed and inputs.
   --seed N          Seed for hashing, table order, math.random and JIT decisions.
@@ -25,6 +36,30 @@ Available options are:
 enum Action {
     Chunk(String),
     Require(String),
+    /// `-j cmd`.
+    Jit(JitCommand),
+    /// `-O...` without the `-O`: checked while parsing, so applying it cannot fail.
+    Optimize(String),
+}
+
+/// A `-j` command, as luajit.c's `dojitcmd` runs them: `name[=arg,arg...]`.
+#[derive(Debug, PartialEq)]
+enum JitCommand {
+    On,
+    Off,
+    Flush,
+    /// `-jdump[=file]`, `-jdump=opts,file`: `None` (or `-`) writes to stdout.
+    Dump(Option<String>),
+    /// `-jv[=file]`: `None` writes to stderr, `-` to stdout.
+    Verbose(Option<String>),
+    Stats,
+}
+
+/// Where a `-jdump`/`-jv` log goes.
+enum LogTarget {
+    Stdout,
+    Stderr,
+    File(String),
 }
 
 struct Invocation {
@@ -37,7 +72,6 @@ struct Invocation {
     deterministic: bool,
     seed: Option<u64>,
     max_memory: usize,
-    jit_off: bool,
 }
 
 fn parse_size(s: &str) -> Result<usize> {
@@ -64,7 +98,6 @@ fn parse_args(argv: &[String]) -> Result<Invocation> {
         deterministic: false,
         seed: None,
         max_memory: 0,
-        jit_off: false,
     };
     let mut i = 1;
     let value = |i: &mut usize, opt: &str| -> Result<String> {
@@ -95,18 +128,18 @@ fn parse_args(argv: &[String]) -> Result<Invocation> {
             "-l" => inv.actions.push(Action::Require(value(&mut i, "-l")?)),
             "-j" => {
                 let v = value(&mut i, "-j")?;
-                if v == "off" {
-                    inv.jit_off = true;
-                }
+                inv.actions.push(Action::Jit(parse_jit_command(&v)?));
             }
             s if s.starts_with("-e") => inv.actions.push(Action::Chunk(s[2..].to_string())),
             s if s.starts_with("-l") => inv.actions.push(Action::Require(s[2..].to_string())),
-            s if s.starts_with("-j") => {
-                if &s[2..] == "off" {
-                    inv.jit_off = true;
-                }
+            s if s.starts_with("-j") => inv.actions.push(Action::Jit(parse_jit_command(&s[2..])?)),
+            s if s.starts_with("-O") => {
+                let spec = &s[2..];
+                JitParams::default()
+                    .apply(spec)
+                    .map_err(|e| anyhow!("invalid option '{s}': {e}\n{OPT_HELP}"))?;
+                inv.actions.push(Action::Optimize(spec.to_string()));
             }
-            s if s.starts_with("-O") => {}
             s if s.starts_with("--seed=") => {
                 let v = &s[7..];
                 inv.seed = Some(v.parse().with_context(|| {
@@ -124,6 +157,79 @@ fn parse_args(argv: &[String]) -> Result<Invocation> {
         inv.script_args = argv[i + 1..].to_vec();
     }
     Ok(inv)
+}
+
+const OPT_HELP: &str = "-O takes a level (-O0 .. -O3), a flag with an optional + or - \
+(-Ofold, -O-fold;\n  flags: fold cse dce fwd dse narrow loop abc sink fuse fma), a parameter \
+(-Ohotloop=N),\n  or a comma-separated list of these (-Ohotloop=1,-fold)";
+
+/// Parses the argument of `-j` (`on`, `dump=im,out.txt`, ...). Like luajit.c, the text after `=`
+/// is split at commas; an empty argument is no argument.
+fn parse_jit_command(cmd: &str) -> Result<JitCommand> {
+    let (name, args) = match cmd.split_once('=') {
+        Some((name, rest)) if !rest.is_empty() => (name, rest.split(',').collect::<Vec<_>>()),
+        Some((name, _)) => (name, Vec::new()),
+        None => (cmd, Vec::new()),
+    };
+    let file = |arg: Option<&&str>| arg.filter(|a| !a.is_empty()).map(|a| a.to_string());
+    let command = match name {
+        "on" => JitCommand::On,
+        "off" => JitCommand::Off,
+        "flush" => JitCommand::Flush,
+        "stats" => JitCommand::Stats,
+        // LuaJIT reads `dump=opts[,file]`; a lone argument is the file here, so `-jdump=out.txt`
+        // writes out.txt. Option letters select what LuaJIT lists; every listing is printed.
+        "dump" => match args.len() {
+            0 => JitCommand::Dump(None),
+            1 => JitCommand::Dump(file(args.first())),
+            _ => JitCommand::Dump(file(args.get(1))),
+        },
+        "v" => JitCommand::Verbose(file(args.first())),
+        _ => bail!(
+            "unknown JIT command '-j {cmd}': use on, off, flush, dump[=file], v[=file] or stats"
+        ),
+    };
+    if !args.is_empty() && matches!(name, "on" | "off" | "flush" | "stats") {
+        bail!("JIT command '-j {cmd}' takes no argument: write '-j {name}'");
+    }
+    Ok(command)
+}
+
+/// Opens the destination of `-jdump` (default stdout) or `-jv` (default stderr). Files are
+/// line-buffered so that nothing is lost when the script ends with `os.exit`.
+fn open_log(target: LogTarget, option: &str) -> Result<Box<dyn Write>> {
+    Ok(match target {
+        LogTarget::Stdout => Box::new(std::io::stdout()),
+        LogTarget::Stderr => Box::new(std::io::stderr()),
+        LogTarget::File(path) => {
+            let f = std::fs::File::create(&path).with_context(|| {
+                format!("cannot open '{path}' for {option}: check that its directory exists and is writable")
+            })?;
+            Box::new(std::io::LineWriter::new(f))
+        }
+    })
+}
+
+/// Runs one `-j` command on the VM.
+fn jit_command(vm: &mut Vm, command: &JitCommand) -> Result<()> {
+    let file = |f: &Option<String>, default: LogTarget| match f.as_deref() {
+        None => default,
+        Some("-") => LogTarget::Stdout,
+        Some(path) => LogTarget::File(path.to_string()),
+    };
+    match command {
+        JitCommand::On => vm.jit.enabled = true,
+        JitCommand::Off => vm.jit.enabled = false,
+        JitCommand::Flush => vm.jit.flush(),
+        JitCommand::Stats => vm.jit.stats = true,
+        JitCommand::Dump(f) => {
+            vm.jit.log.dump = Some(open_log(file(f, LogTarget::Stdout), "-jdump")?)
+        }
+        JitCommand::Verbose(f) => {
+            vm.jit.log.verbose = Some(open_log(file(f, LogTarget::Stderr), "-jv")?)
+        }
+    }
+    Ok(())
 }
 
 fn report(vm: &mut Vm, failure: Failure, rerun: &Option<String>) {
@@ -179,9 +285,6 @@ fn run(argv: Vec<String>) -> Result<i32> {
         deterministic: inv.deterministic,
         max_memory: inv.max_memory,
     });
-    if inv.jit_off {
-        vm.jit.enabled = false;
-    }
     // The `arg` table: script at 0, its arguments from 1, interpreter and options below 0.
     let arg = vm.heap.new_table(inv.script_args.len(), 4);
     for (i, a) in argv.iter().enumerate() {
@@ -205,10 +308,26 @@ fn run(argv: Vec<String>) -> Result<i32> {
                 let src = format!("require({})", lua_quote(name));
                 run_source(&mut vm, src.as_bytes(), b"=(command line)", &[])
             }
+            Action::Jit(command) => {
+                if let Err(e) = jit_command(&mut vm, command) {
+                    vm.flush_stdout();
+                    eprintln!("runtime: {e:#}");
+                    finish(&mut vm);
+                    return Ok(1);
+                }
+                Ok(())
+            }
+            Action::Optimize(spec) => {
+                vm.jit
+                    .params
+                    .apply(spec)
+                    .expect("-O arguments are checked while parsing");
+                Ok(())
+            }
         };
         if let Err(f) = result {
             report(&mut vm, f, &rerun);
-            vm.close();
+            finish(&mut vm);
             return Ok(1);
         }
     }
@@ -225,12 +344,23 @@ fn run(argv: Vec<String>) -> Result<i32> {
             .collect();
         if let Err(f) = run_file(&mut vm, &script, &args) {
             report(&mut vm, f, &rerun);
-            vm.close();
+            finish(&mut vm);
             return Ok(1);
         }
     }
-    vm.close();
+    finish(&mut vm);
     Ok(0)
+}
+
+/// Runs finalizers and flushes every output, `-jdump`/`-jv` logs included.
+fn finish(vm: &mut Vm) {
+    vm.close();
+    if let Some(out) = vm.jit.log.dump.as_mut() {
+        let _ = out.flush();
+    }
+    if let Some(out) = vm.jit.log.verbose.as_mut() {
+        let _ = out.flush();
+    }
 }
 
 fn lua_quote(s: &str) -> String {
