@@ -60,22 +60,72 @@ pub enum Error {
     #[error("emulator: {what}: {detail}")]
     Emulator { what: &'static str, detail: String },
     /// Emulated code accessed memory that is not mapped in the host process.
-    #[error("emulated code accessed {address:#x}, which is not mapped readable in this process (pc {pc:#x})")]
-    Unmapped { address: u64, pc: u64 },
+    #[error("emulated code accessed {address:#x}, which is not mapped readable in this process (pc {pc:#x})\n  {registers}")]
+    Unmapped {
+        address: u64,
+        pc: u64,
+        registers: Box<Registers>,
+    },
     /// Emulated code wrote memory that the host maps read-only.
-    #[error("emulated code wrote {address:#x}, which this process maps read-only (pc {pc:#x})")]
-    WriteToReadOnly { address: u64, pc: u64 },
+    #[error("emulated code wrote {address:#x}, which this process maps read-only (pc {pc:#x})\n  {registers}")]
+    WriteToReadOnly {
+        address: u64,
+        pc: u64,
+        registers: Box<Registers>,
+    },
     /// Emulated code ran off the bottom of its stack.
     #[error(
-        "emulated code overflowed its 1 MiB stack at {address:#x} (pc {pc:#x}); use less stack"
+        "emulated code overflowed its 1 MiB stack at {address:#x} (pc {pc:#x}); use less stack\n  {registers}"
     )]
-    StackOverflow { address: u64, pc: u64 },
+    StackOverflow {
+        address: u64,
+        pc: u64,
+        registers: Box<Registers>,
+    },
     /// A trace exceeds a limit of the backend (spill slots, exits) or uses an unsupported form.
     #[error("cannot assemble trace: {0}")]
     TraceLimit(&'static str),
-    /// Emulated code did not return to its caller.
-    #[error("emulated code stopped at pc {pc:#x} without returning: {reason}")]
-    DidNotReturn { pc: u64, reason: String },
+    /// Emulated code did not return to its caller (invalid instruction, `brk`, timeout, ...).
+    #[error("emulated code stopped at pc {pc:#x} without returning: {reason}\n  {registers}")]
+    DidNotReturn {
+        pc: u64,
+        reason: String,
+        registers: Box<Registers>,
+    },
+    /// The executor cannot stop code that runs too long (the native executor).
+    #[error("the {0} executor cannot enforce a timeout")]
+    TimeoutUnsupported(&'static str),
+}
+
+/// The integer registers of emulated code where it faulted or stopped.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Registers {
+    /// The program counter: the faulting instruction for a memory fault.
+    pub pc: u64,
+    /// The stack pointer.
+    pub sp: u64,
+    /// x0..x30.
+    pub x: [u64; 31],
+}
+
+/// One line: `registers: sp=0x... x0=0x... ...`, leaving out x registers that hold zero.
+impl std::fmt::Display for Registers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "registers: sp={:#x}", self.sp)?;
+        let mut zero = 0;
+        for (n, value) in self.x.iter().enumerate() {
+            if *value == 0 {
+                zero += 1;
+            } else {
+                write!(f, " x{n}={value:#x}")?;
+            }
+        }
+        match zero {
+            0 => Ok(()),
+            31 => write!(f, " (x0..x30 all 0)"),
+            _ => write!(f, " (the other {zero} x registers 0)"),
+        }
+    }
 }
 
 /// The crate's result type.

@@ -711,3 +711,70 @@ fn thirty_two_bit_compares_moves_and_bit_tests() {
     }
     assert!(BitIndex::new(64).is_none());
 }
+
+#[test]
+fn repeated_calls_on_one_buffer_survive_forgetting_and_reallocation() {
+    let mut executor = host_executor().unwrap();
+    // x0[i] += 1 for i < x1; returns the sum of the new values.
+    let mut a = Assembler::new();
+    let top = a.new_label();
+    a.mov_imm(X3, 0);
+    a.bind(top);
+    a.load(Width::B8, X4.into(), X0.into(), 0).unwrap();
+    a.add_imm(X4.into(), X4.into(), 1).unwrap();
+    a.store(Width::B8, X4.into(), X0.into(), 0).unwrap();
+    a.push(Inst::Int {
+        op: IntOp::Add,
+        dst: X3,
+        lhs: X3,
+        rhs: X4,
+    });
+    a.add_imm(X0.into(), X0.into(), 8).unwrap();
+    a.add_imm(X1.into(), X1.into(), -1).unwrap();
+    a.push(Inst::BranchNonZero(X1, top));
+    a.push(Inst::Mov { dst: X0, src: X3 });
+    a.push(Inst::Ret);
+    let id = executor
+        .install(a.finish(Fusing::Pairs).unwrap().bytes())
+        .unwrap();
+    let call = |executor: &mut dyn Executor, data: &mut [u64]| {
+        // SAFETY: the code reads and writes the words of `data` only.
+        unsafe { executor.call(id, 0, &[data.as_mut_ptr() as u64, data.len() as u64]) }.unwrap()
+    };
+    let mut data = vec![0u64; 4_000];
+    let n = data.len() as u64;
+    let start = Instant::now();
+    for round in 1..=1000u64 {
+        assert_eq!(call(executor.as_mut(), &mut data), round * n);
+    }
+    eprintln!(
+        "{} executor: 1000 calls over the same {} KiB, {:?} per call",
+        executor.name(),
+        n / 128,
+        start.elapsed() / 1000
+    );
+    executor.forget_mappings();
+    assert_eq!(call(executor.as_mut(), &mut data), 1001 * n);
+    for size in [8_000usize, 100, 300_000] {
+        let mut moved = data.clone();
+        moved.resize(size, 1000);
+        drop(std::mem::replace(&mut data, moved));
+        executor.forget_mappings();
+        for round in 1..=3u64 {
+            let expected = data.iter().map(|&v| v + 1).sum::<u64>();
+            assert_eq!(
+                call(executor.as_mut(), &mut data),
+                expected,
+                "{size} #{round}"
+            );
+        }
+    }
+    // A timeout is either enforced (emulator) or refused (native); neither disturbs calls.
+    match executor.set_timeout(Some(std::time::Duration::from_secs(60))) {
+        Ok(()) | Err(jit_aarch64::Error::TimeoutUnsupported(_)) => {}
+        Err(e) => panic!("{e}"),
+    }
+    let expected = data[0] + 1;
+    assert_eq!(call(executor.as_mut(), &mut data[..1]), expected);
+    executor.set_timeout(None).unwrap();
+}

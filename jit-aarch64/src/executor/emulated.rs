@@ -3,11 +3,42 @@
 //! Guest addresses equal host addresses. Code buffers and the guest stack are mapped explicitly
 //! with `mem_map_ptr`; any other host memory the code touches is mapped lazily from the
 //! unmapped-access hook, in chunks of up to `LAZY_CHUNK` bytes within one host mapping, with the
-//! host's own read/write permission (from `/proc/self/maps`, read at most once per call unless a
-//! lookup misses). Lazily mapped chunks are dropped at the end of every call, so between calls the
-//! emulator keeps no pointer to memory the host may free. Within a call they stay mapped across
-//! helper calls: code that touches memory a helper has just unmapped crashes the host exactly as it
-//! would natively (re-checking after every helper would cost a map read per helper call).
+//! host's own read/write permission.
+//!
+//! # Lazy mappings persist across calls
+//!
+//! Mapping a chunk costs about a millisecond, and a trace JIT enters the same code on the same
+//! memory thousands of times, so lazily mapped chunks are kept from one call to the next until
+//! [`Executor::forget_mappings`] (or dropping the executor) unmaps them. `/proc/self/maps` is read
+//! only on a miss, that is when code touches a page no kept chunk covers, and at most once per
+//! call unless a lookup in the copy read during this call fails (a helper may have mapped memory
+//! since; every helper call also discards the copy).
+//!
+//! The contract that makes keeping them sound:
+//!
+//! * **Identity.** A chunk maps guest address `a` to host address `a`, never to a copy, so a kept
+//!   chunk always shows the guest the host's current bytes, whatever the host did in between.
+//! * **The host is touched only where the guest accesses.** The emulator reads or writes a chunk's
+//!   host memory only to carry out a guest access to that address; keeping a chunk whose host
+//!   memory has been freed is harmless as long as no code accesses it, exactly as a dangling
+//!   pointer is harmless natively until dereferenced.
+//! * **What a kept chunk can get wrong** is its permission and its existence, both decided from
+//!   the host map when it was created. If the host has since unmapped that memory, a guest access
+//!   faults in the host (a crash, as it would natively) instead of returning [`Error::Unmapped`];
+//!   if the host has since replaced read-only memory with writable memory there, a guest write
+//!   fails with [`Error::WriteToReadOnly`]. A caller that frees or reallocates memory it had handed
+//!   to code (a Lua stack buffer that grew, arenas after a collection) and wants clean errors for
+//!   stray accesses calls [`Executor::forget_mappings`]; the next access maps afresh.
+//! * Installing code (whose fresh host mapping may reuse the addresses of freed memory) first
+//!   unmaps kept chunks that overlap it.
+//!
+//! Within a call, chunks stay mapped across helper calls on the same terms.
+//!
+//! # Faults
+//!
+//! An access to memory the host has not mapped, a write to read-only memory, a stack overflow, an
+//! invalid instruction, `brk` or a timeout ([`Executor::set_timeout`]) ends the call with an error
+//! carrying the pc and a [`Registers`] snapshot (x0..x30, sp) taken where the code stopped.
 //!
 //! Helper calls: guest page `HELPER_PAGE` (below Linux's `mmap_min_addr`, so never a host
 //! address) holds one `ret` per helper; a code hook limited to that page reads the argument
@@ -23,7 +54,7 @@ use dynasmrt::mmap::MutableBuffer;
 use unicorn_engine::{Arch, Arm64CpuModel, HookType, MemType, Mode, Prot, RegisterARM64, Unicorn};
 
 use crate::code::{CodeBuffer, PAGE};
-use crate::error::{Error, Result};
+use crate::error::{Error, Registers, Result};
 use crate::executor::host_maps::{self, HostRegion};
 use crate::executor::{CodeId, Executor};
 use crate::helper::{Helper, HelperResult};
@@ -49,9 +80,10 @@ pub const LAZY_CHUNK: u64 = 256 << 10;
 /// What the hooks share with the executor.
 struct GuestState {
     helpers: Vec<Helper>,
-    /// Lazily mapped (start, length) ranges.
+    /// Lazily mapped (start, length) ranges, kept across calls until `forget_mappings`.
     lazy_regions: Vec<(u64, u64)>,
-    /// The host map as last read during this call (`None`: not read yet / stale).
+    /// The host map as last read during this call (`None`: not read yet in this call, or
+    /// possibly stale after a helper call).
     host_regions: Option<Vec<HostRegion>>,
     /// Address of the stack's guard page.
     stack_guard: u64,
@@ -154,9 +186,9 @@ impl EmulatedExecutor {
         })
     }
 
-    /// Stops calls that run longer than `timeout` (none by default).
-    pub fn set_timeout(&mut self, timeout: Option<Duration>) {
-        self.timeout = timeout;
+    /// The lazily mapped host ranges the emulator keeps, as `(start, length)`, in mapping order.
+    pub fn lazy_mappings(&self) -> Vec<(u64, u64)> {
+        self.unicorn.get_data().lazy_regions.clone()
     }
 
     fn buffer(&self, code: CodeId) -> Result<&CodeBuffer> {
@@ -204,6 +236,12 @@ impl Executor for EmulatedExecutor {
     fn install(&mut self, bytes: &[u8]) -> Result<CodeId> {
         let buffer = CodeBuffer::new(bytes)?;
         let address = buffer.address();
+        // The fresh mapping may reuse addresses of freed host memory that a kept chunk still covers.
+        unmap_lazy_overlapping(
+            &mut self.unicorn,
+            address,
+            address + buffer.capacity() as u64,
+        );
         // SAFETY: the buffer is a page-aligned mapping of `capacity()` bytes (a multiple of 4 KiB)
         // that stays at this address until `remove` unmaps it from the emulator before freeing it;
         // the guest may only read and execute it.
@@ -272,31 +310,44 @@ impl Executor for EmulatedExecutor {
         let mut x = [0u64; 8];
         x[..args.len()].copy_from_slice(args);
         self.set_registers(x)?;
+        // The host may have changed its map since the last call; read it again on the first miss.
         self.unicorn.get_data_mut().host_regions = None;
 
         let timeout = self.timeout.map_or(0, |t| t.as_micros().max(1) as u64);
         let outcome = self.unicorn.emu_start(entry, RETURN_ADDRESS, timeout, 0);
-        unmap_lazy_regions(&mut self.unicorn);
         let failure = self.unicorn.get_data_mut().failure.take();
-        let pc = self.unicorn.pc_read().unwrap_or(0);
         if let Some(failure) = failure {
             return Err(failure);
         }
+        let registers = snapshot(&self.unicorn);
         if let Err(e) = outcome {
             return Err(Error::DidNotReturn {
-                pc,
+                pc: registers.pc,
                 reason: format!("{e:?}"),
+                registers,
             });
         }
-        if pc != RETURN_ADDRESS {
+        if registers.pc != RETURN_ADDRESS {
+            let limit = self.timeout.unwrap_or_default();
             return Err(Error::DidNotReturn {
-                pc,
-                reason: "stopped (timeout)".into(),
+                pc: registers.pc,
+                reason: format!("timed out after {limit:?}"),
+                registers,
             });
         }
         self.unicorn
             .reg_read(RegisterARM64::X0)
             .map_err(emulator_error("reading x0"))
+    }
+
+    fn forget_mappings(&mut self) {
+        unmap_lazy_regions(&mut self.unicorn);
+        self.unicorn.get_data_mut().host_regions = None;
+    }
+
+    fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        self.timeout = timeout;
+        Ok(())
     }
 }
 
@@ -333,11 +384,13 @@ fn d_register(n: usize) -> i32 {
 fn helper_hook(uc: &mut Unicorn<'_, GuestState>, address: u64, _size: u32) {
     let index = ((address - HELPER_PAGE) / 4) as usize;
     let Some(helper) = uc.get_data().helpers.get(index).copied() else {
+        let registers = snapshot(uc);
         fail(
             uc,
             Error::DidNotReturn {
                 pc: address,
                 reason: format!("called helper slot {index}, which is not registered"),
+                registers,
             },
         );
         return;
@@ -377,8 +430,16 @@ fn lazy_map_hook(
     let mut page = address & page_mask;
     loop {
         if guest_region_containing(uc, page).is_none() && !map_host_chunk(uc, page) {
-            let pc = uc.pc_read().unwrap_or(0);
-            fail(uc, Error::Unmapped { address, pc });
+            let registers = snapshot(uc);
+            let pc = registers.pc;
+            fail(
+                uc,
+                Error::Unmapped {
+                    address,
+                    pc,
+                    registers,
+                },
+            );
             return false;
         }
         if page >= last {
@@ -413,8 +474,10 @@ fn map_host_chunk(uc: &mut Unicorn<'_, GuestState>, page: u64) -> bool {
     };
     // SAFETY: [start, end) is page-aligned, lies inside one mapping that /proc/self/maps listed as
     // readable (and writable iff `host.writable`) during this call, and overlaps no guest mapping.
-    // The guest gets no more access than the host has; the range is unmapped from the emulator at
-    // the end of the call, before the host can free it between calls.
+    // The guest gets no more access than the host has now. The chunk is an identity mapping that
+    // the emulator dereferences only for guest accesses to it, so keeping it after the host frees
+    // the memory (until `forget_mappings`) lets only code that accesses freed memory fault, as it
+    // would natively (see the module documentation).
     let mapped =
         unsafe { uc.mem_map_ptr(start, end - start, perms, start as *mut std::ffi::c_void) };
     if mapped.is_err() {
@@ -448,14 +511,25 @@ fn protection_hook(
     _size: usize,
     _value: i64,
 ) -> bool {
-    let pc = uc.pc_read().unwrap_or(0);
+    let registers = snapshot(uc);
+    let pc = registers.pc;
     let guard = uc.get_data().stack_guard;
     let error = match kind {
-        _ if (guard..guard + PAGE as u64).contains(&address) => {
-            Error::StackOverflow { address, pc }
-        }
-        MemType::WRITE_PROT => Error::WriteToReadOnly { address, pc },
-        _ => Error::Unmapped { address, pc },
+        _ if (guard..guard + PAGE as u64).contains(&address) => Error::StackOverflow {
+            address,
+            pc,
+            registers,
+        },
+        MemType::WRITE_PROT => Error::WriteToReadOnly {
+            address,
+            pc,
+            registers,
+        },
+        _ => Error::Unmapped {
+            address,
+            pc,
+            registers,
+        },
     };
     fail(uc, error);
     false
@@ -482,4 +556,29 @@ fn unmap_lazy_regions(uc: &mut Unicorn<'_, GuestState>) {
     for (start, length) in regions {
         uc.mem_unmap(start, length).ok();
     }
+}
+
+/// Unmaps the kept chunks that overlap `[start, end)`.
+fn unmap_lazy_overlapping(uc: &mut Unicorn<'_, GuestState>, start: u64, end: u64) {
+    let regions = std::mem::take(&mut uc.get_data_mut().lazy_regions);
+    let (overlapping, kept): (Vec<_>, Vec<_>) = regions
+        .into_iter()
+        .partition(|&(s, length)| s < end && start < s + length);
+    uc.get_data_mut().lazy_regions = kept;
+    for (s, length) in overlapping {
+        uc.mem_unmap(s, length).ok();
+    }
+}
+
+/// The integer registers as the emulator holds them now.
+fn snapshot(uc: &Unicorn<'_, GuestState>) -> Box<Registers> {
+    let mut registers = Box::new(Registers {
+        pc: uc.pc_read().unwrap_or(0),
+        sp: uc.reg_read(RegisterARM64::SP).unwrap_or(0),
+        x: [0; 31],
+    });
+    for (n, slot) in registers.x.iter_mut().enumerate() {
+        *slot = uc.reg_read(x_register(n)).unwrap_or(0);
+    }
+    registers
 }

@@ -11,6 +11,8 @@ mod host_maps;
 #[cfg(target_arch = "aarch64")]
 pub mod native;
 
+use std::time::Duration;
+
 use crate::error::Result;
 use crate::helper::Helper;
 
@@ -46,6 +48,25 @@ pub trait Executor {
     /// emulated executor maps this process's memory at the same addresses, so it can corrupt
     /// the host just as native code can.
     unsafe fn call(&mut self, code: CodeId, offset: usize, args: &[u64]) -> Result<u64>;
+
+    /// Drops whatever view of host memory the executor keeps between calls; call it when memory
+    /// that was handed to code may have been freed or reallocated (a stack buffer that grew, heap
+    /// arenas after a collection).
+    ///
+    /// The emulated executor keeps lazily mapped host memory from one call to the next (see
+    /// [`emulated`](crate::executor::emulated) for the exact contract): afterwards, a stray access
+    /// to freed memory is an [`Error::Unmapped`](crate::Error::Unmapped) again instead of a host
+    /// fault, and permissions are taken afresh from the host. The native executor keeps nothing,
+    /// so this does nothing there.
+    fn forget_mappings(&mut self);
+
+    /// Stops later calls that run longer than `timeout` (`None`: no limit, the default) with
+    /// [`Error::DidNotReturn`](crate::Error::DidNotReturn).
+    ///
+    /// The native executor cannot interrupt code running on the host CPU: it accepts `None` and
+    /// refuses `Some` with [`Error::TimeoutUnsupported`](crate::Error::TimeoutUnsupported), which
+    /// a caller that only wants a safety net for the emulator may ignore.
+    fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<()>;
 }
 
 /// The executor for this host: native on aarch64, emulated elsewhere (needs feature `emulator`).

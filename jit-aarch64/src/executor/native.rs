@@ -1,5 +1,7 @@
 //! The native executor for aarch64 hosts: code runs directly from W^X buffers.
 
+use std::time::Duration;
+
 use crate::code::CodeBuffer;
 use crate::error::{Error, Result};
 use crate::executor::{CodeId, Executor};
@@ -69,5 +71,14 @@ impl Executor for NativeExecutor {
         let buffer = self.buffer(code)?;
         // SAFETY: the caller of `Executor::call` guarantees the code is a valid C-ABI function.
         unsafe { crate::code::call_host(buffer, offset, x) }
+    }
+
+    fn forget_mappings(&mut self) {}
+
+    fn set_timeout(&mut self, timeout: Option<Duration>) -> Result<()> {
+        match timeout {
+            None => Ok(()),
+            Some(_) => Err(Error::TimeoutUnsupported("native")),
+        }
     }
 }
