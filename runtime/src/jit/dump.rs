@@ -22,13 +22,22 @@ fn bytecode_line(depth: usize, proto: &Rc<Proto>, pc: usize) -> String {
 }
 
 impl Vm {
+    /// Program output written so far goes first, as with LuaJIT's single stdout.
+    fn jit_log_order(&mut self) {
+        if self.jit.log.dump.is_some() || self.jit.log.verbose.is_some() {
+            self.flush_stdout();
+        }
+    }
+
     pub(crate) fn jit_log_start(&mut self, number: u32, proto: &Proto, pc: usize) {
+        self.jit_log_order();
         if let Some(out) = self.jit.log.dump.as_mut() {
             let _ = writeln!(out, "---- TRACE {number} start {}", location(proto, pc));
         }
     }
 
     pub(crate) fn jit_log_abort(&mut self, rec: &Recorder, abort: &Abort) {
+        self.jit_log_order();
         let number = self.jit.traces.len() + 1;
         let start = location(&rec.proto, rec.loop_pc);
         let at = match rec.bytecodes.last() {
@@ -48,6 +57,7 @@ impl Vm {
     }
 
     pub(crate) fn jit_log_trace(&mut self, rec: &Recorder, trace: &Trace, mcode: &str) {
+        self.jit_log_order();
         let start = location(&rec.proto, rec.loop_pc);
         if let Some(out) = self.jit.log.dump.as_mut() {
             for (depth, proto, pc) in &rec.bytecodes {

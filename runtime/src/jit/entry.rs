@@ -91,6 +91,8 @@ impl Vm {
         };
         let stack_ptr = self.th.stack.as_ptr() as usize;
         if stack_ptr != engine.stack_ptr {
+            // The stack buffer moved: the emulator must not keep the old one mapped.
+            engine.executor.forget_mappings();
             engine.stack_ptr = stack_ptr;
         }
         let vm: *mut Vm = self;
