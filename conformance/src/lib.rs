@@ -1,8 +1,12 @@
-//! Conformance suites for Retrace: the Lua corpus (`lua/`, run by `tests/lua.rs`) and the
-//! recording corpus (`recording/`, run by `tests/recording.rs`). This library holds what the
-//! harnesses share: where the binaries under test are.
+//! Conformance suites for Retrace: the Lua corpus (`lua/`, run by `tests/lua.rs`), the JIT
+//! corpus (`jit/`, run by the same harness and by `tests/jit_dump.rs`), the generated loop
+//! programs of `tests/jit_proptest.rs`, and the recording corpus (`recording/`, run by
+//! `tests/recording.rs`). This library holds what the harnesses share: where the binaries under
+//! test are, and how a Lua script is run and judged ([`corpus`]).
 
 use std::path::PathBuf;
+
+pub mod corpus;
 
 /// The workspace's target directory for the profile the tests were built with.
 pub fn target_dir() -> PathBuf {
