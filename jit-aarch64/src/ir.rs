@@ -321,6 +321,9 @@ pub enum Op {
     Conv(Ref),
     /// Marks the start of the loop body (the rest is one iteration; LuaJIT's LOOP).
     Loop,
+    /// At the end of an optimized loop: `left` (defined before the loop) takes the value of
+    /// `right` (computed in the loop body) for the next iteration.
+    Phi(Ref, Ref),
     /// A dead instruction left by DCE (emits nothing).
     Nop,
 }
@@ -353,6 +356,7 @@ impl Ins {
                     effect: Effect::Store,
                     ..
                 } | Op::Loop
+                    | Op::Phi(..)
             )
     }
 
@@ -363,6 +367,7 @@ impl Ins {
             Op::Guard(_, a, b) => ([a, b, a, a], 2),
             Op::Call { args, nargs, .. } => (args, nargs as usize),
             Op::VLoad(a) | Op::Conv(a) => ([a, a, a, a], 1),
+            Op::Phi(a, b) => ([a, b, a, a], 2),
             Op::SLoad { .. } | Op::GcCheck | Op::Loop | Op::Nop => ([Ref(0); 4], 0),
         };
         list.into_iter().take(n)
@@ -549,6 +554,15 @@ impl Ir {
                 continue;
             }
             let guard = if ins.is_guard() { '>' } else { ' ' };
+            if ins.op == Op::Loop {
+                out.push_str(&format!("{:04} ------ LOOP ------------\n", i + 1));
+                continue;
+            }
+            let guard = if self.is_phi_operand(Ref::ins(i)) && guard == ' ' {
+                '+'
+            } else {
+                guard
+            };
             let body = match ins.op {
                 Op::SLoad { slot, check } => {
                     format!("SLOAD  #{slot:<5}{}", if check { "T" } else { "" })
@@ -589,6 +603,7 @@ impl Ir {
                 Op::GcCheck => "GCSTEP".to_string(),
                 Op::Conv(a) => format!("CONV   {}", self.ref_text(a)),
                 Op::Loop => "LOOP".to_string(),
+                Op::Phi(a, b) => format!("PHI    {}  {}", self.ref_text(a), self.ref_text(b)),
                 Op::Nop => unreachable!(),
             };
             let ty = if ins.op == Op::Loop || ins.op == Op::GcCheck {
@@ -602,6 +617,18 @@ impl Ir {
             out.push_str(&self.snap_line(n, snap));
         }
         out
+    }
+
+    /// Whether a PHI names this value (LuaJIT marks such instructions with `+` in dumps).
+    fn is_phi_operand(&self, r: Ref) -> bool {
+        self.insts
+            .iter()
+            .any(|ins| matches!(ins.op, Op::Phi(a, b) if a == r || b == r))
+    }
+
+    /// Index of the LOOP instruction, if the loop was optimized.
+    pub fn loop_start(&self) -> Option<usize> {
+        self.insts.iter().position(|ins| ins.op == Op::Loop)
     }
 
     fn snap_line(&self, n: usize, snap: &Snapshot) -> String {

@@ -83,8 +83,32 @@ fn allocate(ir: &Ir, max_spills: u32) -> Result<(Vec<Loc>, u32)> {
             }
         }
     }
-    for e in &ir.tail {
-        use_at(e.value, n, &mut last_use);
+    match ir.loop_start() {
+        // Values from before LOOP that the body uses live through every iteration, and PHI
+        // operands until the back-edge moves.
+        Some(l) => {
+            for ins in ir.insts.iter().skip(l) {
+                for r in ins.operands() {
+                    if (!r.is_const() && r.index() < l) || matches!(ins.op, Op::Phi(..)) {
+                        use_at(r, n, &mut last_use);
+                    }
+                }
+                if ins.is_guard() {
+                    if let Some(s) = ins.snap {
+                        for e in &ir.snaps[s as usize].entries {
+                            if !e.value.is_const() && e.value.index() < l {
+                                use_at(e.value, n, &mut last_use);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        None => {
+            for e in &ir.tail {
+                use_at(e.value, n, &mut last_use);
+            }
+        }
     }
     // calls_before[i]: helper calls among instructions 0..i.
     let mut calls_before = vec![0u32; n + 2];
@@ -115,7 +139,10 @@ fn allocate(ir: &Ir, max_spills: u32) -> Result<(Vec<Loc>, u32)> {
                 true
             }
         });
-        if ins.op == Op::Nop || !ins.ty.has_payload() || last_use[i] <= i {
+        if matches!(ins.op, Op::Nop | Op::Loop | Op::Phi(..))
+            || !ins.ty.has_payload()
+            || last_use[i] <= i
+        {
             continue;
         }
         // A call strictly after the definition and before the last use clobbers caller-saved
@@ -163,6 +190,14 @@ struct Lowering<'a> {
     locs: Vec<Loc>,
     a: Assembler,
     exits: Vec<Label>,
+    loop_label: Label,
+}
+
+/// The source of a back-edge move.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Src {
+    Loc(Loc),
+    Const(u64),
 }
 
 /// The A64 condition that holds exactly when `cmp` holds after `fcmp a, b` (numbers) or
@@ -377,7 +412,12 @@ impl Lowering<'_> {
     fn lower(&mut self, i: usize) -> Result<()> {
         let ins = self.ir.insts[i];
         match ins.op {
-            Op::Nop | Op::Loop => {}
+            Op::Nop | Op::Phi(..) => {}
+            Op::Loop => {
+                // The pre-roll was one iteration: tick for it, then the body starts.
+                self.add_ticks()?;
+                self.a.bind(self.loop_label);
+            }
             Op::SLoad { slot, check } => {
                 let off = slot as i64 * self.layout.slot_size as i64;
                 self.typed_load(i, X19, off, check)?;
@@ -520,6 +560,117 @@ impl Lowering<'_> {
         Ok(())
     }
 
+    fn add_ticks(&mut self) -> Result<()> {
+        if self.ir.tail_ticks > 0 {
+            let ticks = self.abi.ticks_offset as i64;
+            self.a.load(Width::B8, X16.into(), X20.into(), ticks)?;
+            self.a.add_imm(X16.into(), X16.into(), self.ir.tail_ticks as i64)?;
+            self.a.store(Width::B8, X16.into(), X20.into(), ticks)?;
+        }
+        Ok(())
+    }
+
+    /// One move of the back-edge's parallel copy.
+    fn move_value(&mut self, dst: Loc, src: Src, float: bool) -> Result<()> {
+        let scratch_gp = X15;
+        let scratch_fp = fp(31);
+        match (dst, src) {
+            (Loc::Gp(d), Src::Const(bits)) => self.a.mov_imm(d, bits),
+            (Loc::Fp(d), Src::Const(bits)) => self.a.load_literal(LiteralDst::Fp(d), bits),
+            (Loc::Spill(n), Src::Const(bits)) => {
+                self.a.mov_imm(scratch_gp, bits);
+                let off = self.spill_offset(n);
+                self.a.store(Width::B8, scratch_gp.into(), X20.into(), off)?;
+            }
+            (Loc::Gp(d), Src::Loc(Loc::Gp(s))) => self.a.push(Inst::Mov { dst: d, src: s }),
+            (Loc::Fp(d), Src::Loc(Loc::Fp(s))) => self.a.push(Inst::FloatUnary {
+                op: FloatUnaryOp::Mov,
+                dst: d,
+                src: s,
+            }),
+            (Loc::Gp(d), Src::Loc(Loc::Spill(n))) => {
+                let off = self.spill_offset(n);
+                self.a.load(Width::B8, d.into(), X20.into(), off)?;
+            }
+            (Loc::Fp(d), Src::Loc(Loc::Spill(n))) => {
+                let off = self.spill_offset(n);
+                self.a.load(Width::B8, d.into(), X20.into(), off)?;
+            }
+            (Loc::Spill(n), Src::Loc(Loc::Gp(s))) => {
+                let off = self.spill_offset(n);
+                self.a.store(Width::B8, s.into(), X20.into(), off)?;
+            }
+            (Loc::Spill(n), Src::Loc(Loc::Fp(s))) => {
+                let off = self.spill_offset(n);
+                self.a.store(Width::B8, s.into(), X20.into(), off)?;
+            }
+            (Loc::Spill(d), Src::Loc(Loc::Spill(s))) => {
+                let data: Data = if float {
+                    scratch_fp.into()
+                } else {
+                    scratch_gp.into()
+                };
+                let (from, to) = (self.spill_offset(s), self.spill_offset(d));
+                self.a.load(Width::B8, data, X20.into(), from)?;
+                self.a.store(Width::B8, data, X20.into(), to)?;
+            }
+            _ => return Err(Error::TraceLimit("a PHI between register classes")),
+        }
+        Ok(())
+    }
+
+    /// The PHIs' parallel copy: every left value takes its right value at once.
+    fn phi_moves(&mut self) -> Result<()> {
+        for float in [false, true] {
+            let mut pending: Vec<(Loc, Src)> = Vec::new();
+            for ins in &self.ir.insts {
+                let Op::Phi(left, right) = ins.op else {
+                    continue;
+                };
+                if self.ir.ty(left).is_float() != float {
+                    continue;
+                }
+                let dst = self.locs[left.index()];
+                let src = match self.ir.const_of(right) {
+                    Some(k) => Src::Const(k.bits()),
+                    None => Src::Loc(self.locs[right.index()]),
+                };
+                if dst == Loc::None || src == Src::Loc(dst) {
+                    continue;
+                }
+                pending.push((dst, src));
+            }
+            let cycle_temp = if float {
+                Loc::Fp(fp(30))
+            } else {
+                Loc::Gp(X14)
+            };
+            while !pending.is_empty() {
+                let ready = (0..pending.len()).find(|&i| {
+                    let dst = pending[i].0;
+                    !pending.iter().any(|(_, s)| *s == Src::Loc(dst))
+                });
+                match ready {
+                    Some(i) => {
+                        let (dst, src) = pending.remove(i);
+                        self.move_value(dst, src, float)?;
+                    }
+                    None => {
+                        // A cycle: park one destination's current value in the temporary.
+                        let blocked = pending[0].0;
+                        self.move_value(cycle_temp, Src::Loc(blocked), float)?;
+                        for (_, s) in pending.iter_mut() {
+                            if *s == Src::Loc(blocked) {
+                                *s = Src::Loc(cycle_temp);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Writes a value (type and payload) to stack slot `slot`.
     fn store_slot(&mut self, slot: i32, value: Ref) -> Result<()> {
         let layout = *self.layout;
@@ -571,6 +722,7 @@ pub fn assemble(
     let mut a = Assembler::new();
     let start = a.new_label();
     let exits: Vec<Label> = ir.snaps.iter().map(|_| a.new_label()).collect();
+    let loop_label = a.new_label();
     let mut l = Lowering {
         ir,
         abi,
@@ -578,22 +730,25 @@ pub fn assemble(
         locs,
         a,
         exits,
+        loop_label,
     };
     l.a.bind(start);
     for i in 0..ir.insts.len() {
         l.lower(i)?;
     }
-    // Tail: write back the iteration's slots, tick the clock, loop.
-    for e in &ir.tail {
-        l.store_slot(e.slot, e.value)?;
+    if ir.loop_start().is_some() {
+        // Back-edge of an optimized loop: PHI moves, tick, again from LOOP.
+        l.phi_moves()?;
+        l.add_ticks()?;
+        l.a.push(Inst::Branch(loop_label));
+    } else {
+        // Tail: write back the iteration's slots, tick the clock, start over.
+        for e in &ir.tail {
+            l.store_slot(e.slot, e.value)?;
+        }
+        l.add_ticks()?;
+        l.a.push(Inst::Branch(start));
     }
-    if ir.tail_ticks > 0 {
-        let ticks = abi.ticks_offset as i64;
-        l.a.load(Width::B8, X16.into(), X20.into(), ticks)?;
-        l.a.add_imm(X16.into(), X16.into(), ir.tail_ticks as i64)?;
-        l.a.store(Width::B8, X16.into(), X20.into(), ticks)?;
-    }
-    l.a.push(Inst::Branch(start));
     // Exit stubs: exit number in w17, then the shared handler.
     let handler = l.a.new_label();
     for (s, &label) in l.exits.clone().iter().enumerate() {

@@ -34,12 +34,14 @@ pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
 
 /// Whether an instruction may change memory that loads read (or leave the trace's own view of it).
 pub fn writes_memory(op: &Op) -> bool {
+    // LOOP is no barrier: the loop body repeats the instructions before it, so a load there
+    // sees the same memory unless a store intervenes, in either copy.
     matches!(
         op,
         Op::Call {
             effect: Effect::Store,
             ..
-        } | Op::Loop
+        }
     )
 }
 

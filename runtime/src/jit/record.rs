@@ -68,6 +68,8 @@ pub struct Limits {
     pub maxrecord: u32,
     pub maxirconst: u32,
     pub maxsnap: u32,
+    /// `-Oloop`: optimize the loop by copy-substitution.
+    pub loop_opt: bool,
 }
 
 pub struct Recorder {
@@ -855,6 +857,10 @@ impl Recorder {
 
     /// Runs the optimization passes that work on the finished IR.
     pub fn optimize(&mut self) {
+        if self.limits.loop_opt {
+            // On failure (type instability) the trace runs one iteration per pass instead.
+            let _ = jit_aarch64::opt::loop_::optimize(&mut self.ir);
+        }
         if self.ir.passes.dce {
             jit_aarch64::opt::dce::run(&mut self.ir);
         }

@@ -78,6 +78,7 @@ impl Vm {
             maxrecord: params.maxrecord,
             maxirconst: params.maxirconst,
             maxsnap: params.maxsnap,
+            loop_opt: flags.loop_,
         };
         let passes = jit_aarch64::ir::Passes {
             fold: flags.fold,
