@@ -208,4 +208,34 @@ fn main() {
         pages * 4,
         bare / entries
     );
+
+    // Many small traces: a mapping (and emulator region) each, or places in one code area.
+    let pieces = 500u32;
+    let small = counting_loop().finish(Fusing::Pairs).expect("assembles");
+    let install_many = |executor: &mut dyn Executor| {
+        let start = Instant::now();
+        let ids: Vec<_> = (0..pieces)
+            .map(|_| executor.install(small.bytes()).expect("installs"))
+            .collect();
+        let installed = start.elapsed() / pieces;
+        let start = Instant::now();
+        for id in &ids {
+            // SAFETY: register-only code.
+            assert_eq!(unsafe { executor.call(*id, 0, &[3]) }.expect("runs"), 6);
+        }
+        let called = start.elapsed() / pieces;
+        for id in ids {
+            executor.remove(id).expect("removes");
+        }
+        (installed, called)
+    };
+    let (own_install, own_call) = install_many(executor.as_mut());
+    executor
+        .reserve_code_area(pieces as usize * 64)
+        .expect("reserves");
+    let (area_install, area_call) = install_many(executor.as_mut());
+    println!(
+        "{name}: {pieces} small pieces, install / first call each: own mappings \
+         {own_install:?} / {own_call:?}, code area {area_install:?} / {area_call:?}"
+    );
 }

@@ -50,6 +50,16 @@ pub enum Error {
     /// Code was installed empty.
     #[error("cannot install empty code")]
     EmptyCode,
+    /// The executor's code area has no room left for the code being installed.
+    #[error("the code area of {capacity} bytes is full ({used} bytes placed, {requested} more requested); remove all code to start it over, or reserve a larger area")]
+    CodeAreaFull {
+        capacity: usize,
+        used: usize,
+        requested: usize,
+    },
+    /// A new code area was requested while code still lives in the current one.
+    #[error("cannot replace the {0} executor's code area while code still lives in it; remove that code first")]
+    CodeAreaInUse(&'static str),
     /// More arguments than the eight argument registers.
     #[error("{0} arguments given, but at most 8 fit in x0..x7")]
     TooManyArguments(usize),

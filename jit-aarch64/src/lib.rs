@@ -46,8 +46,8 @@
 //! # }
 //! ```
 //!
-//! Unsafe code lives only in `code` (executable memory) and `executor::emulated` (mapping host
-//! memory into the emulator).
+//! Unsafe code lives only in `code` (executable memory), `executor::native` (entering code in the
+//! code area) and `executor::emulated` (mapping host memory into the emulator).
 
 pub mod assembler;
 pub mod code;

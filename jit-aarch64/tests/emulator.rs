@@ -356,3 +356,31 @@ fn faults_carry_the_registers() {
     executor.set_timeout(None).unwrap();
     returns_seven(&mut executor);
 }
+
+#[test]
+fn a_jump_into_removed_area_code_stops_with_an_error() {
+    let mut executor = EmulatedExecutor::new().unwrap();
+    executor.reserve_code_area(4096).unwrap();
+    let mut a = Assembler::new();
+    a.mov_imm(X0, 5);
+    a.push(Inst::Ret);
+    let target = install(&mut executor, a);
+    let mut a = Assembler::new();
+    a.push(Inst::JumpReg(X0));
+    let jumper = install(&mut executor, a);
+    let address = executor.code_address(target).unwrap();
+    // SAFETY: jumps to installed code that returns 5.
+    assert_eq!(unsafe { executor.call(jumper, 0, &[address]) }.unwrap(), 5);
+    executor.remove(target).unwrap();
+    // SAFETY: the removed piece now holds `brk`, which the emulator reports.
+    let error = unsafe { executor.call(jumper, 0, &[address]) }.unwrap_err();
+    assert!(
+        matches!(&error, Error::DidNotReturn { pc, .. } if *pc == address),
+        "{error}"
+    );
+    // Unused space (zero words, `udf`) stops too.
+    // SAFETY: as above.
+    let error = unsafe { executor.call(jumper, 0, &[address + 256]) }.unwrap_err();
+    assert!(matches!(error, Error::DidNotReturn { .. }), "{error}");
+    returns_seven(&mut executor);
+}

@@ -778,3 +778,93 @@ fn repeated_calls_on_one_buffer_survive_forgetting_and_reallocation() {
     assert_eq!(call(executor.as_mut(), &mut data[..1]), expected);
     executor.set_timeout(None).unwrap();
 }
+
+fn returns(value: u16) -> Vec<u8> {
+    let mut a = Assembler::new();
+    a.push(Inst::MoveWide {
+        op: MoveOp::Movz,
+        dst: X0,
+        imm: MoveWide::new(value, 0).unwrap(),
+    });
+    a.push(Inst::Ret);
+    a.finish(Fusing::Off).unwrap().bytes().to_vec()
+}
+
+#[test]
+fn code_area_holds_many_pieces_until_full() {
+    let mut executor = host_executor().unwrap();
+    let before = executor.install(&returns(1)).unwrap();
+    executor.reserve_code_area(100).unwrap();
+    // 8-byte pieces take 16-byte slots: 256 fit in the 4 KiB the request rounds up to.
+    let mut pieces = Vec::new();
+    loop {
+        match executor.install(&returns(pieces.len() as u16)) {
+            Ok(id) => pieces.push(id),
+            Err(jit_aarch64::Error::CodeAreaFull {
+                capacity,
+                used,
+                requested,
+            }) => {
+                assert_eq!((capacity, used, requested), (4096, 4096, 8));
+                break;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(pieces.len(), 256);
+    let first = executor.code_address(pieces[0]).unwrap();
+    for (n, id) in pieces.iter().enumerate() {
+        assert_eq!(executor.code_address(*id).unwrap(), first + 16 * n as u64);
+        // SAFETY: register-only code.
+        assert_eq!(unsafe { executor.call(*id, 0, &[]) }.unwrap(), n as u64);
+    }
+    // SAFETY: as above.
+    assert_eq!(unsafe { executor.call(before, 0, &[]) }.unwrap(), 1);
+    assert!(matches!(
+        executor.reserve_code_area(1 << 20),
+        Err(jit_aarch64::Error::CodeAreaInUse(_))
+    ));
+
+    // Patching a piece in the area is seen by the next call; bounds are the piece's own.
+    let replacement = emit::encode_one(&Inst::MoveWide {
+        op: MoveOp::Movz,
+        dst: X0,
+        imm: MoveWide::new(999, 0).unwrap(),
+    })
+    .unwrap();
+    executor.patch(pieces[7], 0, &replacement).unwrap();
+    // SAFETY: as above.
+    assert_eq!(unsafe { executor.call(pieces[7], 0, &[]) }.unwrap(), 999);
+    // SAFETY: as above.
+    assert_eq!(unsafe { executor.call(pieces[8], 0, &[]) }.unwrap(), 8);
+    assert!(executor.patch(pieces[7], 8, &replacement).is_err());
+    // SAFETY: refused before running anything (offset 8 is past the piece's end).
+    assert!(unsafe { executor.call(pieces[7], 8, &[]) }.is_err());
+
+    // Holes are not reused; once everything is removed, placement starts over.
+    executor.remove(pieces[3]).unwrap();
+    assert!(executor.install(&returns(0)).is_err());
+    // SAFETY: refused: the piece was removed.
+    assert!(unsafe { executor.call(pieces[3], 0, &[]) }.is_err());
+    // SAFETY: register-only code.
+    assert_eq!(unsafe { executor.call(pieces[4], 0, &[]) }.unwrap(), 4);
+    for id in pieces.iter().filter(|&&id| id != pieces[3]) {
+        executor.remove(*id).unwrap();
+    }
+    let again = executor.install(&returns(77)).unwrap();
+    assert_eq!(executor.code_address(again).unwrap(), first);
+    // SAFETY: register-only code at an address that held other code before.
+    assert_eq!(unsafe { executor.call(again, 0, &[]) }.unwrap(), 77);
+    executor.remove(again).unwrap();
+
+    // An empty area can be replaced by a larger one.
+    executor.reserve_code_area(64 << 10).unwrap();
+    let ids: Vec<_> = (0..1000)
+        .map(|n| executor.install(&returns(n)).unwrap())
+        .collect();
+    for (n, id) in ids.iter().enumerate() {
+        // SAFETY: register-only code.
+        assert_eq!(unsafe { executor.call(*id, 0, &[]) }.unwrap(), n as u64);
+    }
+    assert!(executor.install(&[]).is_err());
+}

@@ -34,6 +34,14 @@
 //!
 //! Within a call, chunks stay mapped across helper calls on the same terms.
 //!
+//! # Code
+//!
+//! Each installed piece gets a mapping of its own (one emulator region), or, once
+//! [`Executor::reserve_code_area`] has been called, a place in one area: host memory the emulator
+//! maps once, read and execute only for the guest, and that the host writes directly (it never
+//! executes it). Writing the area drops the emulator's translations of the bytes written, and
+//! removed pieces are overwritten with `brk` so that a stale jump into them stops with an error.
+//!
 //! # Faults
 //!
 //! An access to memory the host has not mapped, a write to read-only memory, a stack overflow, an
@@ -55,6 +63,7 @@ use unicorn_engine::{Arch, Arm64CpuModel, HookType, MemType, Mode, Prot, Registe
 
 use crate::code::{CodeBuffer, PAGE};
 use crate::error::{Error, Registers, Result};
+use crate::executor::area::Placement;
 use crate::executor::host_maps::{self, HostRegion};
 use crate::executor::{CodeId, Executor};
 use crate::helper::{Helper, HelperResult};
@@ -93,9 +102,37 @@ struct GuestState {
 /// Runs A64 code on an emulated CPU (model MAX) with this process's memory mapped 1:1.
 pub struct EmulatedExecutor {
     unicorn: Unicorn<'static, GuestState>,
-    code: Vec<Option<CodeBuffer>>,
+    code: Vec<Option<Installed>>,
+    area: Option<Area>,
     stack: MutableBuffer,
     timeout: Option<Duration>,
+}
+
+/// Where one installed piece of code lives.
+enum Installed {
+    /// In a mapping of its own.
+    Own(CodeBuffer),
+    /// At `offset` in the code area.
+    InArea { offset: usize, len: usize },
+}
+
+/// The code area: host read-write memory, mapped read-execute into the guest.
+struct Area {
+    memory: MutableBuffer,
+    placement: Placement,
+}
+
+impl Area {
+    fn address(&self) -> u64 {
+        self.memory.as_ptr() as u64
+    }
+
+    /// Writes `bytes` at `offset` and drops the emulator's translations of that range.
+    fn write(&mut self, uc: &mut Unicorn<'_, GuestState>, offset: usize, bytes: &[u8]) {
+        self.memory[offset..offset + bytes.len()].copy_from_slice(bytes);
+        let start = self.address() + offset as u64;
+        uc.ctl_remove_cache(start, start + bytes.len() as u64).ok();
+    }
 }
 
 fn emulator_error(what: &'static str) -> impl Fn(unicorn_engine::uc_error) -> Error {
@@ -181,6 +218,7 @@ impl EmulatedExecutor {
         Ok(EmulatedExecutor {
             unicorn,
             code: Vec::new(),
+            area: None,
             stack,
             timeout: None,
         })
@@ -191,11 +229,41 @@ impl EmulatedExecutor {
         self.unicorn.get_data().lazy_regions.clone()
     }
 
-    fn buffer(&self, code: CodeId) -> Result<&CodeBuffer> {
-        self.code
-            .get(code.0)
-            .and_then(Option::as_ref)
-            .ok_or(Error::UnknownCode(code.0))
+    /// The address and length of installed code.
+    fn piece(&self, code: CodeId) -> Result<(u64, usize)> {
+        match self.code.get(code.0).and_then(Option::as_ref) {
+            Some(Installed::Own(buffer)) => Ok((buffer.address(), buffer.len())),
+            Some(Installed::InArea { offset, len }) => {
+                let area = self.area.as_ref().ok_or(Error::UnknownCode(code.0))?;
+                Ok((area.address() + *offset as u64, *len))
+            }
+            None => Err(Error::UnknownCode(code.0)),
+        }
+    }
+
+    fn install_own(&mut self, bytes: &[u8]) -> Result<CodeId> {
+        let buffer = CodeBuffer::new(bytes)?;
+        let address = buffer.address();
+        // The fresh mapping may reuse addresses of freed host memory that a kept chunk still covers.
+        unmap_lazy_overlapping(
+            &mut self.unicorn,
+            address,
+            address + buffer.capacity() as u64,
+        );
+        // SAFETY: the buffer is a page-aligned mapping of `capacity()` bytes (a multiple of 4 KiB)
+        // that stays at this address until `remove` unmaps it from the emulator before freeing it;
+        // the guest may only read and execute it.
+        unsafe {
+            self.unicorn.mem_map_ptr(
+                address,
+                buffer.capacity() as u64,
+                Prot::READ | Prot::EXEC,
+                address as *mut std::ffi::c_void,
+            )
+        }
+        .map_err(emulator_error("mapping installed code"))?;
+        self.code.push(Some(Installed::Own(buffer)));
+        Ok(CodeId(self.code.len() - 1))
     }
 
     fn stack_top(&self) -> u64 {
@@ -234,63 +302,125 @@ impl Executor for EmulatedExecutor {
     }
 
     fn install(&mut self, bytes: &[u8]) -> Result<CodeId> {
-        let buffer = CodeBuffer::new(bytes)?;
-        let address = buffer.address();
-        // The fresh mapping may reuse addresses of freed host memory that a kept chunk still covers.
-        unmap_lazy_overlapping(
-            &mut self.unicorn,
-            address,
-            address + buffer.capacity() as u64,
-        );
-        // SAFETY: the buffer is a page-aligned mapping of `capacity()` bytes (a multiple of 4 KiB)
-        // that stays at this address until `remove` unmaps it from the emulator before freeing it;
-        // the guest may only read and execute it.
+        let Some(area) = self.area.as_mut() else {
+            return self.install_own(bytes);
+        };
+        let offset = area.placement.place(bytes.len())?;
+        area.write(&mut self.unicorn, offset, bytes);
+        self.code.push(Some(Installed::InArea {
+            offset,
+            len: bytes.len(),
+        }));
+        Ok(CodeId(self.code.len() - 1))
+    }
+
+    fn reserve_code_area(&mut self, capacity: usize) -> Result<()> {
+        if self.area.as_ref().is_some_and(|a| !a.placement.is_empty()) {
+            return Err(Error::CodeAreaInUse("emulated"));
+        }
+        let capacity = Placement::rounded(capacity);
+        let mut memory = MutableBuffer::new(capacity)?;
+        memory.set_len(capacity);
+        // Zero words are `udf #0`: a jump into unused space stops with an error.
+        let address = memory.as_ptr() as u64;
+        unmap_lazy_overlapping(&mut self.unicorn, address, address + capacity as u64);
+        // SAFETY: `memory` is a page-aligned read-write anonymous mapping of `capacity` bytes (a
+        // multiple of 4 KiB) owned by the executor; it never moves, and it is unmapped from the
+        // emulator (when replaced, or in `Drop`) before it is freed. The guest may only read and
+        // execute it.
         unsafe {
             self.unicorn.mem_map_ptr(
                 address,
-                buffer.capacity() as u64,
+                capacity as u64,
                 Prot::READ | Prot::EXEC,
                 address as *mut std::ffi::c_void,
             )
         }
-        .map_err(emulator_error("mapping installed code"))?;
-        self.code.push(Some(buffer));
-        Ok(CodeId(self.code.len() - 1))
+        .map_err(emulator_error("mapping the code area"))?;
+        let new = Area {
+            memory,
+            placement: Placement::new(capacity),
+        };
+        if let Some(old) = self.area.replace(new) {
+            let (start, length) = (old.address(), old.placement.capacity() as u64);
+            if let Err(e) = self.unicorn.mem_unmap(start, length) {
+                // Still mapped in the emulator: leak it rather than free memory the guest can reach.
+                std::mem::forget(old);
+                return Err(emulator_error("unmapping the old code area")(e));
+            }
+            self.unicorn.ctl_remove_cache(start, start + length).ok();
+        }
+        Ok(())
     }
 
     fn code_address(&self, code: CodeId) -> Result<u64> {
-        Ok(self.buffer(code)?.address())
+        Ok(self.piece(code)?.0)
     }
 
     fn patch(&mut self, code: CodeId, offset: usize, bytes: &[u8]) -> Result<()> {
-        let buffer = self
+        let installed = self
             .code
             .get_mut(code.0)
             .and_then(Option::as_mut)
             .ok_or(Error::UnknownCode(code.0))?;
-        buffer.patch(offset, bytes)?;
-        let start = buffer.address() + offset as u64;
-        // The emulator caches translated blocks by address; drop those covering the patch.
-        self.unicorn
-            .ctl_remove_cache(start, start + bytes.len() as u64)
-            .map_err(emulator_error("flushing translated code after a patch"))
+        match installed {
+            Installed::Own(buffer) => {
+                buffer.patch(offset, bytes)?;
+                let start = buffer.address() + offset as u64;
+                // The emulator caches translated blocks by address; drop those covering the patch.
+                self.unicorn
+                    .ctl_remove_cache(start, start + bytes.len() as u64)
+                    .map_err(emulator_error("flushing translated code after a patch"))
+            }
+            Installed::InArea { offset: at, len } => {
+                let end = offset.checked_add(bytes.len()).filter(|&end| end <= *len);
+                if end.is_none() {
+                    return Err(Error::OutOfCode {
+                        start: offset,
+                        end: offset.saturating_add(bytes.len()),
+                        len: *len,
+                    });
+                }
+                let at = *at;
+                let area = self.area.as_mut().ok_or(Error::UnknownCode(code.0))?;
+                area.write(&mut self.unicorn, at + offset, bytes);
+                Ok(())
+            }
+        }
     }
 
     fn remove(&mut self, code: CodeId) -> Result<()> {
-        let buffer = self
+        let installed = self
             .code
             .get_mut(code.0)
             .and_then(Option::take)
             .ok_or(Error::UnknownCode(code.0))?;
-        self.unicorn
-            .mem_unmap(buffer.address(), buffer.capacity() as u64)
-            .map_err(emulator_error("unmapping removed code"))?;
-        self.unicorn
-            .ctl_remove_cache(
-                buffer.address(),
-                buffer.address() + buffer.capacity() as u64,
-            )
-            .ok();
+        match installed {
+            Installed::Own(buffer) => {
+                let unmapped = self
+                    .unicorn
+                    .mem_unmap(buffer.address(), buffer.capacity() as u64);
+                if let Err(e) = unmapped {
+                    // Still mapped in the emulator: leak it rather than free memory the guest can
+                    // reach.
+                    std::mem::forget(buffer);
+                    return Err(emulator_error("unmapping removed code")(e));
+                }
+                self.unicorn
+                    .ctl_remove_cache(
+                        buffer.address(),
+                        buffer.address() + buffer.capacity() as u64,
+                    )
+                    .ok();
+            }
+            Installed::InArea { offset, len } => {
+                if let Some(area) = self.area.as_mut() {
+                    let brk = BRK_0.to_le_bytes().repeat(len / 4);
+                    area.write(&mut self.unicorn, offset, &brk);
+                    area.placement.release();
+                }
+            }
+        }
         Ok(())
     }
 
@@ -298,15 +428,15 @@ impl Executor for EmulatedExecutor {
         if args.len() > 8 {
             return Err(Error::TooManyArguments(args.len()));
         }
-        let buffer = self.buffer(code)?;
-        if offset >= buffer.len() || offset % 4 != 0 {
+        let (address, len) = self.piece(code)?;
+        if offset >= len || offset % 4 != 0 {
             return Err(Error::OutOfCode {
                 start: offset,
                 end: offset + 4,
-                len: buffer.len(),
+                len,
             });
         }
-        let entry = buffer.address() + offset as u64;
+        let entry = address + offset as u64;
         let mut x = [0u64; 8];
         x[..args.len()].copy_from_slice(args);
         self.set_registers(x)?;
@@ -354,11 +484,18 @@ impl Executor for EmulatedExecutor {
 impl Drop for EmulatedExecutor {
     fn drop(&mut self) {
         // Unmap host-owned memory before the buffers go away (the emulator itself is dropped after
-        // this, then `code` and `stack`).
+        // this, then `code`, `area` and `stack`).
         unmap_lazy_regions(&mut self.unicorn);
-        for buffer in self.code.iter().flatten() {
+        for installed in self.code.iter().flatten() {
+            if let Installed::Own(buffer) = installed {
+                self.unicorn
+                    .mem_unmap(buffer.address(), buffer.capacity() as u64)
+                    .ok();
+            }
+        }
+        if let Some(area) = &self.area {
             self.unicorn
-                .mem_unmap(buffer.address(), buffer.capacity() as u64)
+                .mem_unmap(area.address(), area.placement.capacity() as u64)
                 .ok();
         }
         self.unicorn

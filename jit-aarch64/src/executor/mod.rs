@@ -4,6 +4,8 @@
 //! addresses differ (the native executor calls the function itself, the emulator a trap slot), which
 //! is why code must be built after asking the executor for [`Executor::helper_address`].
 
+#[cfg(any(feature = "emulator", target_arch = "aarch64"))]
+mod area;
 #[cfg(feature = "emulator")]
 pub mod emulated;
 #[cfg(feature = "emulator")]
@@ -28,8 +30,22 @@ pub trait Executor {
     /// The address code must call (with `blr`) to reach `helper`.
     fn helper_address(&mut self, helper: Helper) -> Result<u64>;
 
-    /// Copies position-independent code into executable memory.
+    /// Copies position-independent code into executable memory: into the code area once one is
+    /// reserved ([`Executor::reserve_code_area`]), otherwise into a mapping of its own.
     fn install(&mut self, bytes: &[u8]) -> Result<CodeId>;
+
+    /// Reserves a code area of `capacity` bytes (rounded up to whole pages) that every later
+    /// [`Executor::install`] places code in, so that many small pieces share one mapping (and,
+    /// in the emulator, one emulator region) instead of costing one each; pieces lie within
+    /// `capacity` bytes of each other. Code installed before keeps its own mapping.
+    ///
+    /// Pieces are placed one after another, 16-byte aligned. When the next piece does not fit,
+    /// `install` fails with [`Error::CodeAreaFull`](crate::Error::CodeAreaFull) (LuaJIT's
+    /// `maxmcode`): [`Executor::remove`] leaves holes that are not reused, but once all code in the
+    /// area is removed, placement starts again at its beginning. Reserving again replaces an empty
+    /// area and fails with [`Error::CodeAreaInUse`](crate::Error::CodeAreaInUse) while code lives
+    /// in it.
+    fn reserve_code_area(&mut self, capacity: usize) -> Result<()>;
 
     /// The address where installed code starts.
     fn code_address(&self, code: CodeId) -> Result<u64>;
