@@ -313,8 +313,8 @@ pub enum Op {
         args: [Ref; 4],
         nargs: u8,
     },
-    /// Loads the value at a `Ptr`, guarding its type (`ty` of the instruction).
-    VLoad(Ref),
+    /// Loads the value at a `Ptr` plus a byte offset, guarding its type (`ty` of the instruction).
+    VLoad(Ref, i32),
     /// Guard: heap allocation has not reached the collector's threshold.
     GcCheck,
     /// Copies the payload of `a` with a new type: number → raw bits (`Int`) or bits → number.
@@ -341,7 +341,7 @@ impl Ins {
     /// Whether the instruction can leave the trace.
     pub fn is_guard(&self) -> bool {
         match self.op {
-            Op::Guard(..) | Op::GcCheck | Op::VLoad(_) => true,
+            Op::Guard(..) | Op::GcCheck | Op::VLoad(..) => true,
             Op::SLoad { check, .. } => check,
             _ => false,
         }
@@ -366,7 +366,7 @@ impl Ins {
             Op::Float(op, a, b) => ([a, b, a, a], if op.is_unary() { 1 } else { 2 }),
             Op::Guard(_, a, b) => ([a, b, a, a], 2),
             Op::Call { args, nargs, .. } => (args, nargs as usize),
-            Op::VLoad(a) | Op::Conv(a) => ([a, a, a, a], 1),
+            Op::VLoad(a, _) | Op::Conv(a) => ([a, a, a, a], 1),
             Op::Phi(a, b) => ([a, b, a, a], 2),
             Op::SLoad { .. } | Op::GcCheck | Op::Loop | Op::Nop => ([Ref(0); 4], 0),
         };
@@ -599,7 +599,8 @@ impl Ir {
                         .collect();
                     format!("CALL   {}  ({})", helper_name(helper), args.join(" "))
                 }
-                Op::VLoad(p) => format!("VLOAD  {}", self.ref_text(p)),
+                Op::VLoad(p, 0) => format!("VLOAD  {}", self.ref_text(p)),
+                Op::VLoad(p, off) => format!("VLOAD  {}  {off:+}", self.ref_text(p)),
                 Op::GcCheck => "GCSTEP".to_string(),
                 Op::Conv(a) => format!("CONV   {}", self.ref_text(a)),
                 Op::Loop => "LOOP".to_string(),

@@ -422,9 +422,9 @@ impl Lowering<'_> {
                 let off = slot as i64 * self.layout.slot_size as i64;
                 self.typed_load(i, X19, off, check)?;
             }
-            Op::VLoad(ptr) => {
+            Op::VLoad(ptr, offset) => {
                 let p = self.gp_of(ptr, X14)?;
-                self.typed_load(i, p, 0, true)?;
+                self.typed_load(i, p, offset as i64, true)?;
             }
             Op::Float(op, a, b) => {
                 let x = self.fp_of(a, fp(30))?;
@@ -564,7 +564,8 @@ impl Lowering<'_> {
         if self.ir.tail_ticks > 0 {
             let ticks = self.abi.ticks_offset as i64;
             self.a.load(Width::B8, X16.into(), X20.into(), ticks)?;
-            self.a.add_imm(X16.into(), X16.into(), self.ir.tail_ticks as i64)?;
+            self.a
+                .add_imm(X16.into(), X16.into(), self.ir.tail_ticks as i64)?;
             self.a.store(Width::B8, X16.into(), X20.into(), ticks)?;
         }
         Ok(())
@@ -580,7 +581,8 @@ impl Lowering<'_> {
             (Loc::Spill(n), Src::Const(bits)) => {
                 self.a.mov_imm(scratch_gp, bits);
                 let off = self.spill_offset(n);
-                self.a.store(Width::B8, scratch_gp.into(), X20.into(), off)?;
+                self.a
+                    .store(Width::B8, scratch_gp.into(), X20.into(), off)?;
             }
             (Loc::Gp(d), Src::Loc(Loc::Gp(s))) => self.a.push(Inst::Mov { dst: d, src: s }),
             (Loc::Fp(d), Src::Loc(Loc::Fp(s))) => self.a.push(Inst::FloatUnary {
@@ -640,11 +642,7 @@ impl Lowering<'_> {
                 }
                 pending.push((dst, src));
             }
-            let cycle_temp = if float {
-                Loc::Fp(fp(30))
-            } else {
-                Loc::Gp(X14)
-            };
+            let cycle_temp = if float { Loc::Fp(fp(30)) } else { Loc::Gp(X14) };
             while !pending.is_empty() {
                 let ready = (0..pending.len()).find(|&i| {
                     let dst = pending[i].0;

@@ -18,7 +18,7 @@ pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
             effect: Effect::Load,
             ..
         }
-        | Op::VLoad(_) => true,
+        | Op::VLoad(..) => true,
         _ => return None,
     };
     for (i, ins) in ir.insts.iter().enumerate().rev() {

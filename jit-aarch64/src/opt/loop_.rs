@@ -148,7 +148,7 @@ pub fn substitute(op: Op, f: impl Fn(Ref) -> Ref) -> Op {
             args: args.map(&f),
             nargs,
         },
-        Op::VLoad(a) => Op::VLoad(f(a)),
+        Op::VLoad(a, off) => Op::VLoad(f(a), off),
         Op::Conv(a) => Op::Conv(f(a)),
         Op::Phi(a, b) => Op::Phi(f(a), f(b)),
         other => other,
@@ -184,14 +184,50 @@ mod tests {
     fn invariants_are_hoisted_and_carried_values_get_phis() {
         let mut ir = Ir::new(passes());
         snap(&mut ir, vec![]);
-        let s = ir.emit(Op::SLoad { slot: 0, check: true }, IrType::Num).unwrap();
-        let k = ir.emit(Op::SLoad { slot: 1, check: true }, IrType::Num).unwrap();
-        let i = ir.emit(Op::SLoad { slot: 2, check: true }, IrType::Num).unwrap();
-        let n = ir.emit(Op::SLoad { slot: 3, check: true }, IrType::Num).unwrap();
+        let s = ir
+            .emit(
+                Op::SLoad {
+                    slot: 0,
+                    check: true,
+                },
+                IrType::Num,
+            )
+            .unwrap();
+        let k = ir
+            .emit(
+                Op::SLoad {
+                    slot: 1,
+                    check: true,
+                },
+                IrType::Num,
+            )
+            .unwrap();
+        let i = ir
+            .emit(
+                Op::SLoad {
+                    slot: 2,
+                    check: true,
+                },
+                IrType::Num,
+            )
+            .unwrap();
+        let n = ir
+            .emit(
+                Op::SLoad {
+                    slot: 3,
+                    check: true,
+                },
+                IrType::Num,
+            )
+            .unwrap();
         let ik = ir.emit(Op::Float(FloatOp::Mul, i, k), IrType::Num).unwrap();
-        let s2 = ir.emit(Op::Float(FloatOp::Add, s, ik), IrType::Num).unwrap();
+        let s2 = ir
+            .emit(Op::Float(FloatOp::Add, s, ik), IrType::Num)
+            .unwrap();
         let one = ir.num(1.0);
-        let i2 = ir.emit(Op::Float(FloatOp::Add, i, one), IrType::Num).unwrap();
+        let i2 = ir
+            .emit(Op::Float(FloatOp::Add, i, one), IrType::Num)
+            .unwrap();
         snap(&mut ir, vec![SnapEntry { slot: 0, value: s2 }]);
         ir.emit(Op::Guard(Cmp::Le, i2, n), IrType::Nil).unwrap();
         ir.tail = vec![
@@ -202,7 +238,10 @@ mod tests {
         optimize(&mut ir).unwrap();
         let body: Vec<Op> = ir.insts[pre + 1..].iter().map(|x| x.op).collect();
         // Body: i*k, s+ik, i+1, guard, two PHIs — no loads of k or n again.
-        assert!(body.iter().all(|op| !matches!(op, Op::SLoad { .. })), "{body:?}");
+        assert!(
+            body.iter().all(|op| !matches!(op, Op::SLoad { .. })),
+            "{body:?}"
+        );
         let phis = body.iter().filter(|op| matches!(op, Op::Phi(..))).count();
         assert_eq!(phis, 2, "{}", ir.listing(&|_| String::new()));
         assert!(body.contains(&Op::Phi(s2, Ref::ins(pre + 2))));
@@ -212,9 +251,20 @@ mod tests {
     fn a_slot_changing_type_keeps_the_loop_unoptimized() {
         let mut ir = Ir::new(passes());
         snap(&mut ir, vec![]);
-        let _x = ir.emit(Op::SLoad { slot: 0, check: true }, IrType::Num).unwrap();
+        let _x = ir
+            .emit(
+                Op::SLoad {
+                    slot: 0,
+                    check: true,
+                },
+                IrType::Num,
+            )
+            .unwrap();
         let nil = ir.konst(crate::ir::Const::Pri(IrType::Nil));
-        ir.tail = vec![SnapEntry { slot: 0, value: nil }];
+        ir.tail = vec![SnapEntry {
+            slot: 0,
+            value: nil,
+        }];
         let before = ir.insts.len();
         assert_eq!(optimize(&mut ir), Err(LoopError::TypeInstability));
         assert_eq!(ir.insts.len(), before);

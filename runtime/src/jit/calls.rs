@@ -105,6 +105,27 @@ extern "C" fn tab_set_str(state: u64, table: u64, key: u64, tag: u64, payload: u
     table_set(state, TableRef(table as u32), key, tag, payload)
 }
 
+/// `next(t, key)`: the next key and value at the address returned (0 for an invalid key; a nil
+/// key at the end).
+extern "C" fn tab_next(state: u64, table: u64, tag: u64, payload: u64) -> u64 {
+    // SAFETY: helpers are only called from traces (see `context`).
+    let (state, vm) = unsafe { context(state) };
+    let Some(key) = value_from_tag(tag, payload) else {
+        return 0;
+    };
+    match vm.heap.table(TableRef(table as u32)).next(key) {
+        Ok(Some((k, v))) => {
+            state.result2 = v;
+            give(state, k)
+        }
+        Ok(None) => {
+            state.result2 = Value::Nil;
+            give(state, Value::Nil)
+        }
+        Err(_) => 0,
+    }
+}
+
 extern "C" fn tab_len(state: u64, table: u64) -> u64 {
     // SAFETY: helpers are only called from traces (see `context`).
     let (_, vm) = unsafe { context(state) };
@@ -268,6 +289,7 @@ calls! {
     TAB_SET_NUM: "tab_set_num", Int6(tab_set_num), Store;
     TAB_SET_STR: "tab_set_str", Int6(tab_set_str), Store;
     TAB_LEN: "tab_len", Int2(tab_len), Load;
+    TAB_NEXT: "tab_next", Int4(tab_next), Load;
     STR_LEN: "str_len", Int2(str_len), Pure;
     GLOBAL_GET: "global_get", Int3(global_get), Load;
     GLOBAL_SET: "global_set", Int6(global_set), Store;

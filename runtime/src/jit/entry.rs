@@ -26,7 +26,9 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(fuse: bool) -> jit_aarch64::Result<Engine> {
+    /// An engine whose traces share one code area of `code_area` bytes (`maxmcode`); the
+    /// enter stub and exit handler live outside it, so a flush can empty it.
+    pub fn new(fuse: bool, code_area: usize) -> jit_aarch64::Result<Engine> {
         let mut executor = host_executor()?;
         let helpers = CALLS
             .iter()
@@ -38,6 +40,7 @@ impl Engine {
         let f = std::mem::offset_of!(TraceState, fpr) as u32;
         let handler = executor.install(abi::exit_handler(g, f)?.bytes())?;
         let exit_handler = executor.code_address(handler)?;
+        executor.reserve_code_area(code_area)?;
         let abi = state::abi(exit_handler, helpers.clone(), fuse);
         Ok(Engine {
             executor,

@@ -18,7 +18,7 @@ impl Vm {
             let trace = &self.jit.traces[t as usize - 1];
             (trace.entry, trace.max_slot)
         };
-        self.ensure_stack(base + max_slot.max(0) as usize + 2)?;
+        self.ensure_stack(base + max_slot.max(0) as usize + 1)?;
         self.jit.counts.entries += 1;
         let exit = match self.jit_call(entry, base) {
             Ok(exit) => exit,

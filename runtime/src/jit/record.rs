@@ -275,7 +275,7 @@ impl Recorder {
         let zero = self.ir.int(0);
         self.guard(Cmp::Ne, ptr, zero)?;
         self.ensure_snapshot();
-        Ok(self.ir.emit(Op::VLoad(ptr), ty)?)
+        Ok(self.ir.emit(Op::VLoad(ptr, 0), ty)?)
     }
 
     /// A status-returning helper: guard that it succeeded.
@@ -524,6 +524,20 @@ impl Recorder {
                 return Err(Abort("inner loop in root trace".into()));
             }
             Bc::ForPrep { .. } => return Err(Abort("inner loop in root trace".into())),
+            Bc::TForCall { a, c } => self.record_iterator(vm, a, c)?,
+            Bc::TForLoop { a, .. } => {
+                if self.frames.len() != 1 || pc != self.loop_pc {
+                    return Err(Abort("inner loop in root trace".into()));
+                }
+                if self.runtime_value(vm, self.reg_slot(a as u32 + 3)).is_nil() {
+                    return Err(Abort("leaving loop in root trace".into()));
+                }
+                let v = self.reg(vm, a as u32 + 3)?;
+                self.set_reg(a as u32 + 2, v);
+                self.ticks += 1;
+                self.close_loop();
+                return Ok(Step::Done);
+            }
             _ => return Err(Abort::nyi_bytecode(op)),
         }
         Ok(Step::Continue)
@@ -734,6 +748,7 @@ impl Recorder {
                 }
                 let r = self.record_math(name, &args)?;
                 self.ticks += 1;
+                self.reserve_native_stack(func_slot, nargs);
                 let nil = self.ir.konst(Const::Pri(IrType::Nil));
                 for i in 0..(c as i32 - 1) {
                     self.set_slot(func_slot + i, if i == 0 { r } else { nil });
@@ -742,6 +757,71 @@ impl Recorder {
                 Ok(())
             }
         }
+    }
+
+    /// `TForCall` of `ipairs`'s or `pairs`'s iterator: the array read or `next` as a helper
+    /// whose results are type-guarded; the loop's end shows as a failing guard.
+    fn record_iterator(&mut self, vm: &Vm, a: u8, c: u8) -> Result<(), Abort> {
+        let base = self.reg_slot(a as u32);
+        let Value::Function(f) = self.runtime_value(vm, base) else {
+            return Err(Abort("NYI: __call metamethod".into()));
+        };
+        let name = match vm.heap.function(f) {
+            Function::Native(n) if n.name == "ipairs_aux" || n.name == "next" => n.name,
+            _ => return Err(Abort("NYI: iterator other than ipairs or pairs".into())),
+        };
+        let Value::Table(t) = self.runtime_value(vm, base + 1) else {
+            return Err(Abort(format!(
+                "NYI: unsupported variant of FastFunc {name}"
+            )));
+        };
+        let fr = self.slot(vm, base)?;
+        let expected = self.ir.konst(Const::Gc(IrType::Func, f.0 as u64));
+        self.guard(Cmp::Eq, fr, expected)?;
+        let tr = self.slot(vm, base + 1)?;
+        let control = self.runtime_value(vm, base + 2);
+        let cr = self.slot(vm, base + 2)?;
+        self.reserve_native_stack(base + 3, 2);
+        let mut results = Vec::new();
+        if name == "ipairs_aux" {
+            let Some(i) = control.as_number() else {
+                return Err(Abort(
+                    "NYI: unsupported variant of FastFunc ipairs_aux".into(),
+                ));
+            };
+            let v = vm.heap.table(t).get_int(i as i64 + 1);
+            if v.is_nil() {
+                return Err(Abort("leaving loop in root trace".into()));
+            }
+            let one = self.ir.num(1.0);
+            let next = self
+                .ir
+                .emit(Op::Float(FloatOp::Add, cr, one), IrType::Num)?;
+            let ptr = self.call(calls::TAB_GET_NUM, &[tr, next], IrType::Ptr)?;
+            let vr = self.load_through(ptr, ir_type(v))?;
+            results.extend([next, vr]);
+        } else {
+            let Ok(Some((k, v))) = vm.heap.table(t).next(control) else {
+                return Err(Abort("leaving loop in root trace".into()));
+            };
+            let [tag, payload] = self.value_args(cr, control);
+            let ptr = self.call(calls::TAB_NEXT, &[tr, tag, payload], IrType::Ptr)?;
+            let kr = self.load_through(ptr, ir_type(k))?;
+            let vr = self.ir.emit(Op::VLoad(ptr, 16), ir_type(v))?;
+            results.extend([kr, vr]);
+        }
+        let nil = self.ir.konst(Const::Pri(IrType::Nil));
+        for i in 0..c as i32 {
+            let r = results.get(i as usize).copied().unwrap_or(nil);
+            self.set_slot(base + 3 + i, r);
+        }
+        Ok(())
+    }
+
+    /// The interpreter makes room for 32 slots above a native's arguments when it calls one;
+    /// the trace reserves the same at entry, so the stack grows as it would have.
+    fn reserve_native_stack(&mut self, func_slot: i32, nargs: usize) {
+        self.max_slot = self.max_slot.max(func_slot + nargs as i32 + 32);
     }
 
     fn record_math(&mut self, name: &str, args: &[Ref]) -> Result<Ref, Abort> {

@@ -26,8 +26,9 @@ pub struct TraceState {
     pub vm: u64,
     /// Absolute stack index of the trace's base.
     pub base: u64,
-    /// A value a helper returns by address.
+    /// Values a helper returns by address (`next` returns a key and its value).
     pub result: Value,
+    pub result2: Value,
     /// x0..x30 at the last exit.
     pub gpr: [u64; 31],
     /// d0..d31 at the last exit.
@@ -44,6 +45,7 @@ impl Default for TraceState {
             vm: 0,
             base: 0,
             result: Value::Nil,
+            result2: Value::Nil,
             gpr: [0; 31],
             fpr: [0; 32],
             spill: [0; MAX_SPILLS],

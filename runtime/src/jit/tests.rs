@@ -115,3 +115,72 @@ fn errors_inside_traces_match_the_interpreter() {
     let (r, _, _) = both(src);
     assert_eq!(r[0], "false");
 }
+
+#[test]
+fn ipairs_and_pairs_loops_compile() {
+    let src = "
+        local t = {}
+        for i = 1, 50 do t[i] = i * 1.5 end
+        local s = 0
+        for i, v in ipairs(t) do s = s + v * i end
+        local h = {a = 1, b = 2, c = 3, d = 4, e = 5}
+        local n, order = 0, {}
+        for k, v in pairs(h) do n = n + v; order[#order + 1] = k end
+        return s, n, table.concat(order, ',')";
+    let (_, v, d) = both(src);
+    assert!(traces(&v) >= 3, "{v}\n{d}");
+}
+
+#[test]
+fn loop_carried_swaps_and_invariants() {
+    let src = "
+        local a, b, k = 1, 2, 3
+        local s = 0
+        for i = 1, 101 do a, b = b, a; s = s + i * k end
+        return a, b, s";
+    let (r, v, d) = both(src);
+    assert_eq!(r, ["2", "1", "15453"]);
+    assert!(d.contains("LOOP"), "{d}");
+    assert!(traces(&v) >= 1);
+}
+
+#[test]
+fn every_optimization_switch_gives_the_same_results() {
+    let src = "
+        local t, s = {}, 0
+        for i = 1, 60 do t[i] = (i % 7) - 3 end
+        for i = 1, 60 do
+          local x = t[i]
+          if x < 0 then s = s - x * 2 elseif x == 0 then s = s + 1 else s = s + math.floor(x / 2) end
+        end
+        return s";
+    for flags in [
+        "-fold", "-cse", "-dce", "-loop", "-fuse", "0", "1", "2", "3",
+    ] {
+        let mut plain = vm(false);
+        let expected = eval(&mut plain, src).unwrap();
+        let mut jit = vm(true);
+        jit.jit.params.apply(flags).unwrap();
+        jit.jit.params.hotloop = 1;
+        assert_eq!(eval(&mut jit, src).unwrap(), expected, "-O{flags}");
+    }
+}
+
+#[test]
+fn a_full_code_area_flushes_and_the_program_goes_on() {
+    let mut src = String::from("local s = 0\n");
+    for k in 1..=40 {
+        src.push_str(&format!("for i = 1, 20 do s = s + i * {k} end\n"));
+    }
+    src.push_str("return s");
+    let mut plain = vm(false);
+    let expected = eval(&mut plain, &src).unwrap();
+    let mut jit = vm(true);
+    jit.jit.params.maxmcode = 1;
+    let verbose = Captured::default();
+    jit.jit.log.verbose = Some(Box::new(verbose.clone()));
+    assert_eq!(eval(&mut jit, &src).unwrap(), expected);
+    let text = String::from_utf8_lossy(&verbose.0.borrow()).into_owned();
+    assert!(text.contains("failed to allocate mcode memory"), "{text}");
+    assert!(traces(&text) >= 4, "{text}");
+}

@@ -167,7 +167,8 @@ impl Vm {
     fn jit_assemble(&mut self, rec: &Recorder, number: u32) -> Result<(Trace, String), String> {
         let fuse = self.jit.params.flags.fuse;
         if self.jit.engine.is_none() {
-            match super::entry::Engine::new(fuse) {
+            let area = self.jit.params.maxmcode as usize * 1024;
+            match super::entry::Engine::new(fuse, area) {
                 Ok(engine) => self.jit.engine = Some(Box::new(engine)),
                 Err(e) => {
                     self.jit.unavailable = true;
@@ -183,9 +184,15 @@ impl Vm {
             number << 16,
         )
         .map_err(|e| format!("NYI: {e}"))?;
-        let (code, entry) = engine
-            .install(assembled.code.bytes())
-            .map_err(|e| format!("machine code could not be installed: {e}"))?;
+        let (code, entry) = match engine.install(assembled.code.bytes()) {
+            Ok(installed) => installed,
+            Err(jit_aarch64::Error::CodeAreaFull { .. }) => {
+                // As LuaJIT at `maxmcode`: drop every trace and start over.
+                self.jit.flush();
+                return Err("failed to allocate mcode memory".into());
+            }
+            Err(e) => return Err(format!("machine code could not be installed: {e}")),
+        };
         let listing = format!(
             "---- TRACE {number} mcode {}\n{}",
             assembled.code.bytes().len(),

@@ -635,6 +635,18 @@ impl Vm {
                             reg!(a + 2) = v;
                             self.ticks += 1;
                             pc = (pc as i64 + offset as i64) as usize;
+                            if self.jit.enabled && !RECORDING {
+                                self.th.frames[fi].pc = pc;
+                                let loop_pc = (pc as i64 - offset as i64 - 1) as usize;
+                                match self.jit_hot_loop(&proto, closure, base, loop_pc) {
+                                    Some(t) => {
+                                        self.jit_run_trace(t, base)?;
+                                        continue 'frame;
+                                    }
+                                    None if self.jit.recording() => return Ok(Exit::Switch),
+                                    None => {}
+                                }
+                            }
                         }
                     }
                     Op::SetList { a, count, first } => {
