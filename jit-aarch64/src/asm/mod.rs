@@ -772,5 +772,3 @@ pub fn constant(ir: &Ir, r: Ref) -> Option<Const> {
     ir.const_of(r)
 }
 
-#[cfg(test)]
-mod tests;
