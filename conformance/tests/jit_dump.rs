@@ -5,7 +5,7 @@
 //! ```text
 //! cargo build -p runtime --bin runtime
 //! cargo test -p conformance --test jit_dump                  # reproducibility
-//! cargo insta test -p conformance --test jit_dump --accept -- --ignored   # bless snapshots
+//! INSTA_UPDATE=always cargo test -p conformance --test jit_dump   # re-bless snapshots
 //! ```
 
 use conformance::corpus::{difference, lua_files, run, Outcome};
@@ -134,19 +134,16 @@ fn dump_of(name: &str) -> String {
 }
 
 #[test]
-#[ignore = "bless once the trace compiler lands: cargo insta test --accept -- --ignored"]
 fn jdump_snapshot_sum_loop() {
     insta::assert_snapshot!("jdump_sum_loop", dump_of("sum_loop.lua"));
 }
 
 #[test]
-#[ignore = "bless once the trace compiler lands: cargo insta test --accept -- --ignored"]
 fn jdump_snapshot_side_exit() {
     insta::assert_snapshot!("jdump_side_exit", dump_of("side_exit.lua"));
 }
 
 #[test]
-#[ignore = "bless once the trace compiler lands: cargo insta test --accept -- --ignored"]
 fn jdump_snapshot_inlined_call() {
     insta::assert_snapshot!("jdump_inlined_call", dump_of("inlined_call.lua"));
 }
@@ -186,7 +183,6 @@ fn compiled_traces_counts_only_compiled_traces() {
 }
 
 #[test]
-#[ignore = "enable when the trace compiler lands"]
 fn traces_are_compiled() {
     let mut scripts = Vec::new();
     lua_files(&jit_dir(), &mut scripts);

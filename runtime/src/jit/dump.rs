@@ -16,9 +16,25 @@ fn location(proto: &Proto, pc: usize) -> String {
     format!("{}:{line}", proto.source)
 }
 
+/// One recorded instruction as LuaJIT's dump shows it: pc, a dot per inlined frame, the op in
+/// capitals and its operands (`0007 . ADD      0   0   6`).
 fn bytecode_line(depth: usize, proto: &Rc<Proto>, pc: usize) -> String {
     let dots: String = ". ".repeat(depth);
-    format!("{pc:04} {dots}{:?}", proto.code[pc])
+    let text = format!("{:?}", proto.code[pc]);
+    let (name, fields) = text.split_once(' ').unwrap_or((&text, ""));
+    let operands: Vec<String> = fields
+        .split(',')
+        .filter_map(|f| {
+            f.split_once(": ")
+                .map(|(_, v)| v.trim_end_matches([' ', '}']).to_string())
+        })
+        .map(|v| format!("{v:>4}"))
+        .collect();
+    format!(
+        "{pc:04} {dots}{:<8}{}",
+        name.to_uppercase(),
+        operands.join("")
+    )
 }
 
 impl Vm {

@@ -20,10 +20,17 @@ impl Vm {
         };
         self.ensure_stack(base + max_slot.max(0) as usize + 1)?;
         self.jit.counts.entries += 1;
+        let ticks_before = self.ticks;
         let exit = match self.jit_call(entry, base) {
             Ok(exit) => exit,
             Err(e) => return Err(self.error_at(0, &format!("trace {t} failed: {e}"))),
         };
+        if self.jit.stats {
+            // Every whole iteration adds the trace's ticks; the one that exits is not counted.
+            let trace = &self.jit.traces[t as usize - 1];
+            let iterations = (self.ticks - ticks_before) / trace.ir.tail_ticks.max(1) as u64;
+            self.jit.counts.in_traces += iterations * trace.bytecodes_per_iteration as u64;
+        }
         let (trace_number, snap) = (exit >> 16, (exit & 0xffff) as usize);
         if trace_number != t {
             return Err(self.error_at(

@@ -40,6 +40,9 @@ pub struct JitStats {
     pub aborts: u64,
     pub exits: u64,
     pub entries: u64,
+    /// Bytecodes the interpreter executed, and those whole trace iterations executed.
+    pub bytecodes: u64,
+    pub in_traces: u64,
 }
 
 /// The trace compiler's state in a VM.
@@ -110,8 +113,13 @@ impl Jit {
     pub fn stats_line(&self) -> String {
         let c = self.counts;
         format!(
-            "jit-stats: traces={} aborts={} entries={} exits={}",
-            c.traces, c.aborts, c.entries, c.exits
+            "jit-stats: traces={} aborts={} bytecodes={} in-traces={} exits={} entries={}",
+            c.traces,
+            c.aborts,
+            c.bytecodes + c.in_traces,
+            c.in_traces,
+            c.exits,
+            c.entries
         )
     }
 }

@@ -28,6 +28,8 @@ pub struct Trace {
     pub max_slot: i32,
     /// Exits taken per snapshot.
     pub exit_counts: Vec<u32>,
+    /// Bytecodes one iteration executes (for `-jstats`).
+    pub bytecodes_per_iteration: u32,
 }
 
 impl Vm {
@@ -103,8 +105,11 @@ impl Vm {
     /// Records the instruction at `pc` before it runs. `false`: recording ended (the dispatch
     /// loop returns to its plain variant).
     pub(crate) fn jit_record(&mut self, proto: &Rc<Proto>, base: usize, pc: usize) -> bool {
+        if self.jit.stats {
+            self.jit.counts.bytecodes += 1;
+        }
         let Some(mut rec) = self.jit.recorder.take() else {
-            return false;
+            return self.jit.stats;
         };
         match rec.instruction(self, proto, base, pc) {
             Ok(super::record::Step::Continue) => {
@@ -113,11 +118,11 @@ impl Vm {
             }
             Ok(super::record::Step::Done) => {
                 self.jit_finish(*rec);
-                false
+                self.jit.stats
             }
             Err(abort) => {
                 self.jit_abort(&rec, abort);
-                false
+                self.jit.stats
             }
         }
     }
@@ -209,6 +214,7 @@ impl Vm {
             entry,
             max_slot: rec.max_slot,
             exit_counts: vec![0; rec.ir.snaps.len()],
+            bytecodes_per_iteration: rec.bytecodes.len() as u32,
         };
         Ok((trace, listing))
     }

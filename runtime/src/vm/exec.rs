@@ -25,7 +25,7 @@ impl Vm {
     /// Runs until the frame count drops to `entry`, catching errors at protected frames above it.
     pub(crate) fn execute(&mut self, entry: usize) -> LuaResult<Exit> {
         loop {
-            let result = if self.jit.recording() {
+            let result = if self.jit.recording() || self.jit.stats {
                 self.run::<true>(entry)
             } else {
                 self.run::<false>(entry)
@@ -70,7 +70,8 @@ impl Vm {
     }
 
     /// The dispatch loop. `RECORDING` is the variant that shows each instruction to the trace
-    /// recorder first (LuaJIT swaps dispatch tables for this); the plain one pays nothing.
+    /// recorder first (LuaJIT swaps dispatch tables for this), and counts instructions for
+    /// `-jstats`; the plain one pays nothing.
     fn run<const RECORDING: bool>(&mut self, entry: usize) -> LuaResult<Exit> {
         'frame: loop {
             let fi = self.th.frames.len() - 1;
@@ -597,7 +598,7 @@ impl Vm {
                                 reg!(a) = Value::Number(idx);
                                 reg!(a + 3) = Value::Number(idx);
                                 pc = (pc as i64 + offset as i64) as usize;
-                                if self.jit.enabled && !RECORDING {
+                                if self.jit.enabled && !(RECORDING && self.jit.recording()) {
                                     self.th.frames[fi].pc = pc;
                                     match self.jit_hot_loop(
                                         &proto,
@@ -635,7 +636,7 @@ impl Vm {
                             reg!(a + 2) = v;
                             self.ticks += 1;
                             pc = (pc as i64 + offset as i64) as usize;
-                            if self.jit.enabled && !RECORDING {
+                            if self.jit.enabled && !(RECORDING && self.jit.recording()) {
                                 self.th.frames[fi].pc = pc;
                                 let loop_pc = (pc as i64 - offset as i64 - 1) as usize;
                                 match self.jit_hot_loop(&proto, closure, base, loop_pc) {
@@ -714,7 +715,7 @@ impl Vm {
                     }
                     Op::Loop => {
                         self.ticks += 1;
-                        if self.jit.enabled && !RECORDING {
+                        if self.jit.enabled && !(RECORDING && self.jit.recording()) {
                             self.th.frames[fi].pc = pc;
                             match self.jit_hot_loop(&proto, closure, base, pc - 1) {
                                 Some(t) => {
