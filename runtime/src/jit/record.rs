@@ -96,6 +96,8 @@ pub struct Recorder {
     pub max_slot: i32,
     /// The pc being recorded (the snapshot's resume point).
     current_pc: u32,
+    /// Heap objects passed to helpers as integer constants.
+    gc_refs: Vec<Value>,
 }
 
 fn bytecode_name(op: &Bc) -> String {
@@ -135,6 +137,7 @@ impl Recorder {
             limits,
             max_slot: 0,
             current_pc: 0,
+            gc_refs: Vec::new(),
         }
     }
 
@@ -288,10 +291,32 @@ impl Recorder {
     fn value_args(&mut self, r: Ref, v: Value) -> [Ref; 2] {
         let tag = self.ir.int(tag_of(v) as i64);
         let payload = match self.ir.const_of(r) {
-            Some(_) => self.ir.int(payload_of(v) as i64),
+            Some(_) => self.payload_const(v),
             None => r,
         };
         [tag, payload]
+    }
+
+    /// A value's payload as an integer constant for a helper; heap objects named this way are
+    /// remembered, since the trace depends on their handles staying theirs.
+    fn payload_const(&mut self, v: Value) -> Ref {
+        if !matches!(v, Value::Nil | Value::Boolean(_) | Value::Number(_)) {
+            self.gc_refs.push(v);
+        }
+        self.ir.int(payload_of(v) as i64)
+    }
+
+    /// Every heap object the trace names by handle: constants, keys passed to helpers, and the
+    /// closure it runs in. If the collector frees one, the trace must go.
+    pub fn heap_refs(&self) -> Vec<Value> {
+        let mut refs = self.gc_refs.clone();
+        refs.push(Value::Function(self.closure));
+        for k in &self.ir.consts {
+            if let jit_aarch64::ir::Const::Gc(ty, bits) = *k {
+                refs.extend(super::value_bits::value_of(ty, bits));
+            }
+        }
+        refs
     }
 
     fn check_limits(&self) -> Result<(), Abort> {
@@ -450,7 +475,7 @@ impl Recorder {
                 let closure = self
                     .ir
                     .konst(Const::Gc(IrType::Func, self.frame().closure.0 as u64));
-                let key = self.ir.int(payload_of(key) as i64);
+                let key = self.payload_const(key);
                 let ptr = self.call(calls::GLOBAL_GET, &[closure, key], IrType::Ptr)?;
                 let r = self.load_through(ptr, ir_type(v))?;
                 self.set_reg(a as u32, r);
@@ -467,7 +492,7 @@ impl Recorder {
                 let closure = self
                     .ir
                     .konst(Const::Gc(IrType::Func, self.frame().closure.0 as u64));
-                let key = self.ir.int(payload_of(key) as i64);
+                let key = self.payload_const(key);
                 self.ensure_snapshot();
                 let status = self.call(
                     calls::GLOBAL_SET,
@@ -660,7 +685,7 @@ impl Recorder {
         let helper = Self::table_helper(key, true)?;
         let tr = self.reg(vm, b as u32)?;
         let kr = match self.ir.const_of(k) {
-            Some(_) => self.ir.int(payload_of(key) as i64),
+            Some(_) => self.payload_const(key),
             None => k,
         };
         let ptr = self.call(helper, &[tr, kr], IrType::Ptr)?;
@@ -679,7 +704,7 @@ impl Recorder {
         let helper = Self::table_helper(key, false)?;
         let tr = self.reg(vm, a as u32)?;
         let kr = match self.ir.const_of(k) {
-            Some(_) => self.ir.int(payload_of(key) as i64),
+            Some(_) => self.payload_const(key),
             None => k,
         };
         let v = self.rk_value(vm, c);

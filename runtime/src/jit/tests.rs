@@ -184,3 +184,23 @@ fn a_full_code_area_flushes_and_the_program_goes_on() {
     assert!(text.contains("failed to allocate mcode memory"), "{text}");
     assert!(traces(&text) >= 4, "{text}");
 }
+
+#[test]
+fn a_collected_function_never_passes_a_trace_identity_guard() {
+    // Each round's closure is garbage after the round; its handle is reused by the next one,
+    // whose body differs. The trace that inlined the old one must not run the new one.
+    let src = "
+        local s = 0
+        for round = 1, 8 do
+          local f
+          if round % 2 == 0 then f = function(x) return x * 2 end
+          else f = function(x) return x + 100 end end
+          for i = 1, 30 do s = s + f(i) end
+          f = nil
+          collectgarbage()
+        end
+        return s";
+    let (r, v, d) = both(src);
+    assert_eq!(r, ["17580"]);
+    assert!(traces(&v) >= 2, "{v}\n{d}");
+}

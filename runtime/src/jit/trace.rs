@@ -28,6 +28,8 @@ pub struct Trace {
     pub max_slot: i32,
     /// Exits taken per snapshot.
     pub exit_counts: Vec<u32>,
+    /// Heap objects the trace names by handle (see `Recorder::heap_refs`).
+    pub heap_refs: Vec<crate::value::Value>,
     /// Bytecodes one iteration executes (for `-jstats`).
     pub bytecodes_per_iteration: u32,
 }
@@ -215,6 +217,7 @@ impl Vm {
             max_slot: rec.max_slot,
             exit_counts: vec![0; rec.ir.snaps.len()],
             bytecodes_per_iteration: rec.bytecodes.len() as u32,
+            heap_refs: rec.heap_refs(),
         };
         Ok((trace, listing))
     }

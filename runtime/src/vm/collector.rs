@@ -61,7 +61,26 @@ impl Vm {
             self.heap.upvals.mark(uv.0);
         }
         self.clear_weak(&m);
+        self.jit_drop_traces_naming_garbage();
         self.sweep();
+    }
+
+    /// Traces are no GC roots (that would keep objects alive the interpreter frees, changing
+    /// what `collectgarbage("count")` says), so a trace naming an object about to be freed is
+    /// dropped with all others before its handle can be reused.
+    fn jit_drop_traces_naming_garbage(&mut self) {
+        let heap = &self.heap;
+        let dead = |v: &Value| match *v {
+            Value::String(s) => !heap.strings.is_marked(s.index),
+            Value::Table(t) => !heap.tables.is_marked(t.0),
+            Value::Function(f) => !heap.functions.is_marked(f.0),
+            Value::Userdata(u) => !heap.userdata.is_marked(u.0),
+            Value::Thread(t) => !heap.threads.is_marked(t.0),
+            _ => false,
+        };
+        if self.jit.traces.iter().any(|t| t.heap_refs.iter().any(dead)) {
+            self.jit.flush();
+        }
     }
 
     fn mark_roots(&mut self, m: &mut Marker) {
