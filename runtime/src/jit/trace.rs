@@ -28,6 +28,8 @@ pub struct Trace {
     pub max_slot: i32,
     /// Exits taken per snapshot.
     pub exit_counts: Vec<u32>,
+    /// Most inlined frames open at any snapshot.
+    pub max_depth: usize,
     /// Heap objects the trace names by handle (see `Recorder::heap_refs`).
     pub heap_refs: Vec<crate::value::Value>,
     /// Bytecodes one iteration executes (for `-jstats`).
@@ -50,7 +52,9 @@ impl Vm {
         match proto.jit.state(pc) {
             HotState::Trace(t) => {
                 let trace = self.jit.traces.get(t as usize - 1)?;
-                (trace.closure == closure).then_some(t)
+                // Where the interpreter would raise "stack overflow" at an inlined call, let it.
+                let room = self.th.frames.len() + trace.max_depth < self.frame_limit;
+                (trace.closure == closure && room).then_some(t)
             }
             HotState::Blacklisted => None,
             HotState::Fresh | HotState::Count(_) => {
@@ -218,6 +222,7 @@ impl Vm {
             exit_counts: vec![0; rec.ir.snaps.len()],
             bytecodes_per_iteration: rec.bytecodes.len() as u32,
             heap_refs: rec.heap_refs(),
+            max_depth: rec.ir.snaps.iter().map(|s| s.frames.len()).max().unwrap_or(0),
         };
         Ok((trace, listing))
     }
