@@ -285,15 +285,25 @@ impl FloatOp {
     }
 }
 
+/// The memory a helper reads or writes, for alias analysis: a set of classes (bits the runtime
+/// assigns, e.g. string-keyed fields, number-keyed entries, upvalues) and which argument, if
+/// any, is the key within them. Accesses alias when their classes meet, unless both keys are
+/// constants that differ.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Memory {
+    pub classes: u8,
+    pub key: Option<u8>,
+}
+
 /// What a helper call may do, for CSE and the optimizer.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum Effect {
     /// Depends on its arguments only.
     Pure,
     /// Reads memory a store may change.
-    Load,
+    Load(Memory),
     /// Writes memory (and may allocate).
-    Store,
+    Store(Memory),
 }
 
 /// One IR instruction.
@@ -353,7 +363,7 @@ impl Ins {
             || matches!(
                 self.op,
                 Op::Call {
-                    effect: Effect::Store,
+                    effect: Effect::Store(_),
                     ..
                 } | Op::Loop
                     | Op::Phi(..)

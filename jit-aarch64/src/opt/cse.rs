@@ -1,29 +1,34 @@
 //! Common-subexpression elimination: an instruction equal to an earlier one reuses its result.
-//! Pure operations match anywhere earlier; loads (helper reads, value loads) only back to the
-//! last instruction that may write memory, which is the alias analysis of this IR: every store
-//! goes through a helper that may change any table or upvalue.
+//! Pure operations match anywhere earlier; loads only back to the last store that may alias
+//! them (lj_opt_mem.c's idea with this IR's memory classes): a store to field `vx` does not
+//! stop reusing a load of field `x`, whatever the tables, but any store to `x` does.
 #![forbid(unsafe_code)]
 
-use crate::ir::{Effect, Ir, IrType, Op, Ref};
+use crate::ir::{Const, Effect, Ir, IrType, Memory, Op, Ref};
 
 /// An earlier instruction computing the same value as `op`.
 pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
-    let memory = match op {
-        Op::Float(..) | Op::Guard(..) | Op::Conv(_) => false,
+    let reads = match op {
+        Op::Float(..) | Op::Guard(..) | Op::Conv(_) => None,
         Op::Call {
             effect: Effect::Pure,
             ..
-        } => false,
+        } => None,
         Op::Call {
-            effect: Effect::Load,
+            effect: Effect::Load(memory),
+            args,
             ..
-        }
-        | Op::VLoad(..) => true,
+        } => Some((memory, args)),
+        // A value load reads what its helper call returned: if that call was reused, so is the
+        // load that followed it (the same stores lie between); a fresh call has no earlier load.
+        Op::VLoad(..) => None,
         _ => return None,
     };
     for (i, ins) in ir.insts.iter().enumerate().rev() {
-        if memory && writes_memory(&ins.op) {
-            return None;
+        if let Some((memory, args)) = reads {
+            if may_write(ir, &ins.op, memory, &args) {
+                return None;
+            }
         }
         if ins.op == op && ins.ty == ty {
             return Some(Ref::ins(i));
@@ -32,14 +37,40 @@ pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
     None
 }
 
-/// Whether an instruction may change memory that loads read (or leave the trace's own view of it).
+/// Whether `op` may change what a load of `memory` with arguments `args` reads.
+pub fn may_write(ir: &Ir, op: &Op, memory: Memory, args: &[Ref; 4]) -> bool {
+    let Op::Call {
+        effect: Effect::Store(stored),
+        args: store_args,
+        ..
+    } = op
+    else {
+        return false;
+    };
+    if stored.classes & memory.classes == 0 {
+        return false;
+    }
+    match (stored.key, memory.key) {
+        (Some(a), Some(b)) => {
+            let (x, y) = (store_args[a as usize], args[b as usize]);
+            match (ir.const_of(x), ir.const_of(y)) {
+                // Numbers as keys compare by value: -0 and 0 name the same entry.
+                (Some(Const::Num(p)), Some(Const::Num(q))) => p == q || p.is_nan() || q.is_nan(),
+                (Some(p), Some(q)) => p.bits() == q.bits(),
+                _ => true,
+            }
+        }
+        _ => true,
+    }
+}
+
+/// Whether an instruction may write memory at all. LOOP is no barrier: the loop body repeats
+/// the instructions before it, so a load there sees the same memory unless a store intervenes.
 pub fn writes_memory(op: &Op) -> bool {
-    // LOOP is no barrier: the loop body repeats the instructions before it, so a load there
-    // sees the same memory unless a store intervenes, in either copy.
     matches!(
         op,
         Op::Call {
-            effect: Effect::Store,
+            effect: Effect::Store(_),
             ..
         }
     )
@@ -47,7 +78,7 @@ pub fn writes_memory(op: &Op) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::ir::{Effect, FloatOp, HelperId, Ir, IrType, Op, Passes};
+    use crate::ir::{Effect, FloatOp, HelperId, Ir, IrType, Memory, Op, Passes};
 
     #[test]
     fn loads_are_not_reused_across_stores() {
@@ -80,7 +111,10 @@ mod tests {
             ir.emit(
                 Op::Call {
                     helper: HelperId(0),
-                    effect: Effect::Load,
+                    effect: Effect::Load(Memory {
+                        classes: 1,
+                        key: None,
+                    }),
                     args: [t, t, t, t],
                     nargs: 1,
                 },
@@ -93,7 +127,10 @@ mod tests {
         ir.emit(
             Op::Call {
                 helper: HelperId(1),
-                effect: Effect::Store,
+                effect: Effect::Store(Memory {
+                    classes: 1,
+                    key: None,
+                }),
                 args: [t, t, t, t],
                 nargs: 1,
             },
@@ -101,5 +138,57 @@ mod tests {
         )
         .unwrap();
         assert_ne!(load(&mut ir), first);
+    }
+
+    #[test]
+    fn stores_to_other_keys_do_not_stop_reuse() {
+        let mut ir = Ir::new(Passes {
+            fold: true,
+            cse: true,
+            dce: true,
+        });
+        let fields = Memory {
+            classes: 1,
+            key: Some(1),
+        };
+        let t = ir
+            .emit(
+                Op::SLoad {
+                    slot: 1,
+                    check: true,
+                },
+                IrType::Tab,
+            )
+            .unwrap();
+        let (kx, kvx, v) = (ir.int(10), ir.int(11), ir.int(0));
+        let call = |ir: &mut Ir, effect, key| {
+            ir.emit(
+                Op::Call {
+                    helper: HelperId(0),
+                    effect,
+                    args: [t, key, v, v],
+                    nargs: if matches!(effect, Effect::Load(_)) {
+                        2
+                    } else {
+                        4
+                    },
+                },
+                IrType::Ptr,
+            )
+            .unwrap()
+        };
+        let x = call(&mut ir, Effect::Load(fields), kx);
+        call(&mut ir, Effect::Store(fields), kvx);
+        assert_eq!(
+            call(&mut ir, Effect::Load(fields), kx),
+            x,
+            "t.vx = ... keeps t.x"
+        );
+        call(&mut ir, Effect::Store(fields), kx);
+        assert_ne!(
+            call(&mut ir, Effect::Load(fields), kx),
+            x,
+            "t.x = ... kills t.x"
+        );
     }
 }

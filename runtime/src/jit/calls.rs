@@ -8,7 +8,7 @@
 //! the same allocation accounting, so a trace changes no observable state differently.
 #![allow(unsafe_code)]
 
-use jit_aarch64::ir::{Effect, HelperId};
+use jit_aarch64::ir::{Effect, HelperId, Memory};
 use jit_aarch64::Helper;
 
 use super::state::TraceState;
@@ -267,11 +267,28 @@ math2!(
     math_fmod = |a, b| a % b,
 );
 
+/// Memory classes for alias analysis: string-keyed fields (globals included), number-keyed
+/// entries, upvalue cells.
+const FIELDS: u8 = 1;
+const ENTRIES: u8 = 2;
+const UPVALUES: u8 = 4;
+
+/// Reads `classes`, keyed by argument `key` (counting the trace state as none).
+const fn load(classes: u8, key: Option<u8>) -> Effect {
+    Effect::Load(Memory { classes, key })
+}
+
+const fn store(classes: u8, key: Option<u8>) -> Effect {
+    Effect::Store(Memory { classes, key })
+}
+
+const PURE: Effect = Effect::Pure;
+
 macro_rules! calls {
-    ($($id:ident: $name:literal, $shape:ident($f:expr), $effect:ident;)*) => {
+    ($($id:ident: $name:literal, $shape:ident($f:expr), $effect:expr;)*) => {
         /// Every helper, by id.
         pub static CALLS: &[Call] = &[
-            $(Call { name: $name, helper: Helper::$shape($f), effect: Effect::$effect },)*
+            $(Call { name: $name, helper: Helper::$shape($f), effect: $effect },)*
         ];
         #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
         #[repr(u16)]
@@ -284,33 +301,33 @@ macro_rules! calls {
 }
 
 calls! {
-    TAB_GET_NUM: "tab_get_num", Int3(tab_get_num), Load;
-    TAB_GET_STR: "tab_get_str", Int3(tab_get_str), Load;
-    TAB_SET_NUM: "tab_set_num", Int6(tab_set_num), Store;
-    TAB_SET_STR: "tab_set_str", Int6(tab_set_str), Store;
-    TAB_LEN: "tab_len", Int2(tab_len), Load;
-    TAB_NEXT: "tab_next", Int4(tab_next), Load;
-    STR_LEN: "str_len", Int2(str_len), Pure;
-    GLOBAL_GET: "global_get", Int3(global_get), Load;
-    GLOBAL_SET: "global_set", Int6(global_set), Store;
-    UPVAL_SLOT: "upval_slot", Int3(upval_slot), Load;
-    UPVAL_GET: "upval_get", Int3(upval_get), Load;
-    UPVAL_SET: "upval_set", Int6(upval_set), Store;
-    MATH_SIN: "sin", Int2(math_sin), Pure;
-    MATH_COS: "cos", Int2(math_cos), Pure;
-    MATH_TAN: "tan", Int2(math_tan), Pure;
-    MATH_ASIN: "asin", Int2(math_asin), Pure;
-    MATH_ACOS: "acos", Int2(math_acos), Pure;
-    MATH_ATAN: "atan", Int2(math_atan), Pure;
-    MATH_EXP: "exp", Int2(math_exp), Pure;
-    MATH_LOG10: "log10", Int2(math_log10), Pure;
-    MATH_SINH: "sinh", Int2(math_sinh), Pure;
-    MATH_COSH: "cosh", Int2(math_cosh), Pure;
-    MATH_TANH: "tanh", Int2(math_tanh), Pure;
-    MATH_LOG: "log", Int2(math_log), Pure;
-    MATH_POW: "pow", Int3(math_pow), Pure;
-    MATH_ATAN2: "atan2", Int3(math_atan2), Pure;
-    MATH_FMOD: "fmod", Int3(math_fmod), Pure;
+    TAB_GET_NUM: "tab_get_num", Int3(tab_get_num), load(ENTRIES, Some(1));
+    TAB_GET_STR: "tab_get_str", Int3(tab_get_str), load(FIELDS, Some(1));
+    TAB_SET_NUM: "tab_set_num", Int6(tab_set_num), store(ENTRIES, Some(1));
+    TAB_SET_STR: "tab_set_str", Int6(tab_set_str), store(FIELDS, Some(1));
+    TAB_LEN: "tab_len", Int2(tab_len), load(FIELDS | ENTRIES, None);
+    TAB_NEXT: "tab_next", Int4(tab_next), load(FIELDS | ENTRIES, None);
+    STR_LEN: "str_len", Int2(str_len), PURE;
+    GLOBAL_GET: "global_get", Int3(global_get), load(FIELDS, Some(1));
+    GLOBAL_SET: "global_set", Int6(global_set), store(FIELDS, Some(1));
+    UPVAL_SLOT: "upval_slot", Int3(upval_slot), PURE;
+    UPVAL_GET: "upval_get", Int3(upval_get), load(UPVALUES, None);
+    UPVAL_SET: "upval_set", Int6(upval_set), store(UPVALUES, None);
+    MATH_SIN: "sin", Int2(math_sin), PURE;
+    MATH_COS: "cos", Int2(math_cos), PURE;
+    MATH_TAN: "tan", Int2(math_tan), PURE;
+    MATH_ASIN: "asin", Int2(math_asin), PURE;
+    MATH_ACOS: "acos", Int2(math_acos), PURE;
+    MATH_ATAN: "atan", Int2(math_atan), PURE;
+    MATH_EXP: "exp", Int2(math_exp), PURE;
+    MATH_LOG10: "log10", Int2(math_log10), PURE;
+    MATH_SINH: "sinh", Int2(math_sinh), PURE;
+    MATH_COSH: "cosh", Int2(math_cosh), PURE;
+    MATH_TANH: "tanh", Int2(math_tanh), PURE;
+    MATH_LOG: "log", Int2(math_log), PURE;
+    MATH_POW: "pow", Int3(math_pow), PURE;
+    MATH_ATAN2: "atan2", Int3(math_atan2), PURE;
+    MATH_FMOD: "fmod", Int3(math_fmod), PURE;
 }
 
 /// The helper for a one-argument math library function inlined as a call.

@@ -98,6 +98,8 @@ pub struct Recorder {
     current_pc: u32,
     /// Heap objects passed to helpers as integer constants.
     gc_refs: Vec<Value>,
+    /// `-Ofwd`: loads of a field just stored take the stored value.
+    pub forward_stores: bool,
 }
 
 fn bytecode_name(op: &Bc) -> String {
@@ -138,6 +140,7 @@ impl Recorder {
             max_slot: 0,
             current_pc: 0,
             gc_refs: Vec::new(),
+            forward_stores: false,
         }
     }
 
@@ -684,14 +687,65 @@ impl Recorder {
         }
         let helper = Self::table_helper(key, true)?;
         let tr = self.reg(vm, b as u32)?;
-        let kr = match self.ir.const_of(k) {
-            Some(_) => self.payload_const(key),
-            None => k,
-        };
+        let kr = self.key_arg(key, k);
+        if self.forward_stores {
+            if let Some(r) = self.forwarded(helper, tr, kr, ir_type(v)) {
+                self.set_reg(a as u32, r);
+                return Ok(());
+            }
+        }
         let ptr = self.call(helper, &[tr, kr], IrType::Ptr)?;
         let r = self.load_through(ptr, ir_type(v))?;
         self.set_reg(a as u32, r);
         Ok(())
+    }
+
+    /// A key as a helper argument: string constants by their payload, numbers as numbers (so
+    /// alias analysis compares them by value).
+    fn key_arg(&mut self, key: Value, k: Ref) -> Ref {
+        match (key, self.ir.const_of(k)) {
+            (Value::String(_), Some(_)) => self.payload_const(key),
+            _ => k,
+        }
+    }
+
+    /// Store-to-load forwarding (lj_opt_mem.c's `fwd_ahload`): if the last store that may
+    /// write what `t[k]` reads stored exactly `t[k]`, the load is that store's value.
+    fn forwarded(&mut self, get: HelperId, t: Ref, k: Ref, ty: IrType) -> Option<Ref> {
+        let set = match get {
+            g if g == calls::TAB_GET_NUM => calls::TAB_SET_NUM,
+            g if g == calls::TAB_GET_STR => calls::TAB_SET_STR,
+            _ => return None,
+        };
+        let jit_aarch64::ir::Effect::Load(memory) = calls::CALLS[get.0 as usize].effect else {
+            return None;
+        };
+        let load_args = [t, k, t, t];
+        for ins in self.ir.insts.iter().rev() {
+            if !jit_aarch64::opt::cse::may_write(&self.ir, &ins.op, memory, &load_args) {
+                continue;
+            }
+            let Op::Call { helper, args, .. } = ins.op else {
+                return None;
+            };
+            if helper != set || args[0] != t || args[1] != k {
+                return None;
+            }
+            let [tag, payload] = [args[2], args[3]];
+            let value = match (self.ir.const_of(tag), self.ir.const_of(payload)) {
+                (Some(tag), None) if self.ir.ty(payload) == ty => {
+                    let _ = tag;
+                    payload
+                }
+                (Some(tag), Some(bits)) => {
+                    let v = super::value_bits::value_from_tag(tag.bits(), bits.bits())?;
+                    self.ir.konst(constant(v))
+                }
+                _ => return None,
+            };
+            return (self.ir.ty(value) == ty).then_some(value);
+        }
+        None
     }
 
     fn record_newindex(&mut self, vm: &Vm, a: u8, key: Value, k: Ref, c: Rk) -> Result<(), Abort> {
@@ -703,10 +757,7 @@ impl Recorder {
         }
         let helper = Self::table_helper(key, false)?;
         let tr = self.reg(vm, a as u32)?;
-        let kr = match self.ir.const_of(k) {
-            Some(_) => self.payload_const(key),
-            None => k,
-        };
+        let kr = self.key_arg(key, k);
         let v = self.rk_value(vm, c);
         let vr = self.rk(vm, c)?;
         let [tag, payload] = self.value_args(vr, v);

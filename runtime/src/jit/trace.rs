@@ -98,14 +98,9 @@ impl Vm {
         }
         let number = self.jit.traces.len() as u32 + 1;
         self.jit_log_start(number, proto, pc);
-        self.jit.recorder = Some(Box::new(Recorder::new(
-            proto.clone(),
-            closure,
-            base,
-            pc,
-            passes,
-            limits,
-        )));
+        let mut recorder = Recorder::new(proto.clone(), closure, base, pc, passes, limits);
+        recorder.forward_stores = flags.fwd;
+        self.jit.recorder = Some(Box::new(recorder));
     }
 
     /// Records the instruction at `pc` before it runs. `false`: recording ended (the dispatch
@@ -222,7 +217,13 @@ impl Vm {
             exit_counts: vec![0; rec.ir.snaps.len()],
             bytecodes_per_iteration: rec.bytecodes.len() as u32,
             heap_refs: rec.heap_refs(),
-            max_depth: rec.ir.snaps.iter().map(|s| s.frames.len()).max().unwrap_or(0),
+            max_depth: rec
+                .ir
+                .snaps
+                .iter()
+                .map(|s| s.frames.len())
+                .max()
+                .unwrap_or(0),
         };
         Ok((trace, listing))
     }
