@@ -42,12 +42,15 @@ impl Vm {
     }
 
     fn jit_restore(&mut self, t: u32, snap_index: usize, base: usize) -> LuaResult<()> {
-        let engine = self.jit.engine.as_ref().expect("a trace ran");
-        let state = engine.state();
-        let trace = &mut self.jit.traces[t as usize - 1];
+        // Disjoint borrows: the snapshot is read in place (no copy per exit) while the stack and
+        // frames are written.
+        let Vm { jit, th, heap, .. } = self;
+        let state = jit.engine.as_ref().expect("a trace ran").state();
+        let trace = &mut jit.traces[t as usize - 1];
         trace.exit_counts[snap_index] += 1;
-        let snap = trace.ir.snaps[snap_index].clone();
-        let mut values = Vec::with_capacity(snap.entries.len());
+        jit.counts.exits += 1;
+        let trace = &jit.traces[t as usize - 1];
+        let snap = &trace.ir.snaps[snap_index];
         for e in &snap.entries {
             let ty = trace.ir.ty(e.value);
             let bits = match trace.ir.const_of(e.value) {
@@ -59,32 +62,26 @@ impl Vm {
                     Loc::None => 0,
                 },
             };
-            values.push((e.slot, value_of(ty, bits).unwrap_or(Value::Nil)));
-        }
-        self.jit.counts.exits += 1;
-        for (slot, v) in values {
-            self.th.stack[base + slot as usize] = v;
+            th.stack[base + e.slot as usize] = value_of(ty, bits).unwrap_or(Value::Nil);
         }
         for f in &snap.frames {
-            let fi = self.th.frames.len() - 1;
-            self.th.frames[fi].pc = f.return_pc as usize;
+            let fi = th.frames.len() - 1;
+            th.frames[fi].pc = f.return_pc as usize;
             let closure = FuncRef(f.function);
-            let Function::Lua(cl) = self.heap.function(closure) else {
+            let Function::Lua(cl) = heap.function(closure) else {
                 unreachable!("inlined frames are Lua functions")
             };
-            let proto = cl.proto.clone();
             let func = base + f.func_slot as usize;
-            self.th
-                .frames
-                .push_lua(func, func + 1, closure, &proto, f.nresults);
+            th.frames.push_lua(func, func + 1, closure, &cl.proto, f.nresults);
         }
-        let fi = self.th.frames.len() - 1;
-        self.th.frames[fi].pc = snap.pc as usize;
-        let frame = &self.th.frames[fi];
+        let fi = th.frames.len() - 1;
+        th.frames[fi].pc = snap.pc as usize;
+        let frame = &th.frames[fi];
         let max_stack = frame.proto.as_ref().map_or(0, |p| p.max_stack);
-        self.th.top = frame.base + max_stack;
-        self.ticks += snap.ticks as u64;
-        if snap.gc_point && self.heap.allocated >= self.heap.threshold {
+        th.top = frame.base + max_stack;
+        let (ticks, gc_point) = (snap.ticks, snap.gc_point);
+        self.ticks += ticks as u64;
+        if gc_point && self.heap.allocated >= self.heap.threshold {
             self.gc_safe_point()?;
         }
         Ok(())
