@@ -72,6 +72,20 @@ impl Vm {
         }
     }
 
+    pub(crate) fn jit_log_retired(&mut self, t: u32, proto: &Proto, pc: usize, per_entry: f64) {
+        self.jit_log_order();
+        let at = location(proto, pc);
+        let reason = format!(
+            "trace {t} retired: {per_entry:.1} bytecodes per entry do not pay for entering it"
+        );
+        if let Some(out) = self.jit.log.dump.as_mut() {
+            let _ = writeln!(out, "---- TRACE {t} retire {at} -- {reason}");
+        }
+        if let Some(out) = self.jit.log.verbose.as_mut() {
+            let _ = writeln!(out, "[TRACE --- {at} -- {reason}]");
+        }
+    }
+
     pub(crate) fn jit_log_trace(&mut self, rec: &Recorder, trace: &Trace, mcode: &str) {
         self.jit_log_order();
         let start = location(&rec.proto, rec.loop_pc);

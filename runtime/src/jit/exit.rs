@@ -10,6 +10,12 @@ use crate::heap::Function;
 use crate::value::{FuncRef, Value};
 use crate::vm::{LuaResult, Vm};
 
+/// A trace entered this often that ran fewer bytecodes than this per entry, on average, costs
+/// more to enter and leave than it saves: its loop goes back to the interpreter for good. The
+/// rule depends only on what the program does, never on the executor or the machine.
+const UNPROFITABLE_AFTER_ENTRIES: u64 = 256;
+const UNPROFITABLE_BYTECODES: u64 = 16;
+
 impl Vm {
     /// Enters trace `t` at absolute stack index `base`, runs it until it exits, and restores
     /// the interpreter state of the exit's snapshot. The dispatch loop then re-reads its frame.
@@ -25,11 +31,17 @@ impl Vm {
             Ok(exit) => exit,
             Err(e) => return Err(self.error_at(0, &format!("trace {t} failed: {e}"))),
         };
-        if self.jit.stats {
-            // Every whole iteration adds the trace's ticks; the one that exits is not counted.
-            let trace = &self.jit.traces[t as usize - 1];
-            let iterations = (self.ticks - ticks_before) / trace.ir.tail_ticks.max(1) as u64;
-            self.jit.counts.in_traces += iterations * trace.bytecodes_per_iteration as u64;
+        // Every whole iteration adds the trace's ticks; the one that exits is not counted.
+        let trace = &mut self.jit.traces[t as usize - 1];
+        let iterations = (self.ticks - ticks_before) / trace.ir.tail_ticks.max(1) as u64;
+        let bytecodes = iterations * trace.bytecodes_per_iteration as u64;
+        trace.entries += 1;
+        trace.bytecodes_run += bytecodes;
+        self.jit.counts.in_traces += bytecodes;
+        if trace.entries == UNPROFITABLE_AFTER_ENTRIES
+            && trace.bytecodes_run < UNPROFITABLE_AFTER_ENTRIES * UNPROFITABLE_BYTECODES
+        {
+            self.jit_retire(t);
         }
         let (trace_number, snap) = (exit >> 16, (exit & 0xffff) as usize);
         if trace_number != t {
@@ -72,7 +84,8 @@ impl Vm {
                 unreachable!("inlined frames are Lua functions")
             };
             let func = base + f.func_slot as usize;
-            th.frames.push_lua(func, func + 1, closure, &cl.proto, f.nresults);
+            th.frames
+                .push_lua(func, func + 1, closure, &cl.proto, f.nresults);
         }
         let fi = th.frames.len() - 1;
         th.frames[fi].pc = snap.pc as usize;

@@ -32,6 +32,9 @@ pub struct Trace {
     pub max_depth: usize,
     /// Heap objects the trace names by handle (see `Recorder::heap_refs`).
     pub heap_refs: Vec<crate::value::Value>,
+    /// Times entered, and bytecodes its whole iterations ran.
+    pub entries: u64,
+    pub bytecodes_run: u64,
     /// Bytecodes one iteration executes (for `-jstats`).
     pub bytecodes_per_iteration: u32,
 }
@@ -128,6 +131,15 @@ impl Vm {
         }
     }
 
+    /// Stops entering trace `t`: its loop stays interpreted (blacklisted, as after aborts).
+    pub(crate) fn jit_retire(&mut self, t: u32) {
+        let trace = &self.jit.traces[t as usize - 1];
+        let (proto, pc) = (trace.proto.clone(), trace.loop_pc);
+        proto.jit.set_state(pc, HotState::Blacklisted);
+        let per_entry = trace.bytecodes_run as f64 / trace.entries.max(1) as f64;
+        self.jit_log_retired(t, &proto, pc, per_entry);
+    }
+
     /// Recording stopped because the program raised an error or yielded.
     pub(crate) fn jit_abort_recording(&mut self) {
         if let Some(rec) = self.jit.recorder.take() {
@@ -217,6 +229,8 @@ impl Vm {
             exit_counts: vec![0; rec.ir.snaps.len()],
             bytecodes_per_iteration: rec.bytecodes.len() as u32,
             heap_refs: rec.heap_refs(),
+            entries: 0,
+            bytecodes_run: 0,
             max_depth: rec
                 .ir
                 .snaps
