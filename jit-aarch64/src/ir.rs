@@ -293,6 +293,9 @@ impl FloatOp {
 pub struct Memory {
     pub classes: u8,
     pub key: Option<u8>,
+    /// A load reads exactly what a store of the same classes wrote when both name the same
+    /// object (argument 0) and key; the store's value is its last argument.
+    pub forwardable: bool,
 }
 
 /// What a helper call may do, for CSE and the optimizer.
@@ -424,6 +427,8 @@ pub struct Passes {
     pub fold: bool,
     pub cse: bool,
     pub dce: bool,
+    /// Store-to-load forwarding.
+    pub fwd: bool,
 }
 
 /// Why an instruction could not be added.

@@ -48,6 +48,7 @@ fn sum_loop(loop_opt: bool) -> Ir {
         fold: true,
         cse: true,
         dce: true,
+        fwd: true,
     });
     snap(&mut ir, 0, vec![]);
     let s = ir

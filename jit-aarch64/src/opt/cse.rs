@@ -29,6 +29,16 @@ pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
             if may_write(ir, &ins.op, memory, &args) {
                 return None;
             }
+            // From the loop body into the pre-roll: the body repeats, so a store anywhere in
+            // it (each is a copy of a pre-roll store) runs between one iteration's load and
+            // the next. Reuse across LOOP only if no store of the loop may alias.
+            if ins.op == Op::Loop
+                && ir.insts[..i]
+                    .iter()
+                    .any(|x| may_write(ir, &x.op, memory, &args))
+            {
+                return None;
+            }
         }
         if ins.op == op && ins.ty == ty {
             return Some(Ref::ins(i));
@@ -64,6 +74,42 @@ pub fn may_write(ir: &Ir, op: &Op, memory: Memory, args: &[Ref; 4]) -> bool {
     }
 }
 
+/// Store-to-load forwarding: the value the last store that may alias a load of `memory` with
+/// `args` wrote, if that store wrote exactly this object and key (lj_opt_mem.c's `fwd_*load`).
+pub fn forwarded_value(ir: &Ir, memory: Memory, args: &[Ref; 4]) -> Option<Ref> {
+    if !memory.forwardable {
+        return None;
+    }
+    for ins in ir.insts.iter().rev() {
+        if !may_write(ir, &ins.op, memory, args) {
+            continue;
+        }
+        let Op::Call {
+            effect: Effect::Store(stored),
+            args: store_args,
+            nargs,
+            ..
+        } = ins.op
+        else {
+            return None;
+        };
+        let key = memory.key.map(usize::from);
+        let same_key = match (stored.key.map(usize::from), key) {
+            (Some(a), Some(b)) => store_args[a] == args[b],
+            _ => false,
+        };
+        if stored.forwardable
+            && stored.classes == memory.classes
+            && store_args[0] == args[0]
+            && same_key
+        {
+            return Some(store_args[nargs as usize - 1]);
+        }
+        return None;
+    }
+    None
+}
+
 /// Whether an instruction may write memory at all. LOOP is no barrier: the loop body repeats
 /// the instructions before it, so a load there sees the same memory unless a store intervenes.
 pub fn writes_memory(op: &Op) -> bool {
@@ -86,6 +132,7 @@ mod tests {
             fold: true,
             cse: true,
             dce: true,
+            fwd: true,
         });
         let t = ir
             .emit(
@@ -114,6 +161,7 @@ mod tests {
                     effect: Effect::Load(Memory {
                         classes: 1,
                         key: None,
+                        forwardable: false,
                     }),
                     args: [t, t, t, t],
                     nargs: 1,
@@ -130,6 +178,7 @@ mod tests {
                 effect: Effect::Store(Memory {
                     classes: 1,
                     key: None,
+                    forwardable: false,
                 }),
                 args: [t, t, t, t],
                 nargs: 1,
@@ -146,10 +195,12 @@ mod tests {
             fold: true,
             cse: true,
             dce: true,
+            fwd: true,
         });
         let fields = Memory {
             classes: 1,
             key: Some(1),
+            forwardable: false,
         };
         let t = ir
             .emit(

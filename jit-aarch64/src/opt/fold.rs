@@ -71,6 +71,7 @@ mod tests {
             fold: true,
             cse: true,
             dce: true,
+            fwd: true,
         })
     }
 

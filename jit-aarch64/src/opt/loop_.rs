@@ -66,6 +66,12 @@ fn run(ir: &mut Ir) -> Result<(), LoopError> {
             subst[r.index()]
         }
     };
+    // Loads in the body that read what the previous iteration stored take the stored value:
+    // the call, its null guard and its value load all go.
+    let mut forwarded: Vec<Option<Ref>> = vec![None; pre_len];
+    let is_forwarded = |forwarded: &Vec<Option<Ref>>, r: Ref| {
+        !r.is_const() && r.index() < pre_len && forwarded[r.index()].is_some()
+    };
     let mut next_snap = 0;
     for i in 0..pre_len {
         while next_snap < pre_snaps.len() && pre_snaps[next_snap].at as usize <= i {
@@ -93,6 +99,34 @@ fn run(ir: &mut Ir) -> Result<(), LoopError> {
                 None => Ref::ins(i),
             },
             Op::GcCheck => ir.emit_raw(Op::GcCheck, ins.ty),
+            Op::Call {
+                effect: crate::ir::Effect::Load(memory),
+                args,
+                ..
+            } if ir.passes.fwd => {
+                let new_args = args.map(|r| map(&subst, r));
+                let user = ir.insts[i + 1..pre_len]
+                    .iter()
+                    .find(|x| x.op == Op::VLoad(Ref::ins(i), 0));
+                let value = crate::opt::cse::forwarded_value(ir, memory, &new_args)
+                    .filter(|&v| !v.is_const() && user.is_some_and(|u| u.ty == ir.ty(v)));
+                match value {
+                    Some(v) => {
+                        forwarded[i] = Some(v);
+                        continue;
+                    }
+                    None => {
+                        let op = substitute(ins.op, |r| map(&subst, r));
+                        ir.emit(op, ins.ty)?
+                    }
+                }
+            }
+            Op::Guard(_, a, b) if is_forwarded(&forwarded, a) || is_forwarded(&forwarded, b) => {
+                continue;
+            }
+            Op::VLoad(p, 0) if is_forwarded(&forwarded, p) => {
+                forwarded[p.index()].expect("checked above")
+            }
             op => {
                 let op = substitute(op, |r| map(&subst, r));
                 ir.emit(op, ins.ty)?
@@ -100,9 +134,19 @@ fn run(ir: &mut Ir) -> Result<(), LoopError> {
         };
         subst[i] = new;
     }
-    // Slots written in the first iteration get their end-of-body values through PHIs.
+    // Slots written in the first iteration get their end-of-body values through PHIs, and so
+    // do values a body load took from a pre-roll store: each iteration must see the previous
+    // one's store, not the first's.
+    let carried_in_memory = forwarded
+        .iter()
+        .flatten()
+        .filter(|v| v.index() < pre_len)
+        .map(|&value| SnapEntry {
+            slot: i32::MIN,
+            value,
+        });
     let mut phis = Vec::new();
-    for e in &loop_entries {
+    for e in loop_entries.iter().copied().chain(carried_in_memory) {
         let right = map(&subst, e.value);
         if right == e.value {
             continue;
@@ -165,6 +209,7 @@ mod tests {
             fold: true,
             cse: true,
             dce: true,
+            fwd: true,
         }
     }
 

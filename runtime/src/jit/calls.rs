@@ -275,11 +275,19 @@ const UPVALUES: u8 = 4;
 
 /// Reads `classes`, keyed by argument `key` (counting the trace state as none).
 const fn load(classes: u8, key: Option<u8>) -> Effect {
-    Effect::Load(Memory { classes, key })
+    Effect::Load(Memory {
+        classes,
+        key,
+        forwardable: classes != UPVALUES && key.is_some(),
+    })
 }
 
 const fn store(classes: u8, key: Option<u8>) -> Effect {
-    Effect::Store(Memory { classes, key })
+    Effect::Store(Memory {
+        classes,
+        key,
+        forwardable: classes != UPVALUES && key.is_some(),
+    })
 }
 
 const PURE: Effect = Effect::Pure;

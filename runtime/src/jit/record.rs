@@ -98,8 +98,6 @@ pub struct Recorder {
     current_pc: u32,
     /// Heap objects passed to helpers as integer constants.
     gc_refs: Vec<Value>,
-    /// `-Ofwd`: loads of a field just stored take the stored value.
-    pub forward_stores: bool,
 }
 
 fn bytecode_name(op: &Bc) -> String {
@@ -140,7 +138,6 @@ impl Recorder {
             max_slot: 0,
             current_pc: 0,
             gc_refs: Vec::new(),
-            forward_stores: false,
         }
     }
 
@@ -688,7 +685,7 @@ impl Recorder {
         let helper = Self::table_helper(key, true)?;
         let tr = self.reg(vm, b as u32)?;
         let kr = self.key_arg(key, k);
-        if self.forward_stores {
+        if self.ir.passes.fwd {
             if let Some(r) = self.forwarded(helper, tr, kr, ir_type(v)) {
                 self.set_reg(a as u32, r);
                 return Ok(());

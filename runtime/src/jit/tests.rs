@@ -204,3 +204,19 @@ fn a_collected_function_never_passes_a_trace_identity_guard() {
     assert_eq!(r, ["17580"]);
     assert!(traces(&v) >= 2, "{v}\n{d}");
 }
+
+#[test]
+fn a_load_in_the_loop_body_is_not_reused_from_the_pre_roll_when_the_body_stores() {
+    // Found by the generated-program test: the body's first read of `u` was taken from the
+    // pre-roll's last read, which only holds in the second iteration.
+    let src = "
+        local g = (function()
+          local u = 0
+          return function(x) u = u * 0.5 + x; return u end
+        end)()
+        local n = 0
+        for i = 0, 3 do if g(1) < 0 then n = n + 1 end end
+        return g(0), n";
+    let (r, _, _) = both(src);
+    assert_eq!(r, ["0.9375", "0"]);
+}

@@ -95,15 +95,21 @@ impl Vm {
             fold: flags.fold,
             cse: flags.cse,
             dce: flags.dce,
+            fwd: flags.fwd,
         };
         if self.jit.traces.len() as u32 >= params.maxtrace {
             self.jit.flush();
         }
         let number = self.jit.traces.len() as u32 + 1;
         self.jit_log_start(number, proto, pc);
-        let mut recorder = Recorder::new(proto.clone(), closure, base, pc, passes, limits);
-        recorder.forward_stores = flags.fwd;
-        self.jit.recorder = Some(Box::new(recorder));
+        self.jit.recorder = Some(Box::new(Recorder::new(
+            proto.clone(),
+            closure,
+            base,
+            pc,
+            passes,
+            limits,
+        )));
     }
 
     /// Records the instruction at `pc` before it runs. `false`: recording ended (the dispatch
