@@ -771,4 +771,3 @@ pub fn assemble(
 pub fn constant(ir: &Ir, r: Ref) -> Option<Const> {
     ir.const_of(r)
 }
-
