@@ -9,6 +9,8 @@ use runtime::value::Value;
 use runtime::vm::{Vm, VmOptions};
 use std::io::Write;
 
+mod hunt;
+
 const USAGE: &str = "usage: runtime [options] [script [args]]
 Available options are:
   -e chunk          Execute string 'chunk'.
@@ -369,6 +371,17 @@ fn lua_quote(s: &str) -> String {
 
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
+    // `runtime hunt ...`: the seed sweep (a script named `hunt` runs as `runtime ./hunt`).
+    if argv.get(1).is_some_and(|a| a == "hunt") {
+        let code = match std::panic::catch_unwind(|| hunt::main(&argv)) {
+            Ok(code) => code,
+            Err(_) => {
+                eprintln!("runtime hunt: internal error (see the message above); please report it");
+                70
+            }
+        };
+        std::process::exit(code);
+    }
     // The interpreter never recurses on the Rust stack for Lua calls or metamethods, but
     // natives that call back into Lua (a sort comparator, a gsub function) may nest up to a
     // fixed depth: give them a large stack. It is switched to on this same thread (the process

@@ -1,0 +1,2 @@
+-- Passes under every seed; prints its arguments.
+print("pass", ...)
