@@ -313,7 +313,7 @@ fn timeouts_kill_the_process_group_promptly() {
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
     // The `sleep` children were killed with their group.
     std::thread::sleep(Duration::from_millis(100));
-    assert_eq!(processes_with_arg(&nap), 0, "sleep {nap} survived the hunt");
+    assert_eq!(sleeping(&nap), 0, "sleep {nap} survived the hunt");
 
     // A busy loop is killed the same way.
     let started = Instant::now();
@@ -323,17 +323,43 @@ fn timeouts_kill_the_process_group_promptly() {
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
-/// How many processes have `arg` as one of their arguments.
-fn processes_with_arg(arg: &str) -> usize {
+#[test]
+fn a_terminated_hunt_kills_its_runs_and_still_summarizes() {
+    let nap = format!("96.{}", std::process::id());
+    let child = Command::new(RUNTIME)
+        .args(["hunt", "--seeds", "1..20", "--timeout", "100"])
+        .args(["tests/hunt/sleeper.lua", &nap])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs the runtime binary");
+    // Wait until a seed is asleep, then stop the hunt as a CI runner would.
+    let started = Instant::now();
+    while sleeping(&nap) == 0 && started.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(sleeping(&nap) > 0, "no seed started sleeping");
+    // SAFETY: kill only sends SIGTERM to the hunt process this test started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    let o = child.wait_with_output().expect("hunt ends");
+    assert_eq!(o.status.code(), Some(128 + libc::SIGTERM));
+    let out = text(&o.stdout);
+    assert!(out.contains("stopped: interrupted by SIGTERM"), "{out}");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(sleeping(&nap), 0, "sleep {nap} survived the hunt");
+}
+
+/// How many `sleep SECONDS` processes are running.
+fn sleeping(seconds: &str) -> usize {
     let Ok(dir) = std::fs::read_dir("/proc") else {
         return 0;
     };
+    let wanted = format!("sleep\0{seconds}\0");
     dir.filter_map(Result::ok)
-        .filter(|e| {
-            std::fs::read(e.path().join("cmdline"))
-                .map(|c| c.split(|&b| b == 0).any(|a| a == arg.as_bytes()))
-                .unwrap_or(false)
-        })
+        .filter(|e| std::fs::read(e.path().join("cmdline")).is_ok_and(|c| c == wanted.as_bytes()))
         .count()
 }
 

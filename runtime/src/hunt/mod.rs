@@ -12,7 +12,7 @@ use progress::Progress;
 use run::{End, Outcome};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use summary::{Failure, Recording, Totals};
@@ -45,7 +45,8 @@ the summary to stdout. --json prints JSON Lines instead of the summary: one
 {\"type\":\"failure\",...} line per failing seed, then one {\"type\":\"summary\",...} line, so the
 outputs of the shards of a sweep concatenate into one stream.
 
-Exit status: 0 if no seed failed, 1 if any did, 2 for a usage error, 130 if interrupted.
+Exit status: 0 if no seed failed, 1 if any did, 2 for a usage error, 128 + N when stopped by
+signal N (SIGINT, SIGTERM, SIGHUP: the running seeds are killed and the summary printed).
 
 Examples:
   runtime hunt --seeds 1..2000 spec.lua
@@ -370,12 +371,17 @@ impl Plan {
 
 /// Set by the SIGINT handler.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// The signal that interrupted the sweep.
+static SIGNAL: AtomicI32 = AtomicI32::new(0);
 
-extern "C" fn on_interrupt(_: libc::c_int) {
+extern "C" fn on_interrupt(sig: libc::c_int) {
+    SIGNAL.store(sig, Ordering::SeqCst);
     INTERRUPTED.store(true, Ordering::SeqCst);
 }
 
-/// Ctrl-C stops the sweep (running seeds are killed) and still prints the summary.
+/// Ctrl-C, SIGTERM and SIGHUP stop the sweep (running seeds are killed: they are in process
+/// groups of their own, which a signal to the hunt's group does not reach) and the summary is
+/// still printed.
 fn catch_interrupt() {
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe; the sigaction
     // struct is zero-initialised and fully set before use.
@@ -383,7 +389,9 @@ fn catch_interrupt() {
         let mut action: libc::sigaction = std::mem::zeroed();
         action.sa_sigaction = on_interrupt as extern "C" fn(libc::c_int) as usize;
         libc::sigemptyset(&mut action.sa_mask);
-        libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaction(sig, &action, std::ptr::null_mut());
+        }
     }
 }
 
@@ -471,7 +479,8 @@ fn sweep(plan: &Plan) -> Result<i32> {
         while finished.load(Ordering::SeqCst) < workers {
             if INTERRUPTED.load(Ordering::SeqCst) && !abort.load(Ordering::SeqCst) {
                 let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
-                st.stopped = Some("interrupted".into());
+                let sig = SIGNAL.load(Ordering::SeqCst);
+                st.stopped = Some(format!("interrupted by {}", summary::signal_name(sig)));
                 stop.store(true, Ordering::SeqCst);
                 abort.store(true, Ordering::SeqCst);
             }
@@ -521,7 +530,7 @@ fn sweep(plan: &Plan) -> Result<i32> {
             .context("cannot write the summary")?;
     }
     Ok(if INTERRUPTED.load(Ordering::SeqCst) {
-        130
+        128 + SIGNAL.load(Ordering::SeqCst)
     } else if st.failures.is_empty() {
         0
     } else {

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result};
 use std::io::Read;
-use std::os::fd::AsRawFd;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -121,20 +121,44 @@ fn kill(child: &mut Child, deadline: Instant, stop: &AtomicBool) -> End {
     }
 }
 
-/// Waits for the child to exit once its pipes are closed (it almost always has by then).
+/// Waits for the child to exit once its pipes are closed (it almost always has by then, or is
+/// about to): on a pidfd, which becomes readable when the process exits, or by napping where
+/// pidfds are not available.
 fn wait_until(child: &mut Child, deadline: Instant, stop: &AtomicBool) -> Option<ExitStatus> {
-    let mut nap = Duration::from_micros(100);
+    // SAFETY: pidfd_open takes a pid and flags and returns a new descriptor or -1; the descriptor
+    // is owned by `pidfd` from here on. The child is not reaped yet, so its pid is still ours.
+    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, child.id() as libc::pid_t, 0) };
+    let pidfd = (pidfd >= 0).then(|| {
+        // SAFETY: a descriptor just returned by pidfd_open, owned by nothing else.
+        unsafe { OwnedFd::from_raw_fd(pidfd as i32) }
+    });
+    let mut nap = Duration::from_micros(50);
     loop {
         match child.try_wait() {
             Ok(Some(status)) => return Some(status),
             Ok(None) => {}
             Err(_) => return child.wait().ok(),
         }
-        if Instant::now() >= deadline || stop.load(Ordering::Relaxed) {
+        let now = Instant::now();
+        if now >= deadline || stop.load(Ordering::Relaxed) {
             return None;
         }
-        std::thread::sleep(nap);
-        nap = (nap * 2).min(Duration::from_millis(10));
+        match &pidfd {
+            Some(fd) => {
+                let mut p = libc::pollfd {
+                    fd: fd.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                let wait = (deadline - now).min(STOP_POLL).as_millis().max(1) as libc::c_int;
+                // SAFETY: one valid pollfd that outlives the call.
+                unsafe { libc::poll(&mut p, 1, wait) };
+            }
+            None => {
+                std::thread::sleep(nap);
+                nap = (nap * 2).min(Duration::from_millis(10));
+            }
+        }
     }
 }
 
