@@ -734,7 +734,7 @@ impl Vm {
 
     /// The common Lua-to-Lua call (fixed parameters, stack already large enough) without the
     /// general path's checks; false if the callee needs the general path.
-    #[inline]
+    #[inline(always)]
     fn push_lua_frame_fast(&mut self, func_slot: usize, nargs: usize, nresults: i32) -> bool {
         let Value::Function(fr) = self.th.stack[func_slot] else {
             return false;
@@ -791,7 +791,7 @@ impl Vm {
         Ok(())
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn upval_get(&self, closure: FuncRef, index: u8) -> Value {
         let Function::Lua(cl) = self.heap.function(closure) else {
             unreachable!()
@@ -808,7 +808,7 @@ impl Vm {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn upval_set(&mut self, closure: FuncRef, index: u8, v: Value) {
         let Function::Lua(cl) = self.heap.function(closure) else {
             unreachable!()

@@ -67,7 +67,7 @@ pub struct Vm {
     pub pending_finalizers: Vec<Value>,
     pub math_random: crate::stdlib::math::RandomState,
     /// The trace compiler (hot counters, traces, dumps).
-    pub jit: crate::jit::Jit,
+    pub jit: Box<crate::jit::Jit>,
     /// Frames a thread may hold: raised while an error handler runs, so a handler can still
     /// run after a stack overflow (Lua's extra stack for error handling).
     pub(crate) frame_limit: usize,
@@ -112,7 +112,7 @@ impl Vm {
             stdout: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout()),
             pending_finalizers: Vec::new(),
             math_random: crate::stdlib::math::RandomState::from_seed_bits(math_seed),
-            jit: crate::jit::Jit::default(),
+            jit: Box::default(),
             detach_next_native: false,
             frame_limit: MAX_FRAMES,
         };

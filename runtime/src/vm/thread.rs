@@ -99,7 +99,7 @@ impl FrameStack {
     }
 
     /// Pushes an ordinary Lua frame, writing its fields in place.
-    #[inline]
+    #[inline(always)]
     pub fn push_lua(
         &mut self,
         func: usize,
