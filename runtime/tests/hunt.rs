@@ -246,6 +246,7 @@ fn passing_runs_options_arguments_and_expected_output() {
     assert_eq!(failures[0]["group"], format!("stdout differs from {bad}"));
     assert_eq!(failures[0]["differs_at_line"], 1);
     assert_eq!(failures[0]["exit_status"], 0);
+    let _ = std::fs::remove_dir_all(&dir);
     // Runtime options and quoted script arguments are in the rerun command.
     assert_eq!(
         failures[0]["rerun"],
@@ -523,6 +524,7 @@ fn record_needs_the_recorder_next_to_the_runtime() {
         "{err}"
     );
     assert!(!traces.exists());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -536,7 +538,8 @@ fn record_writes_a_replayable_trace_per_failing_seed() {
         return;
     }
     let script = "tests/hunt/pairs_order.lua";
-    let traces = temp_dir("record").join("traces");
+    let dir = temp_dir("record");
+    let traces = dir.join("traces");
     let o = hunt(&[
         "--seeds",
         "1..12",
@@ -561,4 +564,5 @@ fn record_writes_a_replayable_trace_per_failing_seed() {
         assert_eq!(replay.status.code(), Some(1));
         assert_eq!(first_error_line(&replay), f["group"].as_str().unwrap());
     }
+    let _ = std::fs::remove_dir_all(&dir);
 }
