@@ -328,6 +328,12 @@ pub enum Op {
     },
     /// Loads the value at a `Ptr` plus a byte offset, guarding its type (`ty` of the instruction).
     VLoad(Ref, i32),
+    /// Guard and address of an array element (LuaJIT's AREF with its bounds check): `key`, a
+    /// number, must be an integer in `1..=len`; the result is `base + (key-1) * slot size`.
+    /// Operands: array base (`Ptr`), key (`Num`), length (`Int`).
+    ArrayRef(Ref, Ref, Ref),
+    /// Stores a value (tag and payload) at an address from `ArrayRef`.
+    VStore(Ref, Ref),
     /// Guard: heap allocation has not reached the collector's threshold.
     GcCheck,
     /// Copies the payload of `a` with a new type: number → raw bits (`Int`) or bits → number.
@@ -354,7 +360,7 @@ impl Ins {
     /// Whether the instruction can leave the trace.
     pub fn is_guard(&self) -> bool {
         match self.op {
-            Op::Guard(..) | Op::GcCheck | Op::VLoad(..) => true,
+            Op::Guard(..) | Op::GcCheck | Op::VLoad(..) | Op::ArrayRef(..) => true,
             Op::SLoad { check, .. } => check,
             _ => false,
         }
@@ -370,6 +376,7 @@ impl Ins {
                     ..
                 } | Op::Loop
                     | Op::Phi(..)
+                    | Op::VStore(..)
             )
     }
 
@@ -380,7 +387,8 @@ impl Ins {
             Op::Guard(_, a, b) => ([a, b, a, a], 2),
             Op::Call { args, nargs, .. } => (args, nargs as usize),
             Op::VLoad(a, _) | Op::Conv(a) => ([a, a, a, a], 1),
-            Op::Phi(a, b) => ([a, b, a, a], 2),
+            Op::Phi(a, b) | Op::VStore(a, b) => ([a, b, a, a], 2),
+            Op::ArrayRef(a, b, c) => ([a, b, c, a], 3),
             Op::SLoad { .. } | Op::GcCheck | Op::Loop | Op::Nop => ([Ref(0); 4], 0),
         };
         list.into_iter().take(n)
@@ -449,6 +457,8 @@ pub struct Ir {
     /// Ticks one iteration adds to the virtual clock.
     pub tail_ticks: u32,
     pub passes: Passes,
+    /// The memory classes array element stores (`VStore`) write and element loads read.
+    pub array_classes: u8,
 }
 
 impl Ir {
@@ -460,6 +470,7 @@ impl Ir {
             tail: Vec::new(),
             tail_ticks: 0,
             passes,
+            array_classes: u8::MAX,
         }
     }
 
@@ -620,6 +631,13 @@ impl Ir {
                 Op::Conv(a) => format!("CONV   {}", self.ref_text(a)),
                 Op::Loop => "LOOP".to_string(),
                 Op::Phi(a, b) => format!("PHI    {}  {}", self.ref_text(a), self.ref_text(b)),
+                Op::ArrayRef(p, k, n) => format!(
+                    "AREF   {}  {}  {}",
+                    self.ref_text(p),
+                    self.ref_text(k),
+                    self.ref_text(n)
+                ),
+                Op::VStore(p, v) => format!("VSTORE {}  {}", self.ref_text(p), self.ref_text(v)),
                 Op::Nop => unreachable!(),
             };
             let ty = if ins.op == Op::Loop || ins.op == Op::GcCheck {

@@ -413,6 +413,11 @@ impl Lowering<'_> {
         let ins = self.ir.insts[i];
         match ins.op {
             Op::Nop | Op::Phi(..) => {}
+            Op::ArrayRef(base, key, len) => self.array_ref(i, base, key, len)?,
+            Op::VStore(p, value) => {
+                let p = self.gp_of(p, X15)?;
+                self.store_value(p, 0, value)?;
+            }
             Op::Loop => {
                 // The pre-roll was one iteration: tick for it, then the body starts.
                 self.add_ticks()?;
@@ -671,20 +676,26 @@ impl Lowering<'_> {
 
     /// Writes a value (type and payload) to stack slot `slot`.
     fn store_slot(&mut self, slot: i32, value: Ref) -> Result<()> {
+        let offset = slot as i64 * self.layout.slot_size as i64;
+        self.store_value(X19, offset, value)
+    }
+
+    /// Writes a value (tag byte, then payload) at `base + offset`. Uses x16, and x14/d30 for a
+    /// payload that is not in a register; `base` must be none of them.
+    fn store_value(&mut self, base: Gp, offset: i64, value: Ref) -> Result<()> {
         let layout = *self.layout;
         let ty = self.ir.ty(value);
-        let base = slot as i64 * layout.slot_size as i64;
         let tag = layout
             .tag(ty)
-            .ok_or(Error::TraceLimit("an internal type in a stack slot"))?;
+            .ok_or(Error::TraceLimit("an internal type stored as a value"))?;
         self.a.mov_imm(X16, tag as u64);
         self.a.store(
             Width::B1,
             X16.into(),
-            X19.into(),
-            base + layout.tag_offset as i64,
+            base.into(),
+            offset + layout.tag_offset as i64,
         )?;
-        let payload = base + layout.payload_offset as i64;
+        let payload = offset + layout.payload_offset as i64;
         match ty {
             IrType::Nil => {}
             IrType::True | IrType::False => {
@@ -694,18 +705,60 @@ impl Lowering<'_> {
                 } else {
                     Data::Zr
                 };
-                self.a.store(Width::B8, data, X19.into(), payload)?;
+                self.a.store(Width::B8, data, base.into(), payload)?;
             }
             IrType::Num => {
                 let f = self.fp_of(value, fp(30))?;
-                self.a.store(Width::B8, f.into(), X19.into(), payload)?;
+                self.a.store(Width::B8, f.into(), base.into(), payload)?;
             }
             _ => {
                 let g = self.gp_of(value, X14)?;
-                self.a.store(Width::B8, g.into(), X19.into(), payload)?;
+                self.a.store(Width::B8, g.into(), base.into(), payload)?;
             }
         }
         Ok(())
+    }
+
+    /// `ArrayRef`: integral key in `1..=len`, else exit; the element's address.
+    fn array_ref(&mut self, i: usize, base: Ref, key: Ref, len: Ref) -> Result<()> {
+        let snap = self.ir.insts[i].snap;
+        let k = self.fp_of(key, fp(30))?;
+        self.a.push(Inst::FloatToInt { dst: X16, src: k });
+        self.a.push(Inst::IntToFloat {
+            dst: fp(31),
+            src: X16,
+        });
+        self.a.push(Inst::FloatCmp {
+            lhs: fp(31),
+            rhs: k,
+        });
+        // Not an integer (or NaN: unordered compares not equal).
+        self.guard_branch(Cond::Ne, snap)?;
+        let n = self.gp_of(len, X15)?;
+        self.a.add_imm(X16.into(), X16.into(), -1)?;
+        self.a.push(Inst::Cmp { lhs: X16, rhs: n });
+        // key - 1 >= len, unsigned: also catches keys below 1.
+        self.guard_branch(Cond::Hs, snap)?;
+        let shift = self.layout.slot_size.trailing_zeros() as u8;
+        let amount = crate::imm::ShiftAmount::new(shift)
+            .ok_or(Error::TraceLimit("slot size is not a power of two"))?;
+        self.a.push(Inst::Shift {
+            op: crate::inst::ShiftOp::Lsl,
+            dst: X16,
+            src: X16,
+            amount,
+        });
+        let p = self.gp_of(base, X14)?;
+        let (dst, spill) = self.dst(i);
+        if let Loc::Gp(d) = dst {
+            self.a.push(Inst::Int {
+                op: crate::inst::IntOp::Add,
+                dst: d,
+                lhs: p,
+                rhs: X16,
+            });
+        }
+        self.finish_dst(dst, spill)
     }
 }
 

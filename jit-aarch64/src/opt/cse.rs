@@ -19,9 +19,19 @@ pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
             args,
             ..
         } => Some((memory, args)),
+        // An array element: memory of the array classes, keyed by the element's index.
+        Op::VLoad(p, _) if element_key(ir, p).is_some() => Some((
+            Memory {
+                classes: ir.array_classes,
+                key: Some(1),
+                forwardable: false,
+            },
+            [p, element_key(ir, p).expect("checked"), p, p],
+        )),
         // A value load reads what its helper call returned: if that call was reused, so is the
         // load that followed it (the same stores lie between); a fresh call has no earlier load.
         Op::VLoad(..) => None,
+        Op::ArrayRef(..) => None,
         _ => return None,
     };
     for (i, ins) in ir.insts.iter().enumerate().rev() {
@@ -47,22 +57,51 @@ pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
     None
 }
 
+/// The index an `ArrayRef` address was computed from.
+fn element_key(ir: &Ir, p: Ref) -> Option<Ref> {
+    if p.is_const() {
+        return None;
+    }
+    match ir.insts.get(p.index())?.op {
+        Op::ArrayRef(_, key, _) => Some(key),
+        _ => None,
+    }
+}
+
 /// Whether `op` may change what a load of `memory` with arguments `args` reads.
 pub fn may_write(ir: &Ir, op: &Op, memory: Memory, args: &[Ref; 4]) -> bool {
-    let Op::Call {
-        effect: Effect::Store(stored),
-        args: store_args,
-        ..
-    } = op
-    else {
-        return false;
+    let (stored, store_args) = match *op {
+        Op::Call {
+            effect: Effect::Store(stored),
+            args,
+            ..
+        } => (stored, args),
+        Op::VStore(p, _) => match element_key(ir, p) {
+            Some(key) => (
+                Memory {
+                    classes: ir.array_classes,
+                    key: Some(1),
+                    forwardable: false,
+                },
+                [p, key, p, p],
+            ),
+            None => return true,
+        },
+        _ => return false,
     };
+    let store_args = &store_args;
     if stored.classes & memory.classes == 0 {
         return false;
     }
     match (stored.key, memory.key) {
         (Some(a), Some(b)) => {
             let (x, y) = (store_args[a as usize], args[b as usize]);
+            // A number never names the entry a string does (strings are passed as their
+            // payload: a `str` value or an integer constant).
+            let number = |r: Ref| ir.ty(r) == crate::ir::IrType::Num;
+            if number(x) != number(y) {
+                return false;
+            }
             match (ir.const_of(x), ir.const_of(y)) {
                 // Numbers as keys compare by value: -0 and 0 name the same entry.
                 (Some(Const::Num(p)), Some(Const::Num(q))) => p == q || p.is_nan() || q.is_nan(),

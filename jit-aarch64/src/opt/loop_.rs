@@ -102,9 +102,13 @@ fn run(ir: &mut Ir) -> Result<(), LoopError> {
             Op::Call {
                 effect: crate::ir::Effect::Load(memory),
                 args,
+                nargs,
                 ..
             } if ir.passes.fwd => {
-                let new_args = args.map(|r| map(&subst, r));
+                let mut new_args = args;
+                for a in new_args.iter_mut().take(nargs as usize) {
+                    *a = map(&subst, *a);
+                }
                 let user = ir.insts[i + 1..pre_len]
                     .iter()
                     .find(|x| x.op == Op::VLoad(Ref::ins(i), 0));
@@ -186,15 +190,24 @@ pub fn substitute(op: Op, f: impl Fn(Ref) -> Ref) -> Op {
             effect,
             args,
             nargs,
-        } => Op::Call {
-            helper,
-            effect,
-            args: args.map(&f),
-            nargs,
-        },
+        } => {
+            // Only the arguments in use: the rest must stay as recorded for CSE to match.
+            let mut mapped = args;
+            for a in mapped.iter_mut().take(nargs as usize) {
+                *a = f(*a);
+            }
+            Op::Call {
+                helper,
+                effect,
+                args: mapped,
+                nargs,
+            }
+        }
         Op::VLoad(a, off) => Op::VLoad(f(a), off),
         Op::Conv(a) => Op::Conv(f(a)),
         Op::Phi(a, b) => Op::Phi(f(a), f(b)),
+        Op::ArrayRef(a, b, c) => Op::ArrayRef(f(a), f(b), f(c)),
+        Op::VStore(a, b) => Op::VStore(f(a), f(b)),
         other => other,
     }
 }

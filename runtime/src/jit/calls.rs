@@ -126,6 +126,27 @@ extern "C" fn tab_next(state: u64, table: u64, tag: u64, payload: u64) -> u64 {
     }
 }
 
+/// The address of a table's array part (inline element access).
+extern "C" fn tab_array_ptr(state: u64, table: u64) -> u64 {
+    // SAFETY: helpers are only called from traces (see `context`).
+    let (_, vm) = unsafe { context(state) };
+    vm.heap.table(TableRef(table as u32)).array.as_ptr() as u64
+}
+
+/// The length of a table's array part.
+extern "C" fn tab_array_len(state: u64, table: u64) -> u64 {
+    // SAFETY: helpers are only called from traces (see `context`).
+    let (_, vm) = unsafe { context(state) };
+    vm.heap.table(TableRef(table as u32)).array.len() as u64
+}
+
+/// Whether a table has a metatable (1) or not (0).
+extern "C" fn tab_has_meta(state: u64, table: u64) -> u64 {
+    // SAFETY: helpers are only called from traces (see `context`).
+    let (_, vm) = unsafe { context(state) };
+    vm.heap.table(TableRef(table as u32)).metatable.is_some() as u64
+}
+
 extern "C" fn tab_len(state: u64, table: u64) -> u64 {
     // SAFETY: helpers are only called from traces (see `context`).
     let (_, vm) = unsafe { context(state) };
@@ -269,9 +290,12 @@ math2!(
 
 /// Memory classes for alias analysis: string-keyed fields (globals included), number-keyed
 /// entries, upvalue cells.
-const FIELDS: u8 = 1;
-const ENTRIES: u8 = 2;
+pub const FIELDS: u8 = 1;
+pub const ENTRIES: u8 = 2;
 const UPVALUES: u8 = 4;
+/// Where a table's array part is and how long: changed by stores through helpers (which may
+/// grow or rehash the table), never by element stores within the array.
+const LAYOUT: u8 = 8;
 
 /// Reads `classes`, keyed by argument `key` (counting the trace state as none).
 const fn load(classes: u8, key: Option<u8>) -> Effect {
@@ -311,13 +335,16 @@ macro_rules! calls {
 calls! {
     TAB_GET_NUM: "tab_get_num", Int3(tab_get_num), load(ENTRIES, Some(1));
     TAB_GET_STR: "tab_get_str", Int3(tab_get_str), load(FIELDS, Some(1));
-    TAB_SET_NUM: "tab_set_num", Int6(tab_set_num), store(ENTRIES, Some(1));
-    TAB_SET_STR: "tab_set_str", Int6(tab_set_str), store(FIELDS, Some(1));
+    TAB_SET_NUM: "tab_set_num", Int6(tab_set_num), store(ENTRIES | LAYOUT, Some(1));
+    TAB_SET_STR: "tab_set_str", Int6(tab_set_str), store(FIELDS | LAYOUT, Some(1));
+    TAB_ARRAY_PTR: "tab_array_ptr", Int2(tab_array_ptr), load(LAYOUT, None);
+    TAB_ARRAY_LEN: "tab_array_len", Int2(tab_array_len), load(LAYOUT, None);
+    TAB_HAS_META: "tab_has_meta", Int2(tab_has_meta), PURE;
     TAB_LEN: "tab_len", Int2(tab_len), load(FIELDS | ENTRIES, None);
     TAB_NEXT: "tab_next", Int4(tab_next), load(FIELDS | ENTRIES, None);
     STR_LEN: "str_len", Int2(str_len), PURE;
     GLOBAL_GET: "global_get", Int3(global_get), load(FIELDS, Some(1));
-    GLOBAL_SET: "global_set", Int6(global_set), store(FIELDS, Some(1));
+    GLOBAL_SET: "global_set", Int6(global_set), store(FIELDS | LAYOUT, Some(1));
     UPVAL_SLOT: "upval_slot", Int3(upval_slot), PURE;
     UPVAL_GET: "upval_get", Int3(upval_get), load(UPVALUES, None);
     UPVAL_SET: "upval_set", Int6(upval_set), store(UPVALUES, None);

@@ -114,8 +114,10 @@ impl Recorder {
         passes: Passes,
         limits: Limits,
     ) -> Recorder {
+        let mut ir = Ir::new(passes);
+        ir.array_classes = calls::ENTRIES;
         Recorder {
-            ir: Ir::new(passes),
+            ir,
             frames: vec![RecFrame {
                 proto: proto.clone(),
                 closure,
@@ -682,8 +684,13 @@ impl Recorder {
         if v.is_nil() && table.metatable.is_some() {
             return Err(Abort("NYI: __index metamethod".into()));
         }
-        let helper = Self::table_helper(key, true)?;
         let tr = self.reg(vm, b as u32)?;
+        if let Some(element) = self.array_element(vm, t, tr, key, k)? {
+            let r = self.ir.emit(Op::VLoad(element, 0), ir_type(v))?;
+            self.set_reg(a as u32, r);
+            return Ok(());
+        }
+        let helper = Self::table_helper(key, true)?;
         let kr = self.key_arg(key, k);
         if self.ir.passes.fwd {
             if let Some(r) = self.forwarded(helper, tr, kr, ir_type(v)) {
@@ -695,6 +702,35 @@ impl Recorder {
         let r = self.load_through(ptr, ir_type(v))?;
         self.set_reg(a as u32, r);
         Ok(())
+    }
+
+    /// The address of `t[key]` when the key is an integer inside `t`'s array part now and `t`
+    /// has no metatable: the interpreter's fast path, inline (guards: no metatable, integral
+    /// key within the array; the array's address and length are loads alias analysis can
+    /// keep out of the loop when nothing in it may resize a table).
+    fn array_element(
+        &mut self,
+        vm: &Vm,
+        t: crate::value::TableRef,
+        tr: Ref,
+        key: Value,
+        k: Ref,
+    ) -> Result<Option<Ref>, Abort> {
+        let Value::Number(n) = key else {
+            return Ok(None);
+        };
+        let table = vm.heap.table(t);
+        let i = n as i64;
+        if table.metatable.is_some() || i as f64 != n || i < 1 || i as usize > table.array.len() {
+            return Ok(None);
+        }
+        let meta = self.call(calls::TAB_HAS_META, &[tr], IrType::Int)?;
+        let zero = self.ir.int(0);
+        self.guard(Cmp::Eq, meta, zero)?;
+        let base = self.call(calls::TAB_ARRAY_PTR, &[tr], IrType::Ptr)?;
+        let len = self.call(calls::TAB_ARRAY_LEN, &[tr], IrType::Int)?;
+        self.ensure_snapshot();
+        Ok(Some(self.ir.emit(Op::ArrayRef(base, k, len), IrType::Ptr)?))
     }
 
     /// A key as a helper argument: string constants by their payload, numbers as numbers (so
@@ -752,11 +788,15 @@ impl Recorder {
         if vm.heap.table(t).metatable.is_some() {
             return Err(Abort("NYI: __newindex metamethod".into()));
         }
-        let helper = Self::table_helper(key, false)?;
         let tr = self.reg(vm, a as u32)?;
-        let kr = self.key_arg(key, k);
         let v = self.rk_value(vm, c);
         let vr = self.rk(vm, c)?;
+        if let Some(element) = self.array_element(vm, t, tr, key, k)? {
+            self.ir.emit(Op::VStore(element, vr), IrType::Nil)?;
+            return Ok(());
+        }
+        let helper = Self::table_helper(key, false)?;
+        let kr = self.key_arg(key, k);
         let [tag, payload] = self.value_args(vr, v);
         self.ensure_snapshot();
         let status = self.call(helper, &[tr, kr, tag, payload], IrType::Int)?;

@@ -220,3 +220,22 @@ fn a_load_in_the_loop_body_is_not_reused_from_the_pre_roll_when_the_body_stores(
     let (r, _, _) = both(src);
     assert_eq!(r, ["0.9375", "0"]);
 }
+
+#[test]
+fn array_elements_inline_with_bounds_and_holes() {
+    let src = "
+        local q, p = {}, {}
+        for i = 1, 9 do p[i] = i * 2; q[i] = 0 end
+        for r = 1, 3 do
+          for i = 2, 9 do q[i] = p[i] + q[i - 1] end
+        end
+        local s = 0
+        for i = 1, 9 do s = s + q[i] end
+        q[5] = nil
+        local t = 0
+        for i = 0, 12 do t = t + (q[i] or 100) + (q[i + 0.5] or 1) end
+        return s, t, q[9], #q";
+    let (r, _, d) = both(src);
+    assert_eq!(r, ["312", "797", "88", "9"], "{d}");
+    assert!(d.contains("AREF"), "{d}");
+}
