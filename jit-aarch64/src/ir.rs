@@ -439,6 +439,16 @@ pub struct Passes {
     pub fwd: bool,
 }
 
+impl Passes {
+    /// Every pass on (LuaJIT's `-O3` for these).
+    pub const ALL: Passes = Passes {
+        fold: true,
+        cse: true,
+        dce: true,
+        fwd: true,
+    };
+}
+
 /// Why an instruction could not be added.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum IrError {

@@ -44,12 +44,7 @@ fn number_slot(n: f64) -> [u64; 2] {
 
 /// `for i = i, limit do s = s + i end` as recorded: slot 0 = s, 1 = i, 2 = limit.
 fn sum_loop(loop_opt: bool) -> Ir {
-    let mut ir = Ir::new(Passes {
-        fold: true,
-        cse: true,
-        dce: true,
-        fwd: true,
-    });
+    let mut ir = Ir::new(Passes::ALL);
     snap(&mut ir, 0, vec![]);
     let s = ir
         .emit(

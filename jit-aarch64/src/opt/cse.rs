@@ -167,12 +167,7 @@ mod tests {
 
     #[test]
     fn loads_are_not_reused_across_stores() {
-        let mut ir = Ir::new(Passes {
-            fold: true,
-            cse: true,
-            dce: true,
-            fwd: true,
-        });
+        let mut ir = Ir::new(Passes::ALL);
         let t = ir
             .emit(
                 Op::SLoad {
@@ -230,12 +225,7 @@ mod tests {
 
     #[test]
     fn stores_to_other_keys_do_not_stop_reuse() {
-        let mut ir = Ir::new(Passes {
-            fold: true,
-            cse: true,
-            dce: true,
-            fwd: true,
-        });
+        let mut ir = Ir::new(Passes::ALL);
         let fields = Memory {
             classes: 1,
             key: Some(1),

@@ -67,12 +67,7 @@ mod tests {
     use crate::ir::Passes;
 
     fn ir() -> Ir {
-        Ir::new(Passes {
-            fold: true,
-            cse: true,
-            dce: true,
-            fwd: true,
-        })
+        Ir::new(Passes::ALL)
     }
 
     #[test]

@@ -218,12 +218,7 @@ mod tests {
     use crate::ir::{Cmp, FloatOp, IrType, Passes};
 
     fn passes() -> Passes {
-        Passes {
-            fold: true,
-            cse: true,
-            dce: true,
-            fwd: true,
-        }
+        Passes::ALL
     }
 
     fn snap(ir: &mut Ir, entries: Vec<SnapEntry>) {

@@ -87,21 +87,8 @@ pub fn abi(exit_handler: u64, helpers: Vec<u64>, fuse_pairs: bool) -> TraceAbi {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jit::value_bits::tag_of as tag;
     use crate::value::{FuncRef, StrRef, TableRef, ThreadRef, UserdataRef};
-
-    /// The tag of each variant as compiled code reads it: the discriminant of `Value`.
-    fn tag(v: Value) -> u8 {
-        match v {
-            Value::Nil => 0,
-            Value::Boolean(_) => 1,
-            Value::Number(_) => 2,
-            Value::String(_) => 3,
-            Value::Table(_) => 4,
-            Value::Function(_) => 5,
-            Value::Userdata(_) => 6,
-            Value::Thread(_) => 7,
-        }
-    }
 
     #[test]
     fn layout_tags_match_value_declaration_order() {
