@@ -14,7 +14,7 @@ use crate::vm::{LuaResult, Vm};
 /// more to enter and leave than it saves: its loop goes back to the interpreter for good. The
 /// rule depends only on what the program does, never on the executor or the machine.
 const UNPROFITABLE_AFTER_ENTRIES: u64 = 256;
-const UNPROFITABLE_BYTECODES: u64 = 16;
+const UNPROFITABLE_BYTECODES: u64 = 32;
 
 impl Vm {
     /// Enters trace `t` at absolute stack index `base`, runs it until it exits, and restores
