@@ -332,7 +332,11 @@ pub enum Op {
     /// number, must be an integer in `1..=len`; the result is `base + (key-1) * slot size`.
     /// Operands: array base (`Ptr`), key (`Num`), length (`Int`).
     ArrayRef(Ref, Ref, Ref),
-    /// Stores a value (tag and payload) at an address from `ArrayRef`.
+    /// Guard and address of a hash slot's value (LuaJIT's HREFK): slot `index` (an `Int`
+    /// constant) of a hash part at `base` with `len` slots must hold the string whose payload is
+    /// `key` (an `Int` constant); the result is the address of that slot's value.
+    HashRef(Ref, Ref, Ref, Ref),
+    /// Stores a value (tag and payload) at an address from `ArrayRef` or `HashRef`.
     VStore(Ref, Ref),
     /// Guard: heap allocation has not reached the collector's threshold.
     GcCheck,
@@ -360,7 +364,9 @@ impl Ins {
     /// Whether the instruction can leave the trace.
     pub fn is_guard(&self) -> bool {
         match self.op {
-            Op::Guard(..) | Op::GcCheck | Op::VLoad(..) | Op::ArrayRef(..) => true,
+            Op::Guard(..) | Op::GcCheck | Op::VLoad(..) | Op::ArrayRef(..) | Op::HashRef(..) => {
+                true
+            }
             Op::SLoad { check, .. } => check,
             _ => false,
         }
@@ -389,6 +395,7 @@ impl Ins {
             Op::VLoad(a, _) | Op::Conv(a) => ([a, a, a, a], 1),
             Op::Phi(a, b) | Op::VStore(a, b) => ([a, b, a, a], 2),
             Op::ArrayRef(a, b, c) => ([a, b, c, a], 3),
+            Op::HashRef(a, b, c, d) => ([a, b, c, d], 4),
             Op::SLoad { .. } | Op::GcCheck | Op::Loop | Op::Nop => ([Ref(0); 4], 0),
         };
         list.into_iter().take(n)
@@ -469,6 +476,8 @@ pub struct Ir {
     pub passes: Passes,
     /// The memory classes array element stores (`VStore`) write and element loads read.
     pub array_classes: u8,
+    /// The same for hash slots (`HashRef`).
+    pub field_classes: u8,
 }
 
 impl Ir {
@@ -481,6 +490,7 @@ impl Ir {
             tail_ticks: 0,
             passes,
             array_classes: u8::MAX,
+            field_classes: u8::MAX,
         }
     }
 
@@ -648,6 +658,13 @@ impl Ir {
                     self.ref_text(n)
                 ),
                 Op::VStore(p, v) => format!("VSTORE {}  {}", self.ref_text(p), self.ref_text(v)),
+                Op::HashRef(p, n, i, k) => format!(
+                    "HREFK  {}  {}  {}  {}",
+                    self.ref_text(p),
+                    self.ref_text(n),
+                    self.ref_text(i),
+                    self.ref_text(k)
+                ),
                 Op::Nop => unreachable!(),
             };
             let ty = if ins.op == Op::Loop || ins.op == Op::GcCheck {

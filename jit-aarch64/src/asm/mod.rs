@@ -414,6 +414,7 @@ impl Lowering<'_> {
         match ins.op {
             Op::Nop | Op::Phi(..) => {}
             Op::ArrayRef(base, key, len) => self.array_ref(i, base, key, len)?,
+            Op::HashRef(base, len, index, key) => self.hash_ref(i, base, len, index, key)?,
             Op::VStore(p, value) => {
                 let p = self.gp_of(p, X15)?;
                 self.store_value(p, 0, value)?;
@@ -717,6 +718,46 @@ impl Lowering<'_> {
             }
         }
         Ok(())
+    }
+
+    /// `HashRef`: slot `index` exists and holds the string `key`, else exit; the address of
+    /// the slot's value. A slot is a key value and then a value, one slot size each.
+    fn hash_ref(&mut self, i: usize, base: Ref, len: Ref, index: Ref, key: Ref) -> Result<()> {
+        let snap = self.ir.insts[i].snap;
+        let (Some(index), Some(key)) = (self.ir.const_of(index), self.ir.const_of(key)) else {
+            return Err(Error::TraceLimit(
+                "a hash slot reference with a variable slot or key",
+            ));
+        };
+        let layout = *self.layout;
+        let slot = layout.slot_size as i64;
+        let n = self.gp_of(len, X15)?;
+        self.cmp_imm(n, index.bits())?;
+        self.guard_branch(Cond::Ls, snap)?;
+        let p = self.gp_of(base, X14)?;
+        self.a
+            .add_imm(X16.into(), p.into(), index.bits() as i64 * 2 * slot)?;
+        let tag = layout
+            .tag(IrType::Str)
+            .ok_or(Error::TraceLimit("no string tag"))?;
+        self.a
+            .load(Width::B1, X17.into(), X16.into(), layout.tag_offset as i64)?;
+        self.cmp_imm(X17, tag as u64)?;
+        self.guard_branch(Cond::Ne, snap)?;
+        self.a.load(
+            Width::B8,
+            X17.into(),
+            X16.into(),
+            layout.payload_offset as i64,
+        )?;
+        self.a.mov_imm(X15, key.bits());
+        self.a.push(Inst::Cmp { lhs: X17, rhs: X15 });
+        self.guard_branch(Cond::Ne, snap)?;
+        let (dst, spill) = self.dst(i);
+        if let Loc::Gp(d) = dst {
+            self.a.add_imm(d.into(), X16.into(), slot)?;
+        }
+        self.finish_dst(dst, spill)
     }
 
     /// `ArrayRef`: integral key in `1..=len`, else exit; the element's address.

@@ -19,19 +19,22 @@ pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
             args,
             ..
         } => Some((memory, args)),
-        // An array element: memory of the array classes, keyed by the element's index.
-        Op::VLoad(p, _) if element_key(ir, p).is_some() => Some((
-            Memory {
-                classes: ir.array_classes,
-                key: Some(1),
-                forwardable: false,
-            },
-            [p, element_key(ir, p).expect("checked"), p, p],
-        )),
+        // An array element or hash slot: memory of its classes, keyed by index or key.
+        Op::VLoad(p, _) if element(ir, p).is_some() => {
+            let (classes, key) = element(ir, p).expect("checked");
+            Some((
+                Memory {
+                    classes,
+                    key: Some(1),
+                    forwardable: false,
+                },
+                [p, key, p, p],
+            ))
+        }
         // A value load reads what its helper call returned: if that call was reused, so is the
         // load that followed it (the same stores lie between); a fresh call has no earlier load.
         Op::VLoad(..) => None,
-        Op::ArrayRef(..) => None,
+        Op::ArrayRef(..) | Op::HashRef(..) => None,
         _ => return None,
     };
     for (i, ins) in ir.insts.iter().enumerate().rev() {
@@ -57,13 +60,14 @@ pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
     None
 }
 
-/// The index an `ArrayRef` address was computed from.
-fn element_key(ir: &Ir, p: Ref) -> Option<Ref> {
+/// The memory classes and key of an `ArrayRef` or `HashRef` address.
+fn element(ir: &Ir, p: Ref) -> Option<(u8, Ref)> {
     if p.is_const() {
         return None;
     }
     match ir.insts.get(p.index())?.op {
-        Op::ArrayRef(_, key, _) => Some(key),
+        Op::ArrayRef(_, key, _) => Some((ir.array_classes, key)),
+        Op::HashRef(_, _, _, key) => Some((ir.field_classes, key)),
         _ => None,
     }
 }
@@ -76,10 +80,10 @@ pub fn may_write(ir: &Ir, op: &Op, memory: Memory, args: &[Ref; 4]) -> bool {
             args,
             ..
         } => (stored, args),
-        Op::VStore(p, _) => match element_key(ir, p) {
-            Some(key) => (
+        Op::VStore(p, _) => match element(ir, p) {
+            Some((classes, key)) => (
                 Memory {
-                    classes: ir.array_classes,
+                    classes,
                     key: Some(1),
                     forwardable: false,
                 },

@@ -207,6 +207,7 @@ pub fn substitute(op: Op, f: impl Fn(Ref) -> Ref) -> Op {
         Op::Conv(a) => Op::Conv(f(a)),
         Op::Phi(a, b) => Op::Phi(f(a), f(b)),
         Op::ArrayRef(a, b, c) => Op::ArrayRef(f(a), f(b), f(c)),
+        Op::HashRef(a, b, c, d) => Op::HashRef(f(a), f(b), f(c), f(d)),
         Op::VStore(a, b) => Op::VStore(f(a), f(b)),
         other => other,
     }

@@ -20,8 +20,10 @@ pub enum KeyError {
 #[error("invalid key to 'next'")]
 pub struct InvalidNextKey;
 
+/// A hash-part slot. `repr(C)`: compiled traces read a key at offset 0 and its value at 16.
 #[derive(Clone, Copy)]
-struct Entry {
+#[repr(C)]
+pub struct Entry {
     key: Value,
     value: Value,
 }
@@ -115,6 +117,16 @@ impl Table {
             }
             i = (i + 1) & mask;
         }
+    }
+
+    /// Address and length of the hash part (for traces, which read slots in place).
+    pub fn hash_part(&self) -> (*const Entry, usize) {
+        (self.entries.as_ptr(), self.entries.len())
+    }
+
+    /// Slot of the string key `s` in the hash part, if present (possibly with a nil value).
+    pub fn str_slot(&self, s: StrRef) -> Option<usize> {
+        self.find_str_slot(s)
     }
 
     /// Slot of the string key `s` (compares handles only).

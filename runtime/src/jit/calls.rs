@@ -84,14 +84,26 @@ fn table_set(state: u64, table: TableRef, key: Value, tag: u64, payload: u64) ->
     if t.metatable.is_some() {
         return FAIL;
     }
+    let layout = (t.hash_part(), t.array.as_ptr(), t.array.len());
     match t.set(key, v) {
         Ok(grown) => {
+            let moved = layout != (t.hash_part(), t.array.as_ptr(), t.array.len());
             vm.heap.allocated += grown;
-            0
+            // A string key that made the table grow or rehash: stored, but the trace leaves
+            // (the interpreter redoes the store, which then changes nothing), so loads of the
+            // table's layout need not count string-key stores as barriers.
+            if moved && matches!(key, Value::String(_)) {
+                LAYOUT_CHANGED
+            } else {
+                0
+            }
         }
         Err(_) => FAIL,
     }
 }
+
+/// Stored, but the table's array or hash part moved or changed size.
+const LAYOUT_CHANGED: u64 = 2;
 
 extern "C" fn tab_set_num(state: u64, table: u64, key: u64, tag: u64, payload: u64, _: u64) -> u64 {
     let key = Value::Number(f64::from_bits(key));
@@ -138,6 +150,27 @@ extern "C" fn tab_array_len(state: u64, table: u64) -> u64 {
     // SAFETY: helpers are only called from traces (see `context`).
     let (_, vm) = unsafe { context(state) };
     vm.heap.table(TableRef(table as u32)).array.len() as u64
+}
+
+/// The address of a table's hash part (inline field access).
+extern "C" fn tab_hash_ptr(state: u64, table: u64) -> u64 {
+    // SAFETY: helpers are only called from traces (see `context`).
+    let (_, vm) = unsafe { context(state) };
+    vm.heap.table(TableRef(table as u32)).hash_part().0 as u64
+}
+
+/// The number of slots of a table's hash part.
+extern "C" fn tab_hash_len(state: u64, table: u64) -> u64 {
+    // SAFETY: helpers are only called from traces (see `context`).
+    let (_, vm) = unsafe { context(state) };
+    vm.heap.table(TableRef(table as u32)).hash_part().1 as u64
+}
+
+/// The environment table of a closure (globals).
+extern "C" fn closure_env(state: u64, closure: u64) -> u64 {
+    // SAFETY: helpers are only called from traces (see `context`).
+    let (_, vm) = unsafe { context(state) };
+    env_of(vm, closure).0 as u64
 }
 
 /// Whether a table has a metatable (1) or not (0).
@@ -336,7 +369,10 @@ calls! {
     TAB_GET_NUM: "tab_get_num", Int3(tab_get_num), load(ENTRIES, Some(1));
     TAB_GET_STR: "tab_get_str", Int3(tab_get_str), load(FIELDS, Some(1));
     TAB_SET_NUM: "tab_set_num", Int6(tab_set_num), store(ENTRIES | LAYOUT, Some(1));
-    TAB_SET_STR: "tab_set_str", Int6(tab_set_str), store(FIELDS | LAYOUT, Some(1));
+    TAB_SET_STR: "tab_set_str", Int6(tab_set_str), store(FIELDS, Some(1));
+    TAB_HASH_PTR: "tab_hash_ptr", Int2(tab_hash_ptr), load(LAYOUT, None);
+    TAB_HASH_LEN: "tab_hash_len", Int2(tab_hash_len), load(LAYOUT, None);
+    CLOSURE_ENV: "closure_env", Int2(closure_env), PURE;
     TAB_ARRAY_PTR: "tab_array_ptr", Int2(tab_array_ptr), load(LAYOUT, None);
     TAB_ARRAY_LEN: "tab_array_len", Int2(tab_array_len), load(LAYOUT, None);
     TAB_HAS_META: "tab_has_meta", Int2(tab_has_meta), PURE;
@@ -344,7 +380,7 @@ calls! {
     TAB_NEXT: "tab_next", Int4(tab_next), load(FIELDS | ENTRIES, None);
     STR_LEN: "str_len", Int2(str_len), PURE;
     GLOBAL_GET: "global_get", Int3(global_get), load(FIELDS, Some(1));
-    GLOBAL_SET: "global_set", Int6(global_set), store(FIELDS | LAYOUT, Some(1));
+    GLOBAL_SET: "global_set", Int6(global_set), store(FIELDS, Some(1));
     UPVAL_SLOT: "upval_slot", Int3(upval_slot), PURE;
     UPVAL_GET: "upval_get", Int3(upval_get), load(UPVALUES, None);
     UPVAL_SET: "upval_set", Int6(upval_set), store(UPVALUES, None);

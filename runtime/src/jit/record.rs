@@ -116,6 +116,7 @@ impl Recorder {
     ) -> Recorder {
         let mut ir = Ir::new(passes);
         ir.array_classes = calls::ENTRIES;
+        ir.field_classes = calls::FIELDS;
         Recorder {
             ir,
             frames: vec![RecFrame {
@@ -477,6 +478,12 @@ impl Recorder {
                 let closure = self
                     .ir
                     .konst(Const::Gc(IrType::Func, self.frame().closure.0 as u64));
+                let er = self.call(calls::CLOSURE_ENV, &[closure], IrType::Tab)?;
+                if let Some(slot) = self.hash_slot(vm, env, er, key, false)? {
+                    let r = self.ir.emit(Op::VLoad(slot, 0), ir_type(v))?;
+                    self.set_reg(a as u32, r);
+                    return Ok(Step::Continue);
+                }
                 let key = self.payload_const(key);
                 let ptr = self.call(calls::GLOBAL_GET, &[closure, key], IrType::Ptr)?;
                 let r = self.load_through(ptr, ir_type(v))?;
@@ -490,10 +497,15 @@ impl Recorder {
                 }
                 let v = self.runtime_value(vm, self.reg_slot(a as u32));
                 let r = self.reg(vm, a as u32)?;
-                let [tag, payload] = self.value_args(r, v);
                 let closure = self
                     .ir
                     .konst(Const::Gc(IrType::Func, self.frame().closure.0 as u64));
+                let er = self.call(calls::CLOSURE_ENV, &[closure], IrType::Tab)?;
+                if let Some(slot) = self.hash_slot(vm, env, er, key, true)? {
+                    self.ir.emit(Op::VStore(slot, r), IrType::Nil)?;
+                    return Ok(Step::Continue);
+                }
+                let [tag, payload] = self.value_args(r, v);
                 let key = self.payload_const(key);
                 self.ensure_snapshot();
                 let status = self.call(
@@ -690,6 +702,13 @@ impl Recorder {
             self.set_reg(a as u32, r);
             return Ok(());
         }
+        if self.ir.const_of(k).is_some() {
+            if let Some(slot) = self.hash_slot(vm, t, tr, key, false)? {
+                let r = self.ir.emit(Op::VLoad(slot, 0), ir_type(v))?;
+                self.set_reg(a as u32, r);
+                return Ok(());
+            }
+        }
         let helper = Self::table_helper(key, true)?;
         let kr = self.key_arg(key, k);
         if self.ir.passes.fwd {
@@ -731,6 +750,44 @@ impl Recorder {
         let len = self.call(calls::TAB_ARRAY_LEN, &[tr], IrType::Int)?;
         self.ensure_snapshot();
         Ok(Some(self.ir.emit(Op::ArrayRef(base, k, len), IrType::Ptr)?))
+    }
+
+    /// The address of the value of string key `key` in `t`'s hash part when the key is there
+    /// now: LuaJIT's HREFK, a guard that slot `n` still holds the key (so a rehashed table
+    /// exits). A store, or a read of a nil value, also needs `t` without a metatable, as the
+    /// interpreter's fast paths do. The part's address and length are hoisted like an array's.
+    fn hash_slot(
+        &mut self,
+        vm: &Vm,
+        t: crate::value::TableRef,
+        tr: Ref,
+        key: Value,
+        store: bool,
+    ) -> Result<Option<Ref>, Abort> {
+        let Value::String(s) = key else {
+            return Ok(None);
+        };
+        let table = vm.heap.table(t);
+        let Some(slot) = table.str_slot(s) else {
+            return Ok(None);
+        };
+        if store || table.get_str(key).is_nil() {
+            if table.metatable.is_some() {
+                return Ok(None);
+            }
+            let meta = self.call(calls::TAB_HAS_META, &[tr], IrType::Int)?;
+            let zero = self.ir.int(0);
+            self.guard(Cmp::Eq, meta, zero)?;
+        }
+        let base = self.call(calls::TAB_HASH_PTR, &[tr], IrType::Ptr)?;
+        let len = self.call(calls::TAB_HASH_LEN, &[tr], IrType::Int)?;
+        let index = self.ir.int(slot as i64);
+        let k = self.payload_const(key);
+        self.ensure_snapshot();
+        Ok(Some(
+            self.ir
+                .emit(Op::HashRef(base, len, index, k), IrType::Ptr)?,
+        ))
     }
 
     /// A key as a helper argument: string constants by their payload, numbers as numbers (so
@@ -794,6 +851,12 @@ impl Recorder {
         if let Some(element) = self.array_element(vm, t, tr, key, k)? {
             self.ir.emit(Op::VStore(element, vr), IrType::Nil)?;
             return Ok(());
+        }
+        if self.ir.const_of(k).is_some() {
+            if let Some(slot) = self.hash_slot(vm, t, tr, key, true)? {
+                self.ir.emit(Op::VStore(slot, vr), IrType::Nil)?;
+                return Ok(());
+            }
         }
         let helper = Self::table_helper(key, false)?;
         let kr = self.key_arg(key, k);

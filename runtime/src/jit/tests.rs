@@ -239,3 +239,23 @@ fn array_elements_inline_with_bounds_and_holes() {
     assert_eq!(r, ["312", "797", "88", "9"], "{d}");
     assert!(d.contains("AREF"), "{d}");
 }
+
+#[test]
+fn fields_inline_and_a_rehash_leaves_the_trace() {
+    // Existing fields are read and written in place (HREFK); adding keys while the loop runs
+    // makes the table rehash, which must leave the trace and lose nothing.
+    let src = "
+        local b = {x = 1, y = 2, vx = 0.5}
+        g = 0
+        for i = 1, 200 do
+          b.x = b.x + b.vx
+          g = g + b.y
+          if i % 20 == 0 then b['k' .. i] = i end
+        end
+        local n = 0
+        for k, v in pairs(b) do n = n + 1 end
+        return b.x, g, n, b.k200";
+    let (r, _, d) = both(src);
+    assert_eq!(r, ["101", "400", "13", "200"], "{d}");
+    assert!(d.contains("HREFK"), "{d}");
+}
