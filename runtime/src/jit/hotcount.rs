@@ -57,6 +57,14 @@ impl ProtoJit {
         }
     }
 
+    /// Whether the loop op at `pc` is blacklisted (the dispatch loop's quick test).
+    #[inline(always)]
+    pub fn is_blacklisted(&self, pc: usize) -> bool {
+        self.cells
+            .get(pc)
+            .is_some_and(|c| c.get() >> TAG_SHIFT == 3)
+    }
+
     /// Sets the state of the loop op at `pc`.
     pub fn set_state(&self, pc: usize, state: HotState) {
         let raw = match state {

@@ -41,8 +41,24 @@ pub struct Trace {
 
 impl Vm {
     /// The loop op at `pc` of `proto` was reached with the loop continuing: count it, maybe
-    /// start recording. Returns the trace to enter, if there is one for this closure.
+    /// start recording. Returns the trace to enter, if there is one for this closure. A
+    /// blacklisted loop costs one load and compare here, inline in the dispatch loop.
+    #[inline(always)]
     pub(crate) fn jit_hot_loop(
+        &mut self,
+        proto: &Rc<Proto>,
+        closure: FuncRef,
+        base: usize,
+        pc: usize,
+    ) -> Option<u32> {
+        if proto.jit.is_blacklisted(pc) {
+            return None;
+        }
+        self.jit_hot_loop_counted(proto, closure, base, pc)
+    }
+
+    #[inline(never)]
+    fn jit_hot_loop_counted(
         &mut self,
         proto: &Rc<Proto>,
         closure: FuncRef,

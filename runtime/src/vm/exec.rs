@@ -598,14 +598,13 @@ impl Vm {
                                 reg!(a) = Value::Number(idx);
                                 reg!(a + 3) = Value::Number(idx);
                                 pc = (pc as i64 + offset as i64) as usize;
-                                if self.jit.enabled && !(RECORDING && self.jit.recording()) {
+                                let loop_pc = (pc as i64 - offset as i64 - 1) as usize;
+                                if self.jit.enabled
+                                    && !proto.jit.is_blacklisted(loop_pc)
+                                    && !(RECORDING && self.jit.recording())
+                                {
                                     self.th.frames[fi].pc = pc;
-                                    match self.jit_hot_loop(
-                                        &proto,
-                                        closure,
-                                        base,
-                                        (pc as i64 - offset as i64 - 1) as usize,
-                                    ) {
+                                    match self.jit_hot_loop(&proto, closure, base, loop_pc) {
                                         Some(t) => {
                                             self.jit_run_trace(t, base)?;
                                             continue 'frame;
@@ -636,9 +635,12 @@ impl Vm {
                             reg!(a + 2) = v;
                             self.ticks += 1;
                             pc = (pc as i64 + offset as i64) as usize;
-                            if self.jit.enabled && !(RECORDING && self.jit.recording()) {
+                            let loop_pc = (pc as i64 - offset as i64 - 1) as usize;
+                            if self.jit.enabled
+                                && !proto.jit.is_blacklisted(loop_pc)
+                                && !(RECORDING && self.jit.recording())
+                            {
                                 self.th.frames[fi].pc = pc;
-                                let loop_pc = (pc as i64 - offset as i64 - 1) as usize;
                                 match self.jit_hot_loop(&proto, closure, base, loop_pc) {
                                     Some(t) => {
                                         self.jit_run_trace(t, base)?;
@@ -715,7 +717,10 @@ impl Vm {
                     }
                     Op::Loop => {
                         self.ticks += 1;
-                        if self.jit.enabled && !(RECORDING && self.jit.recording()) {
+                        if self.jit.enabled
+                            && !proto.jit.is_blacklisted(pc - 1)
+                            && !(RECORDING && self.jit.recording())
+                        {
                             self.th.frames[fi].pc = pc;
                             match self.jit_hot_loop(&proto, closure, base, pc - 1) {
                                 Some(t) => {
