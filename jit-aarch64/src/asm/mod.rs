@@ -18,7 +18,7 @@ pub mod abi;
 use crate::assembler::{Assembler, Code, Fusing};
 use crate::error::{Error, Result};
 use crate::inst::{Cond, FloatOp as A64FloatOp, FloatUnaryOp, Inst, Label, LiteralDst, Width};
-use crate::ir::{Cmp, Const, FloatOp, Ir, IrType, Op, Ref, ValueLayout};
+use crate::ir::{Cmp, FloatOp, Ir, IrType, Op, Ref, ValueLayout};
 use crate::reg::{Base, Data, Fp, Gp, X0, X14, X15, X16, X17, X19, X20};
 
 pub use abi::TraceAbi;
@@ -859,9 +859,4 @@ pub fn assemble(
     let locs = l.locs;
     let code = l.a.finish(fusing)?;
     Ok(Assembled { code, locs, spills })
-}
-
-/// The constant a snapshot entry names, for the exit path.
-pub fn constant(ir: &Ir, r: Ref) -> Option<Const> {
-    ir.const_of(r)
 }

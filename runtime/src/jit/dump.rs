@@ -20,8 +20,10 @@ fn location(proto: &Proto, pc: usize) -> String {
 /// capitals and its operands (`0007 . ADD      0   0   6`).
 fn bytecode_line(depth: usize, proto: &Rc<Proto>, pc: usize) -> String {
     let dots: String = ". ".repeat(depth);
-    let text = format!("{:?}", proto.code[pc]);
-    let (name, fields) = text.split_once(' ').unwrap_or((&text, ""));
+    let op = &proto.code[pc];
+    let name = super::record::bytecode_name(op);
+    let text = format!("{op:?}");
+    let fields = text.split_once(' ').map_or("", |(_, f)| f);
     let operands: Vec<String> = fields
         .split(',')
         .filter_map(|f| {

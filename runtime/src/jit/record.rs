@@ -100,7 +100,8 @@ pub struct Recorder {
     gc_refs: Vec<Value>,
 }
 
-fn bytecode_name(op: &Bc) -> String {
+/// An op's name as the aborts and dumps spell it (`Add`, `ForLoop`).
+pub(super) fn bytecode_name(op: &Bc) -> String {
     let text = format!("{op:?}");
     text.split([' ', '{', '(']).next().unwrap_or("").to_string()
 }
@@ -1122,7 +1123,7 @@ impl Recorder {
         }
     }
 
-    /// The IR effect of a helper, for dumps.
+    /// A helper's name, for dumps.
     pub fn helper_name(id: HelperId) -> String {
         calls::CALLS
             .get(id.0 as usize)

@@ -187,6 +187,29 @@ impl Vm {
                 };
             }
 
+            // A loop op at `$loop_pc` is going round again (`pc` is the loop body): count it
+            // and enter its trace, or start recording (switch to the recording variant). A
+            // blacklisted loop costs one compare.
+            macro_rules! hot_loop {
+                ($loop_pc:expr) => {{
+                    let loop_pc: usize = $loop_pc;
+                    if self.jit.enabled
+                        && !proto.jit.is_blacklisted(loop_pc)
+                        && !(RECORDING && self.jit.recording())
+                    {
+                        self.th.frames[fi].pc = pc;
+                        match self.jit_hot_loop(&proto, closure, base, loop_pc) {
+                            Some(t) => {
+                                self.jit_run_trace(t, base)?;
+                                continue 'frame;
+                            }
+                            None if self.jit.recording() => return Ok(Exit::Switch),
+                            None => {}
+                        }
+                    }
+                }};
+            }
+
             // `R(a) = obj[key]`: a plain table hit inline (`$get` is the table lookup to use),
             // anything else through the metamethod-aware path.
             macro_rules! index_into {
@@ -598,21 +621,7 @@ impl Vm {
                                 reg!(a) = Value::Number(idx);
                                 reg!(a + 3) = Value::Number(idx);
                                 pc = (pc as i64 + offset as i64) as usize;
-                                let loop_pc = (pc as i64 - offset as i64 - 1) as usize;
-                                if self.jit.enabled
-                                    && !proto.jit.is_blacklisted(loop_pc)
-                                    && !(RECORDING && self.jit.recording())
-                                {
-                                    self.th.frames[fi].pc = pc;
-                                    match self.jit_hot_loop(&proto, closure, base, loop_pc) {
-                                        Some(t) => {
-                                            self.jit_run_trace(t, base)?;
-                                            continue 'frame;
-                                        }
-                                        None if self.jit.recording() => return Ok(Exit::Switch),
-                                        None => {}
-                                    }
-                                }
+                                hot_loop!((pc as i64 - offset as i64 - 1) as usize);
                             }
                         }
                     }
@@ -635,21 +644,7 @@ impl Vm {
                             reg!(a + 2) = v;
                             self.ticks += 1;
                             pc = (pc as i64 + offset as i64) as usize;
-                            let loop_pc = (pc as i64 - offset as i64 - 1) as usize;
-                            if self.jit.enabled
-                                && !proto.jit.is_blacklisted(loop_pc)
-                                && !(RECORDING && self.jit.recording())
-                            {
-                                self.th.frames[fi].pc = pc;
-                                match self.jit_hot_loop(&proto, closure, base, loop_pc) {
-                                    Some(t) => {
-                                        self.jit_run_trace(t, base)?;
-                                        continue 'frame;
-                                    }
-                                    None if self.jit.recording() => return Ok(Exit::Switch),
-                                    None => {}
-                                }
-                            }
+                            hot_loop!((pc as i64 - offset as i64 - 1) as usize);
                         }
                     }
                     Op::SetList { a, count, first } => {
@@ -717,20 +712,7 @@ impl Vm {
                     }
                     Op::Loop => {
                         self.ticks += 1;
-                        if self.jit.enabled
-                            && !proto.jit.is_blacklisted(pc - 1)
-                            && !(RECORDING && self.jit.recording())
-                        {
-                            self.th.frames[fi].pc = pc;
-                            match self.jit_hot_loop(&proto, closure, base, pc - 1) {
-                                Some(t) => {
-                                    self.jit_run_trace(t, base)?;
-                                    continue 'frame;
-                                }
-                                None if self.jit.recording() => return Ok(Exit::Switch),
-                                None => {}
-                            }
-                        }
+                        hot_loop!(pc - 1);
                     }
                 }
             }
