@@ -9,6 +9,7 @@ use runtime::value::Value;
 use runtime::vm::{Vm, VmOptions};
 use std::io::Write;
 
+mod bisect;
 mod hunt;
 
 const USAGE: &str = "usage: runtime [options] [script [args]]
@@ -22,6 +23,8 @@ Available options are:
                                     dump=opts,file as in LuaJIT (option letters are ignored)
                       v[=file]      one line per trace or abort, to file or stderr
                       stats         count traces, aborts, entries and exits; print at exit
+                      allow=LIST    run only the traces listed (1,4-6,9 or none); the others
+                                    are still recorded and compiled (runtime bisect uses it)
   -O[opt]           Control JIT optimizations: -O alone or -O3 (default), -O0..-O2, flags
                     (-Ofold, -O-fold, -Onofold: fold cse dce fwd dse narrow loop abc sink
                     fuse fma), parameters (-Ohotloop=N: maxtrace maxrecord maxirconst
@@ -55,6 +58,8 @@ enum JitCommand {
     /// `-jv[=file]`: `None` writes to stderr, `-` to stdout.
     Verbose(Option<String>),
     Stats,
+    /// `-jallow=LIST`.
+    Allow(runtime::jit::TraceSet),
 }
 
 /// Where a `-jdump`/`-jv` log goes.
@@ -187,8 +192,16 @@ fn parse_jit_command(cmd: &str) -> Result<JitCommand> {
             _ => JitCommand::Dump(file(args.get(1))),
         },
         "v" => JitCommand::Verbose(file(args.first())),
+        "allow" => {
+            let list = cmd.split_once('=').map_or("", |(_, list)| list);
+            JitCommand::Allow(
+                runtime::jit::TraceSet::parse(list)
+                    .map_err(|e| anyhow!("invalid JIT command '-j {cmd}': {e}"))?,
+            )
+        }
         _ => bail!(
-            "unknown JIT command '-j {cmd}': use on, off, flush, dump[=file], v[=file] or stats"
+            "unknown JIT command '-j {cmd}': use on, off, flush, dump[=file], v[=file], stats \
+             or allow=LIST"
         ),
     };
     if !args.is_empty() && matches!(name, "on" | "off" | "flush" | "stats") {
@@ -224,6 +237,7 @@ fn jit_command(vm: &mut Vm, command: &JitCommand) -> Result<()> {
         JitCommand::Off => vm.jit.enabled = false,
         JitCommand::Flush => vm.jit.flush(),
         JitCommand::Stats => vm.jit.stats = true,
+        JitCommand::Allow(set) => vm.jit.allowed = Some(set.clone()),
         JitCommand::Dump(f) => {
             vm.jit.log.dump = Some(open_log(file(f, LogTarget::Stdout), "-jdump")?)
         }
@@ -377,6 +391,19 @@ fn main() {
             Ok(code) => code,
             Err(_) => {
                 eprintln!("runtime hunt: internal error (see the message above); please report it");
+                70
+            }
+        };
+        std::process::exit(code);
+    }
+    // `runtime bisect ...`: the search for the traces a failing seed needs.
+    if argv.get(1).is_some_and(|a| a == "bisect") {
+        let code = match std::panic::catch_unwind(|| bisect::main(&argv)) {
+            Ok(code) => code,
+            Err(_) => {
+                eprintln!(
+                    "runtime bisect: internal error (see the message above); please report it"
+                );
                 70
             }
         };

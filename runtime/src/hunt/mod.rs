@@ -3,8 +3,8 @@
 //! reproduces it.
 
 mod progress;
-mod run;
-mod summary;
+pub(crate) mod run;
+pub(crate) mod summary;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
@@ -146,7 +146,7 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
     Ok(Shard { index, count })
 }
 
-fn parse_timeout(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_timeout(s: &str) -> Result<Duration, String> {
     let secs: f64 = s
         .trim()
         .parse()

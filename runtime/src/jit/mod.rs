@@ -6,6 +6,7 @@
 //! Nothing here may change what a program observes: a trace computes the same values, ticks the
 //! virtual clock and accounts allocation exactly as the interpreter would.
 
+pub mod allow;
 mod calls;
 mod dump;
 mod entry;
@@ -17,6 +18,7 @@ mod state;
 mod trace;
 mod value_bits;
 
+pub use allow::TraceSet;
 pub use params::{JitParams, OptFlags};
 
 use std::collections::HashMap;
@@ -67,6 +69,8 @@ pub struct Jit {
     pub(crate) touched: Vec<std::rc::Rc<crate::bytecode::Proto>>,
     /// The executor could not be created: the JIT stays off, said once.
     pub(crate) unavailable: bool,
+    /// `-jallow=LIST`: the traces that may run (`None`: all of them).
+    pub allowed: Option<TraceSet>,
 }
 
 impl Default for Jit {
@@ -84,6 +88,7 @@ impl Default for Jit {
             penalties: HashMap::new(),
             touched: Vec::new(),
             unavailable: false,
+            allowed: None,
         }
     }
 }
@@ -101,6 +106,12 @@ impl Jit {
             }
         }
         self.traces.clear();
+    }
+
+    /// Whether trace `t` may run (`-jallow`).
+    #[inline]
+    pub fn allows(&self, t: u32) -> bool {
+        self.allowed.as_ref().is_none_or(|set| set.contains(t))
     }
 
     /// Whether a trace is being recorded (the dispatch loop runs its recording variant).

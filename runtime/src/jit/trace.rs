@@ -73,7 +73,7 @@ impl Vm {
                 let trace = self.jit.traces.get(t as usize - 1)?;
                 // Where the interpreter would raise "stack overflow" at an inlined call, let it.
                 let room = self.th.frames.len() + trace.max_depth < self.frame_limit;
-                (trace.closure == closure && room).then_some(t)
+                (trace.closure == closure && room && self.jit.allows(t)).then_some(t)
             }
             HotState::Blacklisted => None,
             HotState::Fresh | HotState::Count(_) => {

@@ -6,6 +6,7 @@ pub mod coroutine;
 pub mod debug;
 pub mod io;
 pub mod jit;
+pub mod jit_util;
 pub mod math;
 pub mod os;
 pub mod string;
@@ -26,6 +27,7 @@ pub fn open_all(vm: &mut Vm) {
     debug::open(vm);
     bit::open(vm);
     jit::open(vm);
+    jit_util::open(vm);
 }
 
 /// Creates a library table with `functions`, stores it as global `name` and in

@@ -1,0 +1,253 @@
+//! The planted-flake corpus (`flakes/`) and the workflow around it: `runtime hunt` finds a
+//! failing seed of each flake within 200 seeds (and passing ones: they are flakes, not plain
+//! failures), a failing seed fails every time with byte-identical stderr and `-jdump`, and
+//! `runtime bisect` reaches the right conclusion for each kind of flake. Also `-jallow`, which
+//! bisect is built on: traces outside the set are compiled and numbered as usual, never run.
+//!
+//! ```text
+//! cargo build -p runtime --bin runtime && cargo test -p conformance --test flakes
+//! ```
+
+use conformance::{binary, crate_dir};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// (script, what its failure depends on).
+const FLAKES: &[(&str, &str)] = &[
+    ("pairs_order.lua", "pairs order"),
+    ("hot_first.lua", "hot-counter start values"),
+    ("penalty.lua", "abort penalties"),
+];
+
+fn flake(name: &str) -> PathBuf {
+    crate_dir().join("flakes").join(name)
+}
+
+fn runtime(args: &[&str]) -> Output {
+    Command::new(binary("runtime"))
+        .args(args)
+        .output()
+        .expect("runs the runtime binary")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `runtime hunt --seeds 1..200 --json SCRIPT`: the failing seeds, and how many ran.
+fn hunt(script: &Path) -> (Vec<u64>, u64) {
+    let out = runtime(&[
+        "hunt",
+        "--seeds",
+        "1..200",
+        "--json",
+        script.to_str().unwrap(),
+    ]);
+    let stdout = text(&out.stdout);
+    let mut failing = Vec::new();
+    let mut ran = 0;
+    for line in stdout.lines() {
+        let seed_of = |key: &str| -> Option<u64> {
+            let at = line.find(key)? + key.len();
+            line[at..]
+                .split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        };
+        if line.contains("\"type\":\"failure\"") {
+            failing.push(seed_of("\"seed\":").expect("a failure line names its seed"));
+        } else if line.contains("\"type\":\"summary\"") {
+            ran = seed_of("\"seeds_run\":").expect("the summary says how many seeds ran");
+        }
+    }
+    failing.sort_unstable();
+    (failing, ran)
+}
+
+#[test]
+fn hunt_finds_a_failing_and_a_passing_seed_of_every_flake_within_200_seeds() {
+    for (name, cause) in FLAKES {
+        let (failing, ran) = hunt(&flake(name));
+        assert_eq!(ran, 200, "{name}: hunt ran {ran} seeds");
+        assert!(
+            !failing.is_empty(),
+            "{name} ({cause}): no failing seed in 1..200"
+        );
+        assert!(
+            failing.len() < 100,
+            "{name} ({cause}): {} of 200 seeds fail; a flake should mostly pass",
+            failing.len()
+        );
+    }
+}
+
+#[test]
+fn a_failing_seed_fails_twenty_times_out_of_twenty_identically() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, _) in FLAKES {
+        let script = flake(name);
+        let (failing, _) = hunt(&script);
+        let seed = failing[0].to_string();
+        let mut first: Option<(Option<i32>, Vec<u8>, Vec<u8>)> = None;
+        for run in 0..20 {
+            let dump = dir.path().join(format!("{name}-{run}.txt"));
+            let dump_flag = format!("-jdump={}", dump.display());
+            let out = runtime(&[
+                "--deterministic",
+                "--seed",
+                &seed,
+                &dump_flag,
+                script.to_str().unwrap(),
+            ]);
+            assert_ne!(
+                out.status.code(),
+                Some(0),
+                "{name} seed {seed} passed on run {run}"
+            );
+            let this = (out.status.code(), out.stderr, std::fs::read(&dump).unwrap());
+            match &first {
+                None => first = Some(this),
+                Some(f) => assert!(
+                    *f == this,
+                    "{name} seed {seed}: run {run} differs from run 0 (status, stderr or -jdump)"
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn bisect_says_a_pairs_order_flake_is_not_the_jits() {
+    let script = flake("pairs_order.lua");
+    let (failing, _) = hunt(&script);
+    let out = runtime(&[
+        "bisect",
+        "--seed",
+        &failing[0].to_string(),
+        script.to_str().unwrap(),
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("the failure is not the JIT's"), "{stdout}");
+    assert!(stdout.contains("-joff"), "{stdout}");
+}
+
+#[test]
+fn bisect_says_when_a_program_observes_compilation_itself() {
+    // penalty.lua fails when its loop is compiled, whether or not the trace runs.
+    let script = flake("penalty.lua");
+    let (failing, _) = hunt(&script);
+    let out = runtime(&[
+        "bisect",
+        "--seed",
+        &failing[0].to_string(),
+        script.to_str().unwrap(),
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("with the JIT off (-joff) it passes"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("-jallow=none) it still fails"), "{stdout}");
+}
+
+#[test]
+fn bisect_refuses_what_it_cannot_bisect_with_a_clear_message() {
+    let script = flake("pairs_order.lua");
+    let script = script.to_str().unwrap();
+    let (failing, _) = hunt(&flake("pairs_order.lua"));
+    let passing = (1..=200)
+        .find(|s| !failing.contains(s))
+        .unwrap()
+        .to_string();
+    let cases: &[(&[&str], i32, &str)] = &[
+        (&["bisect", script], 2, "--seed"),
+        (&["bisect", "--seed", "x", script], 2, "invalid value"),
+        (
+            &["bisect", "--seed", "3", "/no/such/script.lua"],
+            2,
+            "cannot open script",
+        ),
+        (
+            &["bisect", "--seed", "3", "--", "-jallow=1", script],
+            2,
+            "bisect's to choose",
+        ),
+        (
+            &["bisect", "--seed", "3", "--", "--seed", "4", script],
+            2,
+            "give the seed to bisect",
+        ),
+        (&["bisect", "--seed", &passing, script], 1, "does not fail"),
+    ];
+    for (args, status, message) in cases {
+        let out = runtime(args);
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(*status), "{args:?}: {all}");
+        assert!(
+            all.contains(message),
+            "{args:?}: expected '{message}' in {all}"
+        );
+        assert!(!all.contains("panicked"), "{args:?}: {all}");
+    }
+}
+
+/// `-jstats` counts of a run.
+fn stats(args: &[&str]) -> (String, String) {
+    let out = runtime(args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("jit-stats:"))
+        .expect("-jstats prints its line")
+        .to_string();
+    (text(&out.stdout), line)
+}
+
+fn stat(line: &str, key: &str) -> u64 {
+    line.split_whitespace()
+        .find_map(|kv| kv.strip_prefix(&format!("{key}=")))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no {key}= in {line}"))
+}
+
+#[test]
+fn jallow_compiles_every_trace_but_runs_only_those_listed() {
+    let script = crate_dir().join("jit").join("arith_for.lua");
+    let script = script.to_str().unwrap();
+    let base = ["--deterministic", "--seed", "5", "-jstats"];
+    let with = |extra: &[&'static str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        args.push(script);
+        stats(&args)
+    };
+    let (all_out, all) = with(&[]);
+    let (none_out, none) = with(&["-jallow=none"]);
+    let (one_out, one) = with(&["-jallow=1"]);
+    assert_eq!(all_out, none_out);
+    assert_eq!(all_out, one_out);
+    assert!(stat(&all, "traces") >= 2, "{all}");
+    assert_eq!(
+        stat(&all, "traces"),
+        stat(&none, "traces"),
+        "{all} / {none}"
+    );
+    assert_eq!(stat(&none, "entries"), 0, "{none}");
+    assert!(
+        stat(&all, "entries") > stat(&one, "entries"),
+        "{all} / {one}"
+    );
+    assert!(stat(&one, "entries") > 0, "{one}");
+
+    let bad = runtime(&["-jallow=0", script]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("traces are numbered from 1"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
