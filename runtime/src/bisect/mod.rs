@@ -348,7 +348,7 @@ fn bisect(plan: &Plan) -> Result<i32> {
         "the run compiles {} trace{} ({})",
         all.len(),
         if all.len() == 1 { "" } else { "s" },
-        allow(&all)["-jallow=".len()..].to_string()
+        &allow(&all)["-jallow=".len()..]
     ));
     if !dump.reused.is_empty() {
         say(&format!(
