@@ -222,9 +222,18 @@ impl Assembler {
 
     /// Encodes the list, fusing pairs first if asked.
     pub fn finish(self, fusing: Fusing) -> Result<Code> {
+        self.finish_fusing(fusing, fuse::Mode::Correct, false)
+    }
+
+    /// [`Assembler::finish`] with the fuser's offset comparison `mode`, and with `check`, every
+    /// pair made verified against the two accesses it replaces ([`fuse::check`]).
+    pub fn finish_fusing(self, fusing: Fusing, mode: fuse::Mode, check: bool) -> Result<Code> {
         let (insts, fusions) = match fusing {
             Fusing::Pairs => {
-                let fused = fuse::fuse_pairs(&self.insts);
+                let fused = fuse::fuse_pairs_in(&self.insts, mode);
+                if check {
+                    fuse::check(&self.insts, &fused).map_err(|bad| Error::BadPair(bad.message))?;
+                }
                 (fused.insts, fused.fusions)
             }
             Fusing::Off => (self.insts, Vec::new()),

@@ -31,6 +31,10 @@ pub enum Error {
     /// The offset or immediate does not fit and the scratch register needed to build it is in use.
     #[error("{what} needs scratch register x17 to build an out-of-range offset or immediate, but x17 is an operand; use another register")]
     ScratchInUse { what: &'static str },
+    /// `-Ofuse=check` found a load/store pair that does not do what the two accesses it replaced
+    /// did.
+    #[error("pair fusion check failed: {0}")]
+    BadPair(String),
     /// An operand combination has no A64 encoding.
     #[error("no A64 instruction for {0}")]
     NoEncoding(String),

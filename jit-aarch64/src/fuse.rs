@@ -6,6 +6,12 @@
 //! of the size, scaled index in -64..=63). Only instructions that are next to each other in the
 //! list are fused, so a bound label (a branch target) between two accesses always prevents fusion.
 //! This module must never inspect an encoding.
+//!
+//! [`check`] re-derives, for every pair made, the two addresses the pair covers and compares them
+//! with the two accesses it replaced (`-Ofuse=check`). With the `fault-injection` feature,
+//! [`Mode::RawUnscaledFault`] plants LuaJIT's pre-2023 mistake on purpose (the earlier access's
+//! unscaled offset read as its raw 9-bit field, so a store at -16 looks like one at 496 and joins
+//! a store at 488 in an `STP` at 488), for the planted-flake corpus and `runtime bisect`'s tests.
 #![forbid(unsafe_code)]
 
 use crate::imm::PairOffset;
@@ -62,15 +68,31 @@ pub struct Fused {
     pub fusions: Vec<Fusion>,
 }
 
+/// How offsets are compared.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    /// By their real signed byte offsets.
+    Correct,
+    /// The planted fault: an earlier unscaled access's offset is taken from its raw 9-bit field
+    /// (-16 reads as 496).
+    #[cfg(feature = "fault-injection")]
+    RawUnscaledFault,
+}
+
 /// Fuses every eligible pair of adjacent accesses, scanning forward; an instruction takes part in
 /// at most one pair.
 pub fn fuse_pairs(insts: &[Inst]) -> Fused {
+    fuse_pairs_in(insts, Mode::Correct)
+}
+
+/// [`fuse_pairs`] with the offset comparison of `mode`.
+pub fn fuse_pairs_in(insts: &[Inst], mode: Mode) -> Fused {
     let mut out = Vec::with_capacity(insts.len());
     let mut fusions = Vec::new();
     let mut i = 0;
     while i < insts.len() {
         if let Some(next) = insts.get(i + 1) {
-            if let Ok(pair) = fuse(&insts[i], next) {
+            if let Ok(pair) = fuse_in(&insts[i], next, mode) {
                 fusions.push(Fusion {
                     first: i,
                     second: i + 1,
@@ -92,6 +114,22 @@ pub fn fuse_pairs(insts: &[Inst]) -> Fused {
 
 /// The pair instruction doing the same as `earlier` followed by `later`, or why there is none.
 pub fn fuse(earlier: &Inst, later: &Inst) -> Result<Inst, Refusal> {
+    fuse_in(earlier, later, Mode::Correct)
+}
+
+/// The offset of the earlier access as `mode` reads it.
+fn earlier_offset(a: &MemOp, mode: Mode) -> Option<i64> {
+    match mode {
+        Mode::Correct => a.byte_offset(),
+        #[cfg(feature = "fault-injection")]
+        Mode::RawUnscaledFault => match a.addressing() {
+            crate::inst::Addressing::Unscaled(_) => a.byte_offset().map(|b| b & 0x1ff),
+            _ => a.byte_offset(),
+        },
+    }
+}
+
+fn fuse_in(earlier: &Inst, later: &Inst, mode: Mode) -> Result<Inst, Refusal> {
     let (a, b, load) = match (earlier, later) {
         (Inst::Load(a), Inst::Load(b)) => (a, b, true),
         (Inst::Store(a), Inst::Store(b)) => (a, b, false),
@@ -118,7 +156,7 @@ pub fn fuse(earlier: &Inst, later: &Inst) -> Result<Inst, Refusal> {
     if a.base() != b.base() {
         return Err(Refusal::BaseDiffers);
     }
-    let (Some(offset_a), Some(offset_b)) = (a.byte_offset(), b.byte_offset()) else {
+    let (Some(offset_a), Some(offset_b)) = (earlier_offset(a, mode), b.byte_offset()) else {
         return Err(Refusal::RegisterOffset);
     };
     let size = i64::from(width.bytes());
@@ -145,6 +183,69 @@ pub fn fuse(earlier: &Inst, later: &Inst) -> Result<Inst, Refusal> {
     } else {
         Inst::StorePair(pair)
     })
+}
+
+/// A pair that does not do what the two accesses it replaced did.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct BadPair {
+    /// Index of the pair in the output.
+    pub output: usize,
+    pub message: String,
+}
+
+/// `(data, base, byte offset)` of each access an instruction makes, `None` if it is not a plain
+/// load, store or pair with an immediate offset.
+fn accesses(inst: &Inst) -> Option<Vec<(Data, Base, i64)>> {
+    match inst {
+        Inst::Load(m) | Inst::Store(m) => Some(vec![(m.data(), m.base(), m.byte_offset()?)]),
+        Inst::LoadPair(p) | Inst::StorePair(p) => {
+            let size = i64::from(p.width().bytes());
+            Some(vec![
+                (p.first(), p.base(), p.byte_offset()),
+                (p.second(), p.base(), p.byte_offset() + size),
+            ])
+        }
+        _ => None,
+    }
+}
+
+/// Checks every fusion of `fused` against the instructions it was made from (`-Ofuse=check`):
+/// the pair must access, register for register, exactly the addresses the two originals did.
+pub fn check(original: &[Inst], fused: &Fused) -> Result<(), BadPair> {
+    for f in &fused.fusions {
+        let pair = &fused.insts[f.output];
+        let (Some(mut got), Some(a), Some(b)) = (
+            accesses(pair),
+            accesses(&original[f.first]),
+            accesses(&original[f.second]),
+        ) else {
+            return Err(BadPair {
+                output: f.output,
+                message: format!("fusion {f:?} did not make a pair of two immediate accesses"),
+            });
+        };
+        let mut want = [a, b].concat();
+        got.sort_by_key(|x| x.2);
+        want.sort_by_key(|x| x.2);
+        if got != want {
+            let show = |v: &[(Data, Base, i64)]| {
+                v.iter()
+                    .map(|(d, b, o)| format!("{d:?} at {b:?}{o:+}"))
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            };
+            return Err(BadPair {
+                output: f.output,
+                message: format!(
+                    "the pair at {} accesses {}, but the two accesses it replaces were {}",
+                    f.output,
+                    show(&got),
+                    show(&want)
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn check_loads(a: &MemOp, b: &MemOp) -> Result<(), Refusal> {

@@ -430,6 +430,9 @@ pub struct Snapshot {
     pub at: u32,
     pub pc: u32,
     pub entries: Vec<SnapEntry>,
+    /// Frames at and below the trace's start frame that returned before this point (a side trace
+    /// that left the function it started in); they are popped before `frames` are pushed.
+    pub pops: u32,
     pub frames: Vec<SnapFrame>,
     pub ticks: u32,
     /// The interpreter has a GC point here: an exit through this snapshot collects first.
@@ -473,6 +476,9 @@ pub struct Ir {
     pub tail: Vec<SnapEntry>,
     /// Ticks one iteration adds to the virtual clock.
     pub tail_ticks: u32,
+    /// A trace that does not loop (a side trace): after the tail writes the slots back, it leaves
+    /// through this snapshot, which holds no slot entries of its own.
+    pub exit_tail: Option<u32>,
     pub passes: Passes,
     /// The memory classes array element stores (`VStore`) write and element loads read.
     pub array_classes: u8,
@@ -488,6 +494,7 @@ impl Ir {
             snaps: Vec::new(),
             tail: Vec::new(),
             tail_ticks: 0,
+            exit_tail: None,
             passes,
             array_classes: u8::MAX,
             field_classes: u8::MAX,
@@ -707,6 +714,10 @@ impl Ir {
                 String::new()
             } else {
                 format!(" depth {}", snap.frames.len())
+            } + &if snap.pops == 0 {
+                String::new()
+            } else {
+                format!(" pop {}", snap.pops)
             }
         )
     }

@@ -32,6 +32,7 @@ fn snap(ir: &mut Ir, pc: u32, entries: Vec<SnapEntry>) {
         at: 0,
         pc,
         entries,
+        pops: 0,
         frames: vec![],
         ticks: 0,
         gc_point: false,
@@ -111,6 +112,8 @@ fn run(ir: &Ir, stack: &mut [[u64; 2]]) -> (u32, Vec<u64>, Vec<Loc>) {
         exit_handler: executor.code_address(handler).unwrap(),
         helpers: vec![],
         fuse_pairs: true,
+        fuse_mode: jit_aarch64::fuse::Mode::Correct,
+        fuse_check: true,
     };
     let assembled = assemble(ir, &LAYOUT, &abi, 7 << 16).unwrap();
     let trace = executor.install(assembled.code.bytes()).unwrap();

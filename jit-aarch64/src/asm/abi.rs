@@ -35,6 +35,10 @@ pub struct TraceAbi {
     pub helpers: Vec<u64>,
     /// Whether to fuse adjacent loads and stores into pairs.
     pub fuse_pairs: bool,
+    /// How the fuser compares offsets (a planted fault only with `fault-injection`).
+    pub fuse_mode: crate::fuse::Mode,
+    /// `-Ofuse=check`: verify every pair made.
+    pub fuse_check: bool,
 }
 
 /// Bytes of machine stack the enter stub uses: x19..x30 and d8..d15.

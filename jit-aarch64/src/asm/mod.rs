@@ -675,34 +675,44 @@ impl Lowering<'_> {
         Ok(())
     }
 
-    /// Writes a value (type and payload) to stack slot `slot`.
-    fn store_slot(&mut self, slot: i32, value: Ref) -> Result<()> {
+    /// Writes a value back to stack slot `slot` at the tail. When the trace loaded the slot with
+    /// a type check for a type with the same tag, the tag in memory is already right (nothing
+    /// but the tail writes the stack) and only the payload is stored.
+    fn store_slot_back(&mut self, slot: i32, value: Ref) -> Result<()> {
         let offset = slot as i64 * self.layout.slot_size as i64;
-        self.store_value(X19, offset, value)
+        let tag = self.layout.tag(self.ir.ty(value));
+        let known = self.ir.insts.iter().any(|ins| {
+            matches!(ins.op, Op::SLoad { slot: s, check: true } if s == slot)
+                && self.layout.tag(ins.ty) == tag
+        });
+        self.store_value_as(X19, offset, value, !known)
     }
 
-    /// Writes a value (tag byte, then payload) at `base + offset`. Uses x16, and x14/d30 for a
-    /// payload that is not in a register; `base` must be none of them.
+    /// Writes a value (tag and payload) at `base + offset`.
     fn store_value(&mut self, base: Gp, offset: i64, value: Ref) -> Result<()> {
+        self.store_value_as(base, offset, value, true)
+    }
+
+    /// Writes a value's payload and, with `with_tag`, its tag as a whole word (the padding after
+    /// the tag byte is zeroed): `mov x16, #tag`, the payload store, the tag store, so that a
+    /// payload in a general register and its tag fuse into one `STP`. Uses x16, and x14/d30 for
+    /// a payload that is not in a register; `base` must be none of them.
+    fn store_value_as(&mut self, base: Gp, offset: i64, value: Ref, with_tag: bool) -> Result<()> {
         let layout = *self.layout;
         let ty = self.ir.ty(value);
         let tag = layout
             .tag(ty)
             .ok_or(Error::TraceLimit("an internal type stored as a value"))?;
-        self.a.mov_imm(X16, tag as u64);
-        self.a.store(
-            Width::B1,
-            X16.into(),
-            base.into(),
-            offset + layout.tag_offset as i64,
-        )?;
+        if with_tag {
+            self.a.mov_imm(X16, tag as u64);
+        }
         let payload = offset + layout.payload_offset as i64;
         match ty {
             IrType::Nil => {}
             IrType::True | IrType::False => {
                 let data = if ty == IrType::True {
-                    self.a.mov_imm(X16, 1);
-                    Data::Gp(X16)
+                    self.a.mov_imm(X14, 1);
+                    Data::Gp(X14)
                 } else {
                     Data::Zr
                 };
@@ -716,6 +726,14 @@ impl Lowering<'_> {
                 let g = self.gp_of(value, X14)?;
                 self.a.store(Width::B8, g.into(), base.into(), payload)?;
             }
+        }
+        if with_tag {
+            self.a.store(
+                Width::B8,
+                X16.into(),
+                base.into(),
+                offset + layout.tag_offset as i64,
+            )?;
         }
         Ok(())
     }
@@ -828,7 +846,19 @@ pub fn assemble(
     for i in 0..ir.insts.len() {
         l.lower(i)?;
     }
-    if ir.loop_start().is_some() {
+    if let Some(snap) = ir.exit_tail {
+        // A trace that does not loop: write the slots back, then leave through the final
+        // snapshot (the runtime pops and pushes frames and carries on at its pc).
+        for e in &ir.tail {
+            l.store_slot_back(e.slot, e.value)?;
+        }
+        l.add_ticks()?;
+        let exit = *l
+            .exits
+            .get(snap as usize)
+            .ok_or(Error::TraceLimit("the final snapshot does not exist"))?;
+        l.a.push(Inst::Branch(exit));
+    } else if ir.loop_start().is_some() {
         // Back-edge of an optimized loop: PHI moves, tick, again from LOOP.
         l.phi_moves()?;
         l.add_ticks()?;
@@ -836,7 +866,7 @@ pub fn assemble(
     } else {
         // Tail: write back the iteration's slots, tick the clock, start over.
         for e in &ir.tail {
-            l.store_slot(e.slot, e.value)?;
+            l.store_slot_back(e.slot, e.value)?;
         }
         l.add_ticks()?;
         l.a.push(Inst::Branch(start));
@@ -857,6 +887,6 @@ pub fn assemble(
         Fusing::Off
     };
     let locs = l.locs;
-    let code = l.a.finish(fusing)?;
+    let code = l.a.finish_fusing(fusing, abi.fuse_mode, abi.fuse_check)?;
     Ok(Assembled { code, locs, spills })
 }

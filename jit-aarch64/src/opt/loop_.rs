@@ -227,6 +227,7 @@ mod tests {
             at: 0,
             pc: 0,
             entries,
+            pops: 0,
             frames: vec![],
             ticks: 0,
             gc_point: false,

@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::rc::Rc;
 
-use super::record::{Abort, Recorder};
+use super::record::{Abort, Recorder, SideStart};
 use super::trace::Trace;
 use crate::bytecode::Proto;
 use crate::vm::Vm;
@@ -39,6 +39,11 @@ fn bytecode_line(depth: usize, proto: &Rc<Proto>, pc: usize) -> String {
     )
 }
 
+/// `1/3 ` for a side trace of trace 1 at exit 3 (as LuaJIT's dump and `-jv` print it).
+fn side_text(side: Option<SideStart>) -> String {
+    side.map_or_else(String::new, |s| format!("{}/{} ", s.parent, s.exit))
+}
+
 impl Vm {
     /// Program output written so far goes first, as with LuaJIT's single stdout.
     fn jit_log_order(&mut self) {
@@ -47,10 +52,21 @@ impl Vm {
         }
     }
 
-    pub(crate) fn jit_log_start(&mut self, number: u32, proto: &Proto, pc: usize) {
+    pub(crate) fn jit_log_start(
+        &mut self,
+        number: u32,
+        side: Option<SideStart>,
+        proto: &Proto,
+        pc: usize,
+    ) {
         self.jit_log_order();
         if let Some(out) = self.jit.log.dump.as_mut() {
-            let _ = writeln!(out, "---- TRACE {number} start {}", location(proto, pc));
+            let _ = writeln!(
+                out,
+                "---- TRACE {number} start {}{}",
+                side_text(side),
+                location(proto, pc)
+            );
         }
     }
 
@@ -98,11 +114,27 @@ impl Vm {
             let _ = writeln!(out, "---- TRACE {} IR", trace.number);
             let _ = write!(out, "{}", trace.ir.listing(&Recorder::helper_name));
             let _ = write!(out, "{mcode}");
-            let _ = writeln!(out, "---- TRACE {} stop -> loop", trace.number);
+            let link = if trace.parent.is_some() {
+                "interpreter"
+            } else {
+                "loop"
+            };
+            let _ = writeln!(out, "---- TRACE {} stop -> {link}", trace.number);
             let _ = writeln!(out);
         }
         if let Some(out) = self.jit.log.verbose.as_mut() {
-            let _ = writeln!(out, "[TRACE {:>3} {start} loop]", trace.number);
+            match trace.parent {
+                Some(p) => {
+                    let _ = writeln!(
+                        out,
+                        "[TRACE {:>3} ({}/{}) {start} -> interpreter]",
+                        trace.number, p.parent, p.exit
+                    );
+                }
+                None => {
+                    let _ = writeln!(out, "[TRACE {:>3} {start} loop]", trace.number);
+                }
+            }
         }
     }
 }

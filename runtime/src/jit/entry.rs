@@ -53,8 +53,11 @@ impl Engine {
         })
     }
 
-    pub fn abi(&mut self, fuse: bool) -> &TraceAbi {
-        self.abi.fuse_pairs = fuse;
+    /// The ABI with the fuser settings of `params`.
+    pub fn abi(&mut self, params: &super::JitParams) -> &TraceAbi {
+        self.abi.fuse_pairs = params.flags.fuse;
+        self.abi.fuse_check = params.fuse_check;
+        self.abi.fuse_mode = fuse_mode(params);
         &self.abi
     }
 
@@ -120,4 +123,18 @@ impl Vm {
         self.jit.engine = Some(engine);
         result.map(|exit| exit as u32).map_err(|e| e.to_string())
     }
+}
+
+#[cfg(feature = "fault-injection")]
+fn fuse_mode(params: &super::JitParams) -> jit_aarch64::fuse::Mode {
+    if params.fault_lso {
+        jit_aarch64::fuse::Mode::RawUnscaledFault
+    } else {
+        jit_aarch64::fuse::Mode::Correct
+    }
+}
+
+#[cfg(not(feature = "fault-injection"))]
+fn fuse_mode(_: &super::JitParams) -> jit_aarch64::fuse::Mode {
+    jit_aarch64::fuse::Mode::Correct
 }

@@ -1,6 +1,7 @@
 //! Trace exits (lj_trace.c's `lj_trace_exit`, lj_snap.c's restore): rebuild the interpreter's
 //! state from the snapshot of the guard that failed — slot values from registers, spill slots
-//! or constants, frames of inlined calls, the pc, the virtual clock — and let it carry on.
+//! or constants, frames of inlined calls, the pc, the virtual clock — and let it carry on, or
+//! run the side trace that grows from that exit.
 #![forbid(unsafe_code)]
 
 use jit_aarch64::asm::Loc;
@@ -18,8 +19,39 @@ const UNPROFITABLE_BYTECODES: u64 = 32;
 
 impl Vm {
     /// Enters trace `t` at absolute stack index `base`, runs it until it exits, and restores
-    /// the interpreter state of the exit's snapshot. The dispatch loop then re-reads its frame.
+    /// the interpreter state of the exit's snapshot; when a side trace grows from that exit, it
+    /// runs next, in the frame the exit restored. A hot exit without one starts recording it.
+    /// The dispatch loop then re-reads its frame.
     pub(crate) fn jit_run_trace(&mut self, t: u32, base: usize) -> LuaResult<()> {
+        let (mut t, mut base) = (t, base);
+        loop {
+            let snap = self.jit_run_one(t, base)?;
+            let Some(trace) = self.jit.traces.get(t as usize - 1) else {
+                // A collection at the exit flushed every trace.
+                return Ok(());
+            };
+            if trace.final_exit == Some(snap) {
+                return Ok(());
+            }
+            let frame_base = self.th.frames.last().map_or(0, |f| f.base);
+            match trace.sides[snap as usize] {
+                Some(side) if self.jit.enabled && self.jit.allows(side) => {
+                    if !self.jit_side_may_enter(side, frame_base) {
+                        return Ok(());
+                    }
+                    (t, base) = (side, frame_base);
+                }
+                Some(_) => return Ok(()),
+                None => {
+                    self.jit_maybe_start_side(t, snap, frame_base);
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// Runs trace `t` once and restores its exit; returns the snapshot it left through.
+    fn jit_run_one(&mut self, t: u32, base: usize) -> LuaResult<u32> {
         let (entry, max_slot) = {
             let trace = &self.jit.traces[t as usize - 1];
             (trace.entry, trace.max_slot)
@@ -31,26 +63,66 @@ impl Vm {
             Ok(exit) => exit,
             Err(e) => return Err(self.error_at(0, &format!("trace {t} failed: {e}"))),
         };
-        // Every whole iteration adds the trace's ticks; the one that exits is not counted.
-        let trace = &mut self.jit.traces[t as usize - 1];
-        let iterations = (self.ticks - ticks_before) / trace.ir.tail_ticks.max(1) as u64;
-        let bytecodes = iterations * trace.bytecodes_per_iteration as u64;
-        trace.entries += 1;
-        trace.bytecodes_run += bytecodes;
-        self.jit.counts.in_traces += bytecodes;
-        if trace.entries == UNPROFITABLE_AFTER_ENTRIES
-            && trace.bytecodes_run < UNPROFITABLE_AFTER_ENTRIES * UNPROFITABLE_BYTECODES
-        {
-            self.jit_retire(t);
-        }
-        let (trace_number, snap) = (exit >> 16, (exit & 0xffff) as usize);
+        let (trace_number, snap) = (exit >> 16, exit & 0xffff);
         if trace_number != t {
             return Err(self.error_at(
                 0,
                 &format!("trace {t} left through exit {exit:#x} of another trace"),
             ));
         }
-        self.jit_restore(t, snap, base)
+        let trace = &mut self.jit.traces[t as usize - 1];
+        let bytecodes = if trace.parent.is_some() {
+            // A side trace runs its bytecodes once, when it reaches its end.
+            if trace.final_exit == Some(snap) {
+                trace.bytecodes_per_iteration as u64
+            } else {
+                0
+            }
+        } else {
+            // Every whole iteration adds the trace's ticks; the one that exits is not counted.
+            let iterations = (self.ticks - ticks_before) / trace.ir.tail_ticks.max(1) as u64;
+            iterations * trace.bytecodes_per_iteration as u64
+        };
+        trace.entries += 1;
+        trace.bytecodes_run += bytecodes;
+        self.jit.counts.in_traces += bytecodes;
+        if trace.parent.is_none()
+            && trace.entries == UNPROFITABLE_AFTER_ENTRIES
+            && trace.bytecodes_run < UNPROFITABLE_AFTER_ENTRIES * UNPROFITABLE_BYTECODES
+        {
+            self.jit_retire(t);
+        }
+        self.jit_restore(t, snap as usize, base)?;
+        Ok(snap)
+    }
+
+    /// Whether the frames below match what side trace `side`'s returns below its start frame
+    /// assumed (the frame at `base` is its start frame).
+    fn jit_side_may_enter(&self, side: u32, base: usize) -> bool {
+        let trace = &self.jit.traces[side as usize - 1];
+        let frames = &self.th.frames;
+        let top = frames.len() - 1;
+        let room = frames.len() + trace.max_depth < self.frame_limit;
+        room && trace.pop_checks.iter().all(|c| {
+            let depth = c.depth as usize;
+            let Some(ci) = top.checked_sub(depth + 1) else {
+                return false;
+            };
+            let (callee, caller) = (&frames[top - depth], &frames[ci]);
+            let rel = |abs: usize| abs as i64 - base as i64;
+            callee.kind == crate::vm::thread::FrameKind::Normal
+                && callee.nresults == c.nresults
+                && rel(callee.func) == c.func_slot as i64
+                && caller.proto.is_some()
+                && caller.closure == c.caller
+                && rel(caller.base) == c.caller_base as i64
+                && caller.pc == c.caller_pc
+                && self
+                    .th
+                    .open_upvals
+                    .last()
+                    .is_none_or(|&(slot, _)| slot < callee.base)
+        })
     }
 
     fn jit_restore(&mut self, t: u32, snap_index: usize, base: usize) -> LuaResult<()> {
@@ -63,6 +135,7 @@ impl Vm {
         jit.counts.exits += 1;
         let trace = &jit.traces[t as usize - 1];
         let snap = &trace.ir.snaps[snap_index];
+        let at = |slot: i32| (base as i64 + slot as i64) as usize;
         for e in &snap.entries {
             let ty = trace.ir.ty(e.value);
             let bits = match trace.ir.const_of(e.value) {
@@ -74,7 +147,12 @@ impl Vm {
                     Loc::None => 0,
                 },
             };
-            th.stack[base + e.slot as usize] = value_of(ty, bits).unwrap_or(Value::Nil);
+            th.stack[at(e.slot)] = value_of(ty, bits).unwrap_or(Value::Nil);
+        }
+        // Frames the trace returned from below its start (checked before entry: ordinary
+        // returns to Lua callers, no open upvalues).
+        for _ in 0..snap.pops {
+            th.frames.drop_top();
         }
         for f in &snap.frames {
             let fi = th.frames.len() - 1;
@@ -83,7 +161,7 @@ impl Vm {
             let Function::Lua(cl) = heap.function(closure) else {
                 unreachable!("inlined frames are Lua functions")
             };
-            let func = base + f.func_slot as usize;
+            let func = at(f.func_slot);
             th.frames
                 .push_lua(func, func + 1, closure, &cl.proto, f.nresults);
         }

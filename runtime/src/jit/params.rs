@@ -15,6 +15,8 @@ pub enum ParamError {
     OutOfRange { item: String, max: u32 },
     #[error("empty optimization flag in '{0}': separate flags with single commas, as in 'hotloop=1,-fold'")]
     Empty(String),
+    #[error("'{0}' plants a fault in the JIT and needs a test build of the runtime: cargo build -p runtime --features fault-injection")]
+    NoFaultInjection(String),
 }
 
 /// The largest parameter value: LuaJIT keeps parameters in an `int32_t`.
@@ -81,6 +83,12 @@ pub struct JitParams {
     /// Max. total size of all machine code areas in KBytes.
     pub maxmcode: u32,
     pub flags: OptFlags,
+    /// `-Ofuse=check`: verify every load/store pair the fuser makes (a trace with a bad pair is
+    /// not installed, and the run says so on stderr).
+    pub fuse_check: bool,
+    /// `-Ofault=lso` (test builds with the `fault-injection` feature only): the pair fuser reads
+    /// an unscaled offset by its raw 9-bit field, LuaJIT's pre-2023 LDP/STP fusion bug.
+    pub fault_lso: bool,
 }
 
 /// Optimization switches (`-Ofold`, `-O-cse`, `-O2`).
@@ -118,6 +126,8 @@ impl Default for JitParams {
             sizemcode: 64,
             maxmcode: 512,
             flags: OptFlags::level(3),
+            fuse_check: false,
+            fault_lso: false,
         }
     }
 }
@@ -160,6 +170,22 @@ impl JitParams {
         if let Some(flag) = self.flags.flag_mut(name) {
             *flag = on;
             return Ok(());
+        }
+        match item {
+            "fuse=check" | "fuse=nocheck" => {
+                self.fuse_check = item == "fuse=check";
+                return Ok(());
+            }
+            "fault=none" => {
+                self.fault_lso = false;
+                return Ok(());
+            }
+            "fault=lso" if cfg!(feature = "fault-injection") => {
+                self.fault_lso = true;
+                return Ok(());
+            }
+            "fault=lso" => return Err(ParamError::NoFaultInjection(item.to_string())),
+            _ => {}
         }
         let unknown = || ParamError::Unknown(item.to_string());
         let (name, digits) = item.split_once('=').ok_or_else(unknown)?;

@@ -6,8 +6,14 @@
 //! Slots are numbered from the base of the frame where recording started; inlined calls get
 //! frames above it that exist only in the recorder and in snapshots. Unsupported bytecode
 //! aborts with LuaJIT's reason texts; the interpreter then simply carries on.
+//!
+//! A side trace (lj_record.c's side-trace start from a snapshot) starts where a hot exit of
+//! another trace resumes, in that exit's frame, and runs straight: it may return below its start
+//! frame (slots of the callers then have negative numbers), and it ends before the next loop op
+//! (`ForLoop`, `TForLoop`, `Loop`, `ForPrep`), where the interpreter takes over again.
 #![forbid(unsafe_code)]
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use jit_aarch64::ir::{
@@ -54,6 +60,28 @@ struct RecFrame {
     nresults: i32,
 }
 
+/// Where a side trace grows from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SideStart {
+    pub parent: u32,
+    pub exit: u32,
+}
+
+/// What a side trace's return below its start frame assumed: the frame returned from (`depth`
+/// frames below the start frame, 0 being the start frame) and its caller, as the interpreter's
+/// frame stack must show them at entry for the compiled return to be the interpreter's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PopCheck {
+    pub depth: u32,
+    /// The returning frame's function slot, relative to the trace base.
+    pub func_slot: i32,
+    pub nresults: i32,
+    /// The caller: its closure, first register (relative to the trace base) and resume pc.
+    pub caller: FuncRef,
+    pub caller_base: i32,
+    pub caller_pc: usize,
+}
+
 /// What the interpreter should do after an instruction was recorded.
 pub enum Step {
     /// Execute the instruction and keep recording.
@@ -82,9 +110,15 @@ pub struct Recorder {
     pub loop_pc: usize,
     pub proto: Rc<Proto>,
     pub closure: FuncRef,
-    /// Current value of each slot: loaded or written in this iteration.
-    slots: Vec<Option<Ref>>,
-    written: Vec<bool>,
+    /// Current value of each slot (relative to the trace base; negative below the start frame of
+    /// a side trace), and whether the trace wrote it.
+    slots: BTreeMap<i32, (Ref, bool)>,
+    /// A side trace: the trace and exit it grows from.
+    pub side: Option<SideStart>,
+    /// Frames at and below the start frame that returned (side traces only).
+    pops: u32,
+    /// What those returns assumed about the frames below, checked before each entry.
+    pub pop_checks: Vec<PopCheck>,
     ticks: u32,
     snapshot_taken: bool,
     /// A native just ran: the interpreter's GC point follows it.
@@ -132,8 +166,10 @@ impl Recorder {
             loop_pc,
             proto,
             closure,
-            slots: Vec::new(),
-            written: Vec::new(),
+            slots: BTreeMap::new(),
+            side: None,
+            pops: 0,
+            pop_checks: Vec::new(),
             ticks: 0,
             snapshot_taken: false,
             gc_point_pending: false,
@@ -143,6 +179,22 @@ impl Recorder {
             current_pc: 0,
             gc_refs: Vec::new(),
         }
+    }
+
+    /// A side trace growing from exit `start.exit` of trace `start.parent`, recording from `pc` of
+    /// the running frame (the one at absolute stack index `base`).
+    pub fn new_side(
+        start: SideStart,
+        proto: Rc<Proto>,
+        closure: FuncRef,
+        base: usize,
+        pc: usize,
+        passes: Passes,
+        limits: Limits,
+    ) -> Recorder {
+        let mut rec = Recorder::new(proto, closure, base, pc, passes, limits);
+        rec.side = Some(start);
+        rec
     }
 
     fn frame(&self) -> &RecFrame {
@@ -160,9 +212,8 @@ impl Recorder {
 
     /// The IR value of a slot, loading it (with a type guard) on first use.
     fn slot(&mut self, vm: &Vm, slot: i32) -> Result<Ref, Abort> {
-        let index = slot as usize;
-        if let Some(Some(r)) = self.slots.get(index) {
-            return Ok(*r);
+        if let Some(&(r, _)) = self.slots.get(&slot) {
+            return Ok(r);
         }
         let v = self.runtime_value(vm, slot);
         self.ensure_snapshot();
@@ -174,13 +225,9 @@ impl Recorder {
     }
 
     fn remember(&mut self, slot: i32, r: Ref, written: bool) {
-        let index = slot as usize;
-        if self.slots.len() <= index {
-            self.slots.resize(index + 1, None);
-            self.written.resize(index + 1, false);
-        }
-        self.slots[index] = Some(r);
-        self.written[index] |= written;
+        let entry = self.slots.entry(slot).or_insert((r, false));
+        entry.0 = r;
+        entry.1 |= written;
         self.max_slot = self.max_slot.max(slot);
     }
 
@@ -218,15 +265,8 @@ impl Recorder {
     fn written_entries(&self) -> Vec<SnapEntry> {
         self.slots
             .iter()
-            .zip(&self.written)
-            .enumerate()
-            .filter_map(|(slot, (r, &w))| match (r, w) {
-                (Some(r), true) => Some(SnapEntry {
-                    slot: slot as i32,
-                    value: *r,
-                }),
-                _ => None,
-            })
+            .filter(|(_, &(_, written))| written)
+            .map(|(&slot, &(value, _))| SnapEntry { slot, value })
             .collect()
     }
 
@@ -249,6 +289,7 @@ impl Recorder {
             at: 0,
             pc: self.current_pc,
             entries: self.written_entries(),
+            pops: self.pops,
             frames,
             ticks: self.ticks,
             gc_point: self.gc_point_pending,
@@ -315,6 +356,7 @@ impl Recorder {
     pub fn heap_refs(&self) -> Vec<Value> {
         let mut refs = self.gc_refs.clone();
         refs.push(Value::Function(self.closure));
+        refs.extend(self.pop_checks.iter().map(|c| Value::Function(c.caller)));
         for k in &self.ir.consts {
             if let jit_aarch64::ir::Const::Gc(ty, bits) = *k {
                 refs.extend(super::value_bits::value_of(ty, bits));
@@ -549,6 +591,19 @@ impl Recorder {
             }
             Bc::Call { a, b, c } => self.record_call(vm, a, b, c, pc)?,
             Bc::Return { a, b } => self.record_return(vm, a, b)?,
+            Bc::ForLoop { a, .. } if self.side.is_some() => {
+                if self.bytecodes.len() > 1 {
+                    return Ok(self.close_side());
+                }
+                // The exit that ended the parent's loop resumes here: the loop falls through.
+                self.record_for_exit(vm, a)?;
+            }
+            Bc::ForPrep { .. } | Bc::Loop | Bc::TForLoop { .. } if self.side.is_some() => {
+                if self.bytecodes.len() > 1 {
+                    return Ok(self.close_side());
+                }
+                return Err(Abort("NYI: side trace starting at a loop".into()));
+            }
             Bc::ForLoop { a, .. } => {
                 if self.frames.len() == 1 && pc == self.loop_pc {
                     return self.close_for_loop(vm, a);
@@ -1041,11 +1096,14 @@ impl Recorder {
     }
 
     fn record_return(&mut self, vm: &Vm, a: u8, b: u8) -> Result<(), Abort> {
-        if self.frames.len() == 1 {
+        if self.frames.len() == 1 && self.side.is_none() {
             return Err(Abort("leaving loop in root trace".into()));
         }
         if b == 0 {
             return Err(Abort("NYI: return of variable results".into()));
+        }
+        if self.frames.len() == 1 {
+            return self.record_return_below(vm, a, b);
         }
         let count = b as i32 - 1;
         let mut results = Vec::with_capacity(count as usize);
@@ -1059,6 +1117,150 @@ impl Recorder {
             self.set_slot(frame.func_slot + i, r);
         }
         Ok(())
+    }
+
+    /// A side trace returns from the frame it runs in, below its start: the caller becomes the
+    /// frame being recorded. Only an ordinary return to a Lua caller in the same run of the
+    /// dispatch loop, with no upvalue open in the returning frame, is compiled; what the frame
+    /// stack looked like is remembered for the checks at entry.
+    fn record_return_below(&mut self, vm: &Vm, a: u8, b: u8) -> Result<(), Abort> {
+        let frames = &vm.th.frames;
+        let fi = frames.len() - 1;
+        let (callee, caller) = match fi.checked_sub(1) {
+            Some(ci) => (&frames[fi], &frames[ci]),
+            None => return Err(Abort("NYI: return to lower frame".into())),
+        };
+        let Some(caller_proto) = caller.proto.clone() else {
+            return Err(Abort("NYI: return to lower frame".into()));
+        };
+        if callee.kind != crate::vm::thread::FrameKind::Normal || callee.nresults < 0 {
+            return Err(Abort("NYI: return to lower frame".into()));
+        }
+        if vm
+            .th
+            .open_upvals
+            .last()
+            .is_some_and(|&(slot, _)| slot >= callee.base)
+        {
+            return Err(Abort("NYI: return with open upvalues".into()));
+        }
+        let trace_base = self.base as i64;
+        let rel = |abs: usize| abs as i64 - trace_base;
+        let check = PopCheck {
+            depth: self.pops,
+            func_slot: rel(callee.func) as i32,
+            nresults: callee.nresults,
+            caller: caller.closure,
+            caller_base: rel(caller.base) as i32,
+            caller_pc: caller.pc,
+        };
+        let count = b as i32 - 1;
+        let mut results = Vec::with_capacity(count as usize);
+        for i in 0..count {
+            results.push(self.reg(vm, a as u32 + i as u32)?);
+        }
+        let nil = self.ir.konst(Const::Pri(IrType::Nil));
+        let dest = check.func_slot;
+        // The callee's slots above the results are dead once it returned.
+        let dead: Vec<i32> = self
+            .slots
+            .range(dest + check.nresults.max(0)..)
+            .map(|(&slot, _)| slot)
+            .collect();
+        for slot in dead {
+            self.slots.remove(&slot);
+        }
+        for i in 0..check.nresults.max(0) {
+            let r = results.get(i as usize).copied().unwrap_or(nil);
+            self.set_slot(dest + i, r);
+        }
+        self.frames[0] = RecFrame {
+            proto: caller_proto,
+            closure: caller.closure,
+            base: check.caller_base,
+            func_slot: rel(caller.func) as i32,
+            return_pc: 0,
+            nresults: caller.nresults,
+        };
+        self.pop_checks.push(check);
+        self.pops += 1;
+        Ok(())
+    }
+
+    /// A numeric `for` loop's op when the loop ends (a side trace starting at its parent's loop
+    /// exit): the clock ticks, the guards say the loop is over, nothing is written.
+    fn record_for_exit(&mut self, vm: &Vm, a: u8) -> Result<(), Abort> {
+        let slots: Vec<Value> = (0..3)
+            .map(|i| self.runtime_value(vm, self.reg_slot(a as u32 + i)))
+            .collect();
+        let (Some(idx), Some(limit), Some(step)) = (
+            slots[0].as_number(),
+            slots[1].as_number(),
+            slots[2].as_number(),
+        ) else {
+            return Err(Abort("NYI: non-number for loop".into()));
+        };
+        let next = idx + step;
+        let continues = if step > 0.0 {
+            next <= limit
+        } else {
+            limit <= next
+        };
+        if continues {
+            return Err(Abort("NYI: side trace starting at a loop".into()));
+        }
+        let (ir_idx, ir_limit, ir_step) = (
+            self.reg(vm, a as u32)?,
+            self.reg(vm, a as u32 + 1)?,
+            self.reg(vm, a as u32 + 2)?,
+        );
+        let zero = self.ir.num(0.0);
+        if step > 0.0 {
+            self.guard(Cmp::Gt, ir_step, zero)?;
+        } else {
+            self.guard(Cmp::Ule, ir_step, zero)?;
+        }
+        let ir_next = self
+            .ir
+            .emit(Op::Float(FloatOp::Add, ir_idx, ir_step), IrType::Num)?;
+        // Not (next <= limit), NaN included; for a negative step not (limit <= next).
+        if step > 0.0 {
+            self.guard(Cmp::Ugt, ir_next, ir_limit)?;
+        } else {
+            self.guard(Cmp::Ugt, ir_limit, ir_next)?;
+        }
+        self.ticks += 1;
+        Ok(())
+    }
+
+    /// Ends a side trace before the instruction at the current pc: the written slots go back to
+    /// the stack in the tail, then the trace leaves through a final snapshot that holds no slots
+    /// (frames popped and pushed, the pc, the clock).
+    fn close_side(&mut self) -> Step {
+        self.ir.tail = self.written_entries();
+        self.ir.tail_ticks = 0;
+        let frames = self.frames[1..]
+            .iter()
+            .map(|f| SnapFrame {
+                func_slot: f.func_slot,
+                function: f.closure.0,
+                return_pc: f.return_pc,
+                nresults: f.nresults,
+            })
+            .collect();
+        let last = self.ir.snapshot(Snapshot {
+            at: 0,
+            pc: self.current_pc,
+            entries: Vec::new(),
+            pops: self.pops,
+            frames,
+            ticks: self.ticks,
+            gc_point: self.gc_point_pending,
+        });
+        self.ir.exit_tail = Some(last);
+        // The instruction at the pc is the interpreter's again.
+        self.bytecodes.pop();
+        Step::Done
     }
 
     fn close_for_loop(&mut self, vm: &Vm, a: u8) -> Result<Step, Abort> {
@@ -1114,7 +1316,7 @@ impl Recorder {
 
     /// Runs the optimization passes that work on the finished IR.
     pub fn optimize(&mut self) {
-        if self.limits.loop_opt {
+        if self.limits.loop_opt && self.side.is_none() {
             // On failure (type instability) the trace runs one iteration per pass instead.
             let _ = jit_aarch64::opt::loop_::optimize(&mut self.ir);
         }

@@ -81,6 +81,8 @@ pub fn abi(exit_handler: u64, helpers: Vec<u64>, fuse_pairs: bool) -> TraceAbi {
         exit_handler,
         helpers,
         fuse_pairs,
+        fuse_mode: jit_aarch64::fuse::Mode::Correct,
+        fuse_check: false,
     }
 }
 

@@ -9,12 +9,12 @@ use jit_aarch64::ir::Ir;
 use jit_aarch64::CodeId;
 
 use super::hotcount::{self, HotState};
-use super::record::{Abort, Recorder};
+use super::record::{Abort, PopCheck, Recorder, SideStart};
 use crate::bytecode::Proto;
 use crate::value::FuncRef;
 use crate::vm::Vm;
 
-/// A compiled root trace.
+/// A compiled trace: a root trace (a loop) or a side trace grown from a hot exit.
 pub struct Trace {
     pub number: u32,
     pub proto: Rc<Proto>,
@@ -35,8 +35,21 @@ pub struct Trace {
     /// Times entered, and bytecodes its whole iterations ran.
     pub entries: u64,
     pub bytecodes_run: u64,
-    /// Bytecodes one iteration executes (for `-jstats`).
+    /// Bytecodes one iteration executes (for `-jstats`; a side trace's whole run).
     pub bytecodes_per_iteration: u32,
+    /// For a side trace: the trace and exit it grows from.
+    pub parent: Option<SideStart>,
+    /// The root trace of the tree (itself for a root trace).
+    pub root: u32,
+    /// Side trace grown from each exit, and failed attempts to record one.
+    pub sides: Vec<Option<u32>>,
+    pub side_tries: Vec<u32>,
+    /// Side traces in the tree (counted at its root, for `maxside`).
+    pub side_count: u32,
+    /// A side trace's last snapshot, through which it leaves after writing its slots back.
+    pub final_exit: Option<u32>,
+    /// What a side trace's returns below its start frame assume about the frames there.
+    pub pop_checks: Vec<PopCheck>,
 }
 
 impl Vm {
@@ -98,7 +111,7 @@ impl Vm {
         }
     }
 
-    fn jit_start_recording(&mut self, proto: &Rc<Proto>, closure: FuncRef, base: usize, pc: usize) {
+    fn jit_limits_and_passes(&self) -> (super::record::Limits, jit_aarch64::ir::Passes) {
         let params = &self.jit.params;
         let flags = params.flags;
         let limits = super::record::Limits {
@@ -113,11 +126,16 @@ impl Vm {
             dce: flags.dce,
             fwd: flags.fwd,
         };
-        if self.jit.traces.len() as u32 >= params.maxtrace {
+        (limits, passes)
+    }
+
+    fn jit_start_recording(&mut self, proto: &Rc<Proto>, closure: FuncRef, base: usize, pc: usize) {
+        let (limits, passes) = self.jit_limits_and_passes();
+        if self.jit.traces.len() as u32 >= self.jit.params.maxtrace {
             self.jit.flush();
         }
         let number = self.jit.traces.len() as u32 + 1;
-        self.jit_log_start(number, proto, pc);
+        self.jit_log_start(number, None, proto, pc);
         self.jit.recorder = Some(Box::new(Recorder::new(
             proto.clone(),
             closure,
@@ -125,6 +143,44 @@ impl Vm {
             pc,
             passes,
             limits,
+        )));
+    }
+
+    /// Exit `snap` of trace `t` was just taken and restored, with no side trace there: when it
+    /// has been taken `hotexit` times, start recording one (at most `tryside` attempts per exit,
+    /// `maxside` side traces per tree), from where the exit resumes.
+    pub(crate) fn jit_maybe_start_side(&mut self, t: u32, snap: u32, base: usize) {
+        if !self.jit.enabled || self.jit.recording() || self.jit.unavailable {
+            return;
+        }
+        let params = &self.jit.params;
+        let trace = &self.jit.traces[t as usize - 1];
+        let s = snap as usize;
+        if trace.exit_counts[s] < params.hotexit.max(1)
+            || trace.side_tries[s] >= params.tryside
+            || self.jit.traces[trace.root as usize - 1].side_count >= params.maxside
+            || self.jit.traces.len() as u32 >= params.maxtrace
+        {
+            return;
+        }
+        let Some(frame) = self.th.frames.last() else {
+            return;
+        };
+        let (Some(proto), closure, pc) = (frame.proto.clone(), frame.closure, frame.pc) else {
+            return;
+        };
+        if proto.jit.off.get() {
+            return;
+        }
+        let (limits, passes) = self.jit_limits_and_passes();
+        let number = self.jit.traces.len() as u32 + 1;
+        let start = SideStart {
+            parent: t,
+            exit: snap,
+        };
+        self.jit_log_start(number, Some(start), &proto, pc);
+        self.jit.recorder = Some(Box::new(Recorder::new_side(
+            start, proto, closure, base, pc, passes, limits,
         )));
     }
 
@@ -176,6 +232,14 @@ impl Vm {
         self.jit.counts.aborts += 1;
         let (proto, pc) = (rec.proto.clone(), rec.loop_pc);
         self.jit_log_abort(rec, &abort);
+        if let Some(start) = rec.side {
+            // The exit waits for another `hotexit` exits before the next attempt.
+            if let Some(parent) = self.jit.traces.get_mut(start.parent as usize - 1) {
+                parent.side_tries[start.exit as usize] += 1;
+                parent.exit_counts[start.exit as usize] = 0;
+            }
+            return;
+        }
         let key = (proto.id, pc);
         let (aborts, previous) = self.jit.penalties.get(&key).copied().unwrap_or((0, 0));
         match hotcount::next_penalty(self.jit.seed, proto.id, pc, aborts, previous) {
@@ -194,10 +258,18 @@ impl Vm {
             Ok((trace, listing)) => {
                 self.jit.counts.traces += 1;
                 self.jit_log_trace(&rec, &trace, &listing);
-                trace
-                    .proto
-                    .jit
-                    .set_state(trace.loop_pc, HotState::Trace(number));
+                match trace.parent {
+                    Some(start) => {
+                        let root = trace.root;
+                        self.jit.traces[start.parent as usize - 1].sides[start.exit as usize] =
+                            Some(number);
+                        self.jit.traces[root as usize - 1].side_count += 1;
+                    }
+                    None => trace
+                        .proto
+                        .jit
+                        .set_state(trace.loop_pc, HotState::Trace(number)),
+                }
                 self.jit.traces.push(trace);
             }
             Err(reason) => self.jit_abort(&rec, Abort(reason)),
@@ -220,10 +292,16 @@ impl Vm {
         let assembled = jit_aarch64::asm::assemble(
             &rec.ir,
             &super::state::VALUE_LAYOUT,
-            engine.abi(fuse),
+            engine.abi(&self.jit.params),
             number << 16,
         )
-        .map_err(|e| format!("NYI: {e}"))?;
+        .map_err(|e| match e {
+            jit_aarch64::Error::BadPair(_) => {
+                eprintln!("runtime: -Ofuse=check: trace {number} not installed: {e}");
+                e.to_string()
+            }
+            _ => format!("NYI: {e}"),
+        })?;
         let (code, entry) = match engine.install(assembled.code.bytes()) {
             Ok(installed) => installed,
             Err(jit_aarch64::Error::CodeAreaFull { .. }) => {
@@ -249,6 +327,16 @@ impl Vm {
             entry,
             max_slot: rec.max_slot,
             exit_counts: vec![0; rec.ir.snaps.len()],
+            sides: vec![None; rec.ir.snaps.len()],
+            side_tries: vec![0; rec.ir.snaps.len()],
+            side_count: 0,
+            parent: rec.side,
+            root: match rec.side {
+                Some(start) => self.jit.traces[start.parent as usize - 1].root,
+                None => number,
+            },
+            final_exit: rec.ir.exit_tail,
+            pop_checks: rec.pop_checks.clone(),
             bytecodes_per_iteration: rec.bytecodes.len() as u32,
             heap_refs: rec.heap_refs(),
             entries: 0,

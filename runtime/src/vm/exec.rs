@@ -201,6 +201,10 @@ impl Vm {
                         match self.jit_hot_loop(&proto, closure, base, loop_pc) {
                             Some(t) => {
                                 self.jit_run_trace(t, base)?;
+                                if self.jit.recording() {
+                                    // A hot exit started a side trace.
+                                    return Ok(Exit::Switch);
+                                }
                                 continue 'frame;
                             }
                             None if self.jit.recording() => return Ok(Exit::Switch),
