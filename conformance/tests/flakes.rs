@@ -1,23 +1,48 @@
 //! The planted-flake corpus (`flakes/`) and the workflow around it: `runtime hunt` finds a
 //! failing seed of each flake within 200 seeds (and passing ones: they are flakes, not plain
 //! failures), a failing seed fails every time with byte-identical stderr and `-jdump`, and
-//! `runtime bisect` reaches the right conclusion for each kind of flake. Also `-jallow`, which
+//! `runtime bisect` reaches the right conclusion for each kind of flake: not the JIT's for a
+//! `pairs` order bug, the guilty side trace (whose dump shows the `stp` at 488) for the story's
+//! planted miscompile, which `-Ofuse=check` also catches at compile time. Also `-jallow`, which
 //! bisect is built on: traces outside the set are compiled and numbered as usual, never run.
 //!
+//! The story flake needs a runtime built with the test-only `fault-injection` feature
+//! (`scripts/test` builds it so):
+//!
 //! ```text
-//! cargo build -p runtime --bin runtime && cargo test -p conformance --test flakes
+//! cargo build -p runtime --bin runtime --features fault-injection
+//! cargo test -p conformance --test flakes
 //! ```
 
 use conformance::{binary, crate_dir};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// (script, what its failure depends on).
-const FLAKES: &[(&str, &str)] = &[
-    ("pairs_order.lua", "pairs order"),
-    ("hot_first.lua", "hot-counter start values"),
-    ("penalty.lua", "abort penalties"),
+/// (script, runtime options, what its failure depends on).
+const FLAKES: &[(&str, &[&str], &str)] = &[
+    ("pairs_order.lua", &[], "pairs order"),
+    ("hot_first.lua", &[], "hot-counter start values"),
+    ("penalty.lua", &[], "abort penalties"),
+    ("story.lua", &[FAULT], "the planted pair-fusion fault"),
 ];
+
+/// The planted fault (test builds only).
+const FAULT: &str = "-Ofault=lso";
+
+/// The exact failure of the story.
+const STORY_ERROR: &str = "attempt to perform arithmetic on local 'i' (a function value)";
+
+/// Fails with what to do when the runtime under test cannot plant the fault.
+fn require_fault_injection() {
+    let out = runtime(&[FAULT, "-e", ""]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "the runtime under test has no fault injection ({}): build it with \
+         `cargo build -p runtime --bin runtime --features fault-injection` (scripts/test does)",
+        text(&out.stderr).trim()
+    );
+}
 
 fn flake(name: &str) -> PathBuf {
     crate_dir().join("flakes").join(name)
@@ -34,15 +59,12 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// `runtime hunt --seeds 1..200 --json SCRIPT`: the failing seeds, and how many ran.
-fn hunt(script: &Path) -> (Vec<u64>, u64) {
-    let out = runtime(&[
-        "hunt",
-        "--seeds",
-        "1..200",
-        "--json",
-        script.to_str().unwrap(),
-    ]);
+/// `runtime hunt --seeds 1..200 --json -- OPTIONS SCRIPT`: the failing seeds, and how many ran.
+fn hunt(script: &Path, options: &[&str]) -> (Vec<u64>, u64) {
+    let mut args = vec!["hunt", "--seeds", "1..200", "--json", "--"];
+    args.extend_from_slice(options);
+    args.push(script.to_str().unwrap());
+    let out = runtime(&args);
     let stdout = text(&out.stdout);
     let mut failing = Vec::new();
     let mut ran = 0;
@@ -67,8 +89,9 @@ fn hunt(script: &Path) -> (Vec<u64>, u64) {
 
 #[test]
 fn hunt_finds_a_failing_and_a_passing_seed_of_every_flake_within_200_seeds() {
-    for (name, cause) in FLAKES {
-        let (failing, ran) = hunt(&flake(name));
+    require_fault_injection();
+    for (name, options, cause) in FLAKES {
+        let (failing, ran) = hunt(&flake(name), options);
         assert_eq!(ran, 200, "{name}: hunt ran {ran} seeds");
         assert!(
             !failing.is_empty(),
@@ -84,22 +107,20 @@ fn hunt_finds_a_failing_and_a_passing_seed_of_every_flake_within_200_seeds() {
 
 #[test]
 fn a_failing_seed_fails_twenty_times_out_of_twenty_identically() {
+    require_fault_injection();
     let dir = tempfile::tempdir().unwrap();
-    for (name, _) in FLAKES {
+    for (name, options, _) in FLAKES {
         let script = flake(name);
-        let (failing, _) = hunt(&script);
+        let (failing, _) = hunt(&script, options);
         let seed = failing[0].to_string();
         let mut first: Option<(Option<i32>, Vec<u8>, Vec<u8>)> = None;
         for run in 0..20 {
             let dump = dir.path().join(format!("{name}-{run}.txt"));
             let dump_flag = format!("-jdump={}", dump.display());
-            let out = runtime(&[
-                "--deterministic",
-                "--seed",
-                &seed,
-                &dump_flag,
-                script.to_str().unwrap(),
-            ]);
+            let mut args = vec!["--deterministic", "--seed", &seed, &dump_flag];
+            args.extend_from_slice(options);
+            args.push(script.to_str().unwrap());
+            let out = runtime(&args);
             assert_ne!(
                 out.status.code(),
                 Some(0),
@@ -120,7 +141,7 @@ fn a_failing_seed_fails_twenty_times_out_of_twenty_identically() {
 #[test]
 fn bisect_says_a_pairs_order_flake_is_not_the_jits() {
     let script = flake("pairs_order.lua");
-    let (failing, _) = hunt(&script);
+    let (failing, _) = hunt(&script, &[]);
     let out = runtime(&[
         "bisect",
         "--seed",
@@ -137,7 +158,7 @@ fn bisect_says_a_pairs_order_flake_is_not_the_jits() {
 fn bisect_says_when_a_program_observes_compilation_itself() {
     // penalty.lua fails when its loop is compiled, whether or not the trace runs.
     let script = flake("penalty.lua");
-    let (failing, _) = hunt(&script);
+    let (failing, _) = hunt(&script, &[]);
     let out = runtime(&[
         "bisect",
         "--seed",
@@ -157,7 +178,7 @@ fn bisect_says_when_a_program_observes_compilation_itself() {
 fn bisect_refuses_what_it_cannot_bisect_with_a_clear_message() {
     let script = flake("pairs_order.lua");
     let script = script.to_str().unwrap();
-    let (failing, _) = hunt(&flake("pairs_order.lua"));
+    let (failing, _) = hunt(&flake("pairs_order.lua"), &[]);
     let passing = (1..=200)
         .find(|s| !failing.contains(s))
         .unwrap()
@@ -192,6 +213,91 @@ fn bisect_refuses_what_it_cannot_bisect_with_a_clear_message() {
         );
         assert!(!all.contains("panicked"), "{args:?}: {all}");
     }
+}
+
+#[test]
+fn the_story_fails_only_with_the_fault_planted_and_exactly_as_told() {
+    require_fault_injection();
+    let script = flake("story.lua");
+    let (correct, ran) = hunt(&script, &[]);
+    assert_eq!(ran, 200);
+    assert!(
+        correct.is_empty(),
+        "with a correct JIT seeds {correct:?} fail"
+    );
+    let (failing, _) = hunt(&script, &[FAULT]);
+    for seed in failing.iter().take(3) {
+        let out = runtime(&[
+            "--deterministic",
+            "--seed",
+            &seed.to_string(),
+            FAULT,
+            script.to_str().unwrap(),
+        ]);
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!("runtime: {}:39: {STORY_ERROR}", script.display())),
+            "seed {seed}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn bisect_names_the_guilty_side_trace_of_the_story_and_its_dump_shows_the_stp_at_488() {
+    require_fault_injection();
+    let script = flake("story.lua");
+    let (failing, _) = hunt(&script, &[FAULT]);
+    let seed = failing[0].to_string();
+    let out = runtime(&[
+        "bisect",
+        "--seed",
+        &seed,
+        "--",
+        FAULT,
+        script.to_str().unwrap(),
+    ]);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    let verdict = stdout
+        .lines()
+        .find(|l| l.ends_with("makes the run fail"))
+        .unwrap_or_else(|| panic!("no single guilty trace named:\n{stdout}"));
+    assert!(verdict.contains("story.lua:18, side of "), "{verdict}");
+    assert!(stdout.contains(STORY_ERROR), "{stdout}");
+    // The dump section of the guilty trace: the store at -16 fused into an STP at 488.
+    let section = &stdout[stdout
+        .find("---- TRACE")
+        .expect("the dump section is printed")..];
+    assert!(
+        section
+            .lines()
+            .any(|l| l.contains("stp ") && l.ends_with("[x19, #0x1e8]")),
+        "{section}"
+    );
+}
+
+#[test]
+fn fuse_check_catches_the_planted_fault_at_compile_time() {
+    require_fault_injection();
+    let script = flake("story.lua");
+    let (failing, _) = hunt(&script, &[FAULT]);
+    let out = runtime(&[
+        "--deterministic",
+        "--seed",
+        &failing[0].to_string(),
+        FAULT,
+        "-Ofuse=check",
+        script.to_str().unwrap(),
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("-Ofuse=check: trace")
+            && stderr.contains("pair fusion check failed")
+            && stderr.contains("[x19, #-16]")
+            && stderr.contains("[x19, #488]"),
+        "{stderr}"
+    );
 }
 
 /// `-jstats` counts of a run.

@@ -230,14 +230,15 @@ pub fn check(original: &[Inst], fused: &Fused) -> Result<(), BadPair> {
         if got != want {
             let show = |v: &[(Data, Base, i64)]| {
                 v.iter()
-                    .map(|(d, b, o)| format!("{d:?} at {b:?}{o:+}"))
+                    .map(|(d, b, o)| format!("{} at [{}, #{o}]", data_name(*d), base_name(*b)))
                     .collect::<Vec<_>>()
                     .join(" and ")
             };
             return Err(BadPair {
                 output: f.output,
                 message: format!(
-                    "the pair at {} accesses {}, but the two accesses it replaces were {}",
+                    "the pair at instruction {} accesses {}, but the two accesses it replaces \
+                     were {}",
                     f.output,
                     show(&got),
                     show(&want)
@@ -246,6 +247,21 @@ pub fn check(original: &[Inst], fused: &Fused) -> Result<(), BadPair> {
         }
     }
     Ok(())
+}
+
+fn data_name(d: Data) -> String {
+    match d {
+        Data::Gp(g) => format!("x{}", g.number()),
+        Data::Zr => "xzr".to_string(),
+        Data::Fp(f) => format!("v{}", f.number()),
+    }
+}
+
+fn base_name(b: Base) -> String {
+    match b {
+        Base::Gp(g) => format!("x{}", g.number()),
+        Base::Sp => "sp".to_string(),
+    }
 }
 
 fn check_loads(a: &MemOp, b: &MemOp) -> Result<(), Refusal> {

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DumpedTrace {
     pub number: u32,
-    /// `file:line` of the loop the trace starts at.
+    /// For a side trace, the trace and exit it grows from (`start 7/3 file:line`).
+    pub parent: Option<(u32, u32)>,
+    /// `file:line` where the trace starts.
     pub start: String,
     /// Every line of the trace's sections, from `---- TRACE n start` to `---- TRACE n stop`.
     pub text: String,
@@ -30,6 +32,18 @@ fn header(line: &str) -> Option<(u32, &str, &str)> {
     Some((number, word, rest))
 }
 
+/// `7/3 file:line` (a side trace) or `file:line`.
+fn start_of(rest: &str) -> (Option<(u32, u32)>, String) {
+    let side = rest.split_once(' ').and_then(|(first, location)| {
+        let (p, e) = first.split_once('/')?;
+        Some(((p.parse().ok()?, e.parse().ok()?), location))
+    });
+    match side {
+        Some((parent, location)) => (Some(parent), location.to_string()),
+        None => (None, rest.to_string()),
+    }
+}
+
 /// Parses a dump; lines that are not part of a trace's sections (program output, when the dump
 /// went to stdout) are skipped.
 pub fn parse(text: &str) -> Dump {
@@ -44,8 +58,10 @@ pub fn parse(text: &str) -> Dump {
                 let (number, start, mut lines) = open.take().expect("checked above");
                 lines.push(line);
                 let text = lines.join("\n") + "\n";
+                let (parent, start) = start_of(&start);
                 let trace = DumpedTrace {
                     number,
+                    parent,
                     start,
                     text,
                 };
@@ -84,12 +100,18 @@ hello from the program
 ---- TRACE 2 start t.lua:20
 ---- TRACE 2 IR
 ---- TRACE 2 stop -> loop
+
+---- TRACE 3 start 2/5 t.lua:21
+---- TRACE 3 stop -> interpreter
 ";
 
     #[test]
     fn keeps_compiled_traces_and_drops_aborted_attempts() {
         let dump = parse(DUMP);
-        assert_eq!(dump.traces.len(), 2);
+        assert_eq!(dump.traces.len(), 3);
+        assert_eq!(dump.traces[&3].parent, Some((2, 5)));
+        assert_eq!(dump.traces[&3].start, "t.lua:21");
+        assert_eq!(dump.traces[&2].parent, None);
         let one = &dump.traces[&1];
         assert_eq!(one.start, "t.lua:3");
         assert!(one.text.starts_with("---- TRACE 1 start t.lua:3\n0005 ADD"));

@@ -238,9 +238,31 @@ fn allow(set: &[u32]) -> String {
     )
 }
 
-/// Runs sets of allowed traces, `jobs` at a time, and says which fail the original way.
+/// `set` with every ancestor of its side traces: a side trace runs only from its parent's exit,
+/// so allowed sets are closed under parent.
+fn with_parents(
+    set: &[u32],
+    traces: &std::collections::BTreeMap<u32, dump::DumpedTrace>,
+) -> Vec<u32> {
+    let mut out: Vec<u32> = set.to_vec();
+    let mut i = 0;
+    while i < out.len() {
+        if let Some((parent, _)) = traces.get(&out[i]).and_then(|t| t.parent) {
+            if !out.contains(&parent) {
+                out.push(parent);
+            }
+        }
+        i += 1;
+    }
+    out.sort_unstable();
+    out
+}
+
+/// Runs sets of allowed traces (closed under parent), `jobs` at a time, and says which fail the
+/// original way.
 struct Runs<'a> {
     plan: &'a Plan,
+    traces: &'a std::collections::BTreeMap<u32, dump::DumpedTrace>,
     group: &'a str,
     runs: usize,
     /// Runs that failed, but not the original way.
@@ -250,12 +272,15 @@ struct Runs<'a> {
 impl Oracle for Runs<'_> {
     fn fails(&mut self, sets: &[Vec<u32>]) -> Result<Vec<bool>> {
         let mut answers = Vec::with_capacity(sets.len());
-        let plan = self.plan;
+        let (plan, traces) = (self.plan, self.traces);
         for batch in sets.chunks(plan.jobs.max(1)) {
             let outcomes: Vec<Result<Outcome>> = std::thread::scope(|s| {
                 let handles: Vec<_> = batch
                     .iter()
-                    .map(|set| s.spawn(move || plan.run(&[allow(set)])))
+                    .map(|set| {
+                        let run = with_parents(set, traces);
+                        s.spawn(move || plan.run(&[allow(&run)]))
+                    })
                     .collect();
                 handles
                     .into_iter()
@@ -360,6 +385,7 @@ fn bisect(plan: &Plan) -> Result<i32> {
     // (4) Compiled but not run: must pass.
     let mut runs = Runs {
         plan,
+        traces: &dump.traces,
         group: &group,
         runs: 0,
         other_failures: Vec::new(),
@@ -389,10 +415,14 @@ fn bisect(plan: &Plan) -> Result<i32> {
         .filter(|t| !guilty.contains(t))
         .collect();
     let rest_fails = !rest.is_empty() && runs.fails(std::slice::from_ref(&rest))?[0];
-    let names: Vec<String> = guilty
-        .iter()
-        .map(|t| format!("trace {t} ({})", dump.traces[t].start))
-        .collect();
+    let describe = |t: &u32| {
+        let trace = &dump.traces[t];
+        match trace.parent {
+            Some((p, e)) => format!("trace {t} ({}, side of {p}/{e})", trace.start),
+            None => format!("trace {t} ({})", trace.start),
+        }
+    };
+    let names: Vec<String> = guilty.iter().map(describe).collect();
     println!();
     if guilty.len() == 1 {
         println!("{} makes the run fail", names[0]);
@@ -404,7 +434,10 @@ fn bisect(plan: &Plan) -> Result<i32> {
         );
     }
     println!("  failure: {group}");
-    println!("  rerun:   {}", plan.command(&[allow(&guilty)]));
+    println!(
+        "  rerun:   {}",
+        plan.command(&[allow(&with_parents(&guilty, &dump.traces))])
+    );
     println!("  passes:  {}", plan.command(&[allow(&[])]));
     if rest_fails {
         println!(
@@ -425,13 +458,14 @@ fn bisect(plan: &Plan) -> Result<i32> {
             .nth(1)
             .and_then(|l| l.split_whitespace().next())
             .and_then(|pc| pc.parse::<u32>().ok());
+        let kind = match trace.parent {
+            Some((p, e)) => format!("side of {p}/{e}"),
+            None => "root".to_string(),
+        };
         println!();
         match pc {
-            Some(pc) => println!(
-                "trace {t}: key (root, loop at {} body pc {pc})",
-                trace.start
-            ),
-            None => println!("trace {t}: key (root, loop at {})", trace.start),
+            Some(pc) => println!("trace {t}: key ({kind}, {} pc {pc})", trace.start),
+            None => println!("trace {t}: key ({kind}, {})", trace.start),
         }
         print!("{}", trace.text);
     }

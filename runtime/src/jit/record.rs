@@ -1161,15 +1161,6 @@ impl Recorder {
         }
         let nil = self.ir.konst(Const::Pri(IrType::Nil));
         let dest = check.func_slot;
-        // The callee's slots above the results are dead once it returned.
-        let dead: Vec<i32> = self
-            .slots
-            .range(dest + check.nresults.max(0)..)
-            .map(|(&slot, _)| slot)
-            .collect();
-        for slot in dead {
-            self.slots.remove(&slot);
-        }
         for i in 0..check.nresults.max(0) {
             let r = results.get(i as usize).copied().unwrap_or(nil);
             self.set_slot(dest + i, r);
