@@ -264,6 +264,23 @@ fn bisect_names_the_guilty_side_trace_of_the_story_and_its_dump_shows_the_stp_at
         .unwrap_or_else(|| panic!("no single guilty trace named:\n{stdout}"));
     assert!(verdict.contains("story.lua:18, side of "), "{verdict}");
     assert!(stdout.contains(STORY_ERROR), "{stdout}");
+    // Its rerun line allows the guilty trace and its parent by key, and fails the same way.
+    let rerun = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("rerun:   runtime "))
+        .expect("a rerun line");
+    let args: Vec<&str> = rerun.split_whitespace().collect();
+    assert!(
+        args.iter()
+            .any(|a| a.starts_with("-jallow=") && a.contains('@')),
+        "{rerun}"
+    );
+    let again = runtime(&args);
+    assert!(
+        text(&again.stderr).contains(STORY_ERROR),
+        "{rerun}: {}",
+        text(&again.stderr)
+    );
     // The dump section of the guilty trace: the store at -16 fused into an STP at 488.
     let section = &stdout[stdout
         .find("---- TRACE")
@@ -325,11 +342,11 @@ fn jallow_compiles_every_trace_but_runs_only_those_listed() {
     let script = crate_dir().join("jit").join("arith_for.lua");
     let script = script.to_str().unwrap();
     let base = ["--deterministic", "--seed", "5", "-jstats"];
-    let with = |extra: &[&'static str]| {
-        let mut args = base.to_vec();
-        args.extend_from_slice(extra);
-        args.push(script);
-        stats(&args)
+    let with = |extra: &[&str]| {
+        let mut args: Vec<String> = base.iter().map(|a| a.to_string()).collect();
+        args.extend(extra.iter().map(|a| a.to_string()));
+        args.push(script.to_string());
+        stats(&args.iter().map(String::as_str).collect::<Vec<_>>())
     };
     let (all_out, all) = with(&[]);
     let (none_out, none) = with(&["-jallow=none"]);
@@ -348,6 +365,20 @@ fn jallow_compiles_every_trace_but_runs_only_those_listed() {
         "{all} / {one}"
     );
     assert!(stat(&one, "entries") > 0, "{one}");
+
+    // Keys name the same traces as numbers.
+    let keys = runtime(&["--deterministic", "--seed", "5", "-jkeys=-", script]);
+    let first_key = text(&keys.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("1 ").map(str::to_string))
+        .expect("-jkeys lists trace 1");
+    let by_key = format!("-jallow={first_key}");
+    let (_, keyed) = with(&[&by_key]);
+    assert_eq!(
+        stat(&keyed, "entries"),
+        stat(&one, "entries"),
+        "{keyed} / {one}"
+    );
 
     let bad = runtime(&["-jallow=0", script]);
     assert_eq!(bad.status.code(), Some(1));

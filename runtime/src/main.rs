@@ -23,8 +23,9 @@ Available options are:
                                     dump=opts,file as in LuaJIT (option letters are ignored)
                       v[=file]      one line per trace or abort, to file or stderr
                       stats         count traces, aborts, entries and exits; print at exit
-                      allow=LIST    run only the traces listed (1,4-6,9 or none); the others
-                                    are still recorded and compiled (runtime bisect uses it)
+                      allow=LIST    run only the traces listed, by number or key (1,4-6,
+                                    3@12/5 or none); the others are still recorded and compiled
+                      keys[=file]   list each trace's number and key, to file or stderr
   -O[opt]           Control JIT optimizations: -O alone or -O3 (default), -O0..-O2, flags
                     (-Ofold, -O-fold, -Onofold: fold cse dce fwd dse narrow loop abc sink
                     fuse fma), parameters (-Ohotloop=N: maxtrace maxrecord maxirconst
@@ -60,6 +61,8 @@ enum JitCommand {
     Stats,
     /// `-jallow=LIST`.
     Allow(runtime::jit::TraceSet),
+    /// `-jkeys[=file]`: `None` writes to stderr, `-` to stdout.
+    Keys(Option<String>),
 }
 
 /// Where a `-jdump`/`-jv` log goes.
@@ -192,6 +195,7 @@ fn parse_jit_command(cmd: &str) -> Result<JitCommand> {
             _ => JitCommand::Dump(file(args.get(1))),
         },
         "v" => JitCommand::Verbose(file(args.first())),
+        "keys" => JitCommand::Keys(file(args.first())),
         "allow" => {
             let list = cmd.split_once('=').map_or("", |(_, list)| list);
             JitCommand::Allow(
@@ -200,8 +204,8 @@ fn parse_jit_command(cmd: &str) -> Result<JitCommand> {
             )
         }
         _ => bail!(
-            "unknown JIT command '-j {cmd}': use on, off, flush, dump[=file], v[=file], stats \
-             or allow=LIST"
+            "unknown JIT command '-j {cmd}': use on, off, flush, dump[=file], v[=file], stats, \
+             allow=LIST or keys[=file]"
         ),
     };
     if !args.is_empty() && matches!(name, "on" | "off" | "flush" | "stats") {
@@ -238,6 +242,9 @@ fn jit_command(vm: &mut Vm, command: &JitCommand) -> Result<()> {
         JitCommand::Flush => vm.jit.flush(),
         JitCommand::Stats => vm.jit.stats = true,
         JitCommand::Allow(set) => vm.jit.allowed = Some(set.clone()),
+        JitCommand::Keys(f) => {
+            vm.jit.log.keys = Some(open_log(file(f, LogTarget::Stderr), "-jkeys")?)
+        }
         JitCommand::Dump(f) => {
             vm.jit.log.dump = Some(open_log(file(f, LogTarget::Stdout), "-jdump")?)
         }
@@ -375,6 +382,9 @@ fn finish(vm: &mut Vm) {
         let _ = out.flush();
     }
     if let Some(out) = vm.jit.log.verbose.as_mut() {
+        let _ = out.flush();
+    }
+    if let Some(out) = vm.jit.log.keys.as_mut() {
         let _ = out.flush();
     }
 }

@@ -230,12 +230,31 @@ fn plan(args: Args) -> Result<Plan, Usage> {
     })
 }
 
-/// The `-jallow=LIST` option for a set of traces.
-fn allow(set: &[u32]) -> String {
-    format!(
-        "-jallow={}",
-        runtime::jit::TraceSet::from_numbers(set.iter().copied())
-    )
+/// Trace keys by number, from the full run's `-jkeys` list.
+type Keys = std::collections::BTreeMap<u32, String>;
+
+/// The `-jallow=LIST` option for a set of traces, named by key (numbers can shift when a trace
+/// is not allowed, keys cannot).
+fn allow(set: &[u32], keys: &Keys) -> String {
+    let named = set
+        .iter()
+        .map(|n| keys.get(n).cloned().unwrap_or_else(|| n.to_string()));
+    format!("-jallow={}", runtime::jit::TraceSet::from_keys(named))
+}
+
+/// `1-3,7` for showing a set of trace numbers.
+fn numbers(set: &[u32]) -> String {
+    runtime::jit::TraceSet::from_numbers(set.iter().copied()).to_string()
+}
+
+/// Parses `-jkeys` output: `<number> <key>` lines.
+fn parse_keys(text: &str) -> Keys {
+    text.lines()
+        .filter_map(|l| {
+            let (n, key) = l.split_once(' ')?;
+            Some((n.parse().ok()?, key.to_string()))
+        })
+        .collect()
 }
 
 /// `set` with every ancestor of its side traces: a side trace runs only from its parent's exit,
@@ -263,6 +282,7 @@ fn with_parents(
 struct Runs<'a> {
     plan: &'a Plan,
     traces: &'a std::collections::BTreeMap<u32, dump::DumpedTrace>,
+    keys: &'a Keys,
     group: &'a str,
     runs: usize,
     /// Runs that failed, but not the original way.
@@ -272,14 +292,14 @@ struct Runs<'a> {
 impl Oracle for Runs<'_> {
     fn fails(&mut self, sets: &[Vec<u32>]) -> Result<Vec<bool>> {
         let mut answers = Vec::with_capacity(sets.len());
-        let (plan, traces) = (self.plan, self.traces);
+        let (plan, traces, keys) = (self.plan, self.traces, self.keys);
         for batch in sets.chunks(plan.jobs.max(1)) {
             let outcomes: Vec<Result<Outcome>> = std::thread::scope(|s| {
                 let handles: Vec<_> = batch
                     .iter()
                     .map(|set| {
                         let run = with_parents(set, traces);
-                        s.spawn(move || plan.run(&[allow(&run)]))
+                        s.spawn(move || plan.run(&[allow(&run, keys)]))
                     })
                     .collect();
                 handles
@@ -305,7 +325,7 @@ impl Oracle for Runs<'_> {
             "runtime bisect: {} runs so far; this round tried {}",
             self.runs,
             sets.iter()
-                .map(|s| allow(s)["-jallow=".len()..].to_string())
+                .map(|s| numbers(s))
                 .collect::<Vec<_>>()
                 .join(" | ")
         );
@@ -346,9 +366,14 @@ fn bisect(plan: &Plan) -> Result<i32> {
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("cannot create a scratch directory at {}", dir.display()))?;
     let dump_path = dir.join("dump.txt");
-    let dump_opt = [format!("-jdump={}", dump_path.display())];
+    let keys_path = dir.join("keys.txt");
+    let dump_opt = [
+        format!("-jdump={}", dump_path.display()),
+        format!("-jkeys={}", keys_path.display()),
+    ];
     let dumped = plan.run(&dump_opt);
     let text = std::fs::read_to_string(&dump_path).unwrap_or_default();
+    let keys = parse_keys(&std::fs::read_to_string(&keys_path).unwrap_or_default());
     let _ = std::fs::remove_dir_all(&dir);
     let dumped = dumped?;
     if plan.failure(&dumped).as_deref() != Some(group.as_str()) {
@@ -373,7 +398,7 @@ fn bisect(plan: &Plan) -> Result<i32> {
         "the run compiles {} trace{} ({})",
         all.len(),
         if all.len() == 1 { "" } else { "s" },
-        &allow(&all)["-jallow=".len()..]
+        numbers(&all)
     ));
     if !dump.reused.is_empty() {
         say(&format!(
@@ -386,6 +411,7 @@ fn bisect(plan: &Plan) -> Result<i32> {
     let mut runs = Runs {
         plan,
         traces: &dump.traces,
+        keys: &keys,
         group: &group,
         runs: 0,
         other_failures: Vec::new(),
@@ -402,7 +428,7 @@ fn bisect(plan: &Plan) -> Result<i32> {
         say(&format!(
             "with every trace allowed by -jallow it passes, unlike the plain run: \
              the failure does not reproduce under -jallow (`{}`)",
-            plan.command(&[allow(&all)])
+            plan.command(&[allow(&all, &keys)])
         ));
         return Ok(1);
     }
@@ -436,9 +462,9 @@ fn bisect(plan: &Plan) -> Result<i32> {
     println!("  failure: {group}");
     println!(
         "  rerun:   {}",
-        plan.command(&[allow(&with_parents(&guilty, &dump.traces))])
+        plan.command(&[allow(&with_parents(&guilty, &dump.traces), &keys)])
     );
-    println!("  passes:  {}", plan.command(&[allow(&[])]));
+    println!("  passes:  {}", plan.command(&[allow(&[], &keys)]));
     if rest_fails {
         println!(
             "  note: the other traces without these fail the same way too: the failure has \
@@ -452,21 +478,16 @@ fn bisect(plan: &Plan) -> Result<i32> {
     );
     for t in &guilty {
         let trace = &dump.traces[t];
-        let pc = trace
-            .text
-            .lines()
-            .nth(1)
-            .and_then(|l| l.split_whitespace().next())
-            .and_then(|pc| pc.parse::<u32>().ok());
         let kind = match trace.parent {
-            Some((p, e)) => format!("side of {p}/{e}"),
-            None => "root".to_string(),
+            Some((p, e)) => format!("a side trace of trace {p} at exit {e}"),
+            None => "a root trace".to_string(),
         };
+        let key = keys.get(t).map_or("unknown", String::as_str);
         println!();
-        match pc {
-            Some(pc) => println!("trace {t}: key ({kind}, {} pc {pc})", trace.start),
-            None => println!("trace {t}: key ({kind}, {})", trace.start),
-        }
+        println!(
+            "trace {t}: key {key} ({kind}; keys are prototype@pc[/exit...]), starts at {}",
+            trace.start
+        );
         print!("{}", trace.text);
     }
     Ok(0)

@@ -106,6 +106,9 @@ impl Vm {
 
     pub(crate) fn jit_log_trace(&mut self, rec: &Recorder, trace: &Trace, mcode: &str) {
         self.jit_log_order();
+        if let Some(out) = self.jit.log.keys.as_mut() {
+            let _ = writeln!(out, "{} {}", trace.number, trace.key);
+        }
         let start = location(&rec.proto, rec.loop_pc);
         if let Some(out) = self.jit.log.dump.as_mut() {
             for (depth, proto, pc) in &rec.bytecodes {

@@ -33,6 +33,8 @@ pub struct JitLog {
     pub dump: Option<Box<dyn Write>>,
     /// `-jv[=file]`: one line per trace and abort.
     pub verbose: Option<Box<dyn Write>>,
+    /// `-jkeys[=file]`: `<number> <key>` for every trace compiled (see [`allow`]).
+    pub keys: Option<Box<dyn Write>>,
 }
 
 /// Counts for `-jstats`.
@@ -111,7 +113,13 @@ impl Jit {
     /// Whether trace `t` may run (`-jallow`).
     #[inline]
     pub fn allows(&self, t: u32) -> bool {
-        self.allowed.as_ref().is_none_or(|set| set.contains(t))
+        self.allowed.as_ref().is_none_or(|set| {
+            let key = self
+                .traces
+                .get(t as usize - 1)
+                .map_or("", |tr| tr.key.as_str());
+            set.contains(t, key)
+        })
     }
 
     /// Whether a trace is being recorded (the dispatch loop runs its recording variant).

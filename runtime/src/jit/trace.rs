@@ -50,6 +50,9 @@ pub struct Trace {
     pub final_exit: Option<u32>,
     /// What a side trace's returns below its start frame assume about the frames there.
     pub pop_checks: Vec<PopCheck>,
+    /// The name `-jallow` accepts whatever the trace's number: `P@PC` for a root trace,
+    /// `PARENT_KEY/EXIT` for a side trace.
+    pub key: String,
 }
 
 impl Vm {
@@ -336,6 +339,14 @@ impl Vm {
                 None => number,
             },
             final_exit: rec.ir.exit_tail,
+            key: match rec.side {
+                Some(start) => format!(
+                    "{}/{}",
+                    self.jit.traces[start.parent as usize - 1].key,
+                    start.exit
+                ),
+                None => format!("{}@{}", rec.proto.id, rec.loop_pc),
+            },
             pop_checks: rec.pop_checks.clone(),
             bytecodes_per_iteration: rec.bytecodes.len() as u32,
             heap_refs: rec.heap_refs(),
