@@ -11,6 +11,7 @@ use std::io::Write;
 
 mod bisect;
 mod hunt;
+mod seed_tool;
 
 const USAGE: &str = "usage: runtime [options] [script [args]]
 Available options are:

@@ -9,6 +9,7 @@ mod search;
 
 use crate::hunt::run::{self, Outcome};
 use crate::hunt::summary;
+use crate::seed_tool::Usage;
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use search::Oracle;
@@ -131,63 +132,20 @@ impl Plan {
     }
 }
 
-struct Usage(anyhow::Error);
-
 /// `runtime bisect ...`: `argv` is the whole command line, `argv[1] == "bisect"`. Returns the
 /// exit status.
 pub fn main(argv: &[String]) -> i32 {
-    let args = match Args::try_parse_from(argv.iter().skip(1)) {
-        Ok(args) => args,
-        Err(e) => {
-            let _ = e.print();
-            return e.exit_code();
-        }
-    };
-    let plan = match plan(args) {
-        Ok(plan) => plan,
-        Err(Usage(e)) => {
-            eprintln!("runtime bisect: {e:#}\n(see runtime bisect --help)");
-            return 2;
-        }
-    };
-    match bisect(&plan) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("runtime bisect: {e:#}");
-            2
-        }
-    }
+    crate::seed_tool::main(argv, "bisect", plan, bisect)
 }
 
 fn plan(args: Args) -> Result<Plan, Usage> {
     let usage = |e: anyhow::Error| Usage(e);
-    let mut argv = vec!["runtime".to_string()];
-    argv.extend(args.command.iter().cloned());
-    let inv = crate::parse_args(&argv).map_err(|e| {
-        let first = format!("{e:#}").lines().next().unwrap_or("").to_string();
-        usage(anyhow!("bad runtime option: {first}"))
-    })?;
-    if inv.seed.is_some() {
-        return Err(usage(anyhow!(
-            "give the seed to bisect (--seed S before the script or `--`), not to the runtime"
-        )));
-    }
-    let Some(script) = inv.script.as_deref() else {
-        return Err(usage(anyhow!(
-            "missing script: runtime bisect --seed S [options] [-- runtime options] script [args]"
-        )));
-    };
-    if script == "-" {
-        return Err(usage(anyhow!(
-            "bisect runs a script file; stdin ('-') cannot be read once per run"
-        )));
-    }
-    match std::fs::metadata(script) {
-        Ok(m) if m.is_file() => {}
-        Ok(_) => return Err(usage(anyhow!("'{script}' is not a file"))),
-        Err(e) => return Err(usage(anyhow!("cannot open script '{script}': {e}"))),
-    }
-    let split = inv.script_index - 1;
+    let split = crate::seed_tool::script_index(
+        &args.command,
+        "bisect",
+        "--seed S [options] [-- runtime options] script [args]",
+        "give the seed to bisect (--seed S before the script or `--`), not to the runtime",
+    )?;
     let given = &args.command[..split];
     if let Some(a) = given
         .iter()

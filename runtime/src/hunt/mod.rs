@@ -6,6 +6,7 @@ mod progress;
 pub(crate) mod run;
 pub(crate) mod summary;
 
+use crate::seed_tool::Usage;
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use progress::Progress;
@@ -219,72 +220,27 @@ struct Plan {
     record: Option<(PathBuf, PathBuf)>,
 }
 
-/// A usage error (exit status 2).
-struct Usage(anyhow::Error);
-
 /// `runtime hunt ...`: `argv` is the whole command line, `argv[1] == "hunt"`. Returns the exit
 /// status.
 pub fn main(argv: &[String]) -> i32 {
-    let args = match Args::try_parse_from(argv.iter().skip(1)) {
-        Ok(args) => args,
-        Err(e) => {
-            let _ = e.print();
-            return e.exit_code();
-        }
-    };
-    let plan = match plan(args) {
-        Ok(plan) => plan,
-        Err(Usage(e)) => {
-            eprintln!("runtime hunt: {e:#}\n(see runtime hunt --help)");
-            return 2;
-        }
-    };
-    match sweep(&plan) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("runtime hunt: {e:#}");
-            2
-        }
-    }
+    crate::seed_tool::main(argv, "hunt", plan, sweep)
 }
 
 fn plan(args: Args) -> Result<Plan, Usage> {
     let usage = |e: anyhow::Error| Usage(e);
-    // Split "[runtime options] script [args]" exactly as the runtime itself will.
-    let mut argv = vec!["runtime".to_string()];
-    argv.extend(args.command.iter().cloned());
-    let inv = crate::parse_args(&argv).map_err(|e| {
-        // The runtime's own message, without its usage text.
-        let first = format!("{e:#}").lines().next().unwrap_or("").to_string();
-        usage(anyhow!("bad runtime option: {first}"))
-    })?;
-    if inv.seed.is_some() {
-        return Err(usage(anyhow!(
-            "hunt chooses the seeds: use --seeds A..B instead of the runtime's --seed"
-        )));
-    }
-    let Some(script) = inv.script.as_deref() else {
-        return Err(usage(anyhow!(
-            "missing script: runtime hunt [options] [-- runtime options] script [args]"
-        )));
-    };
-    if script == "-" {
-        return Err(usage(anyhow!(
-            "hunt runs a script file; stdin ('-') cannot be read once per seed"
-        )));
-    }
-    match std::fs::metadata(script) {
-        Ok(m) if m.is_file() => {}
-        Ok(_) => return Err(usage(anyhow!("'{script}' is not a file"))),
-        Err(e) => return Err(usage(anyhow!("cannot open script '{script}': {e}"))),
-    }
+    let split = crate::seed_tool::script_index(
+        &args.command,
+        "hunt",
+        "[options] [-- runtime options] script [args]",
+        "hunt chooses the seeds: use --seeds A..B instead of the runtime's --seed",
+    )?;
     // --deterministic is hunt's to add; one copy is enough.
-    let options = args.command[..inv.script_index - 1]
+    let options = args.command[..split]
         .iter()
         .filter(|a| a.as_str() != "--deterministic")
         .cloned();
     let command: Vec<String> = options
-        .chain(args.command[inv.script_index - 1..].iter().cloned())
+        .chain(args.command[split..].iter().cloned())
         .collect();
 
     let exe = std::env::current_exe()

@@ -270,13 +270,9 @@ impl Recorder {
             .collect()
     }
 
-    /// Takes the snapshot for the current instruction if none was taken yet.
-    fn ensure_snapshot(&mut self) {
-        if self.snapshot_taken {
-            return;
-        }
-        self.snapshot_taken = true;
-        let frames = self.frames[1..]
+    /// The inlined frames open now, as a snapshot lists them.
+    fn snap_frames(&self) -> Vec<SnapFrame> {
+        self.frames[1..]
             .iter()
             .map(|f| SnapFrame {
                 func_slot: f.func_slot,
@@ -284,7 +280,16 @@ impl Recorder {
                 return_pc: f.return_pc,
                 nresults: f.nresults,
             })
-            .collect();
+            .collect()
+    }
+
+    /// Takes the snapshot for the current instruction if none was taken yet.
+    fn ensure_snapshot(&mut self) {
+        if self.snapshot_taken {
+            return;
+        }
+        self.snapshot_taken = true;
+        let frames = self.snap_frames();
         let snap = Snapshot {
             at: 0,
             pc: self.current_pc,
@@ -1181,6 +1186,20 @@ impl Recorder {
     /// A numeric `for` loop's op when the loop ends (a side trace starting at its parent's loop
     /// exit): the clock ticks, the guards say the loop is over, nothing is written.
     fn record_for_exit(&mut self, vm: &Vm, a: u8) -> Result<(), Abort> {
+        self.record_for_test(vm, a, false, "NYI: side trace starting at a loop")?;
+        Ok(())
+    }
+
+    /// `ForLoop`'s test as the interpreter decides it now, `continues` or not (else `abort`):
+    /// the clock ticks, the step keeps its sign and the next index passes or fails the limit
+    /// (NaN fails it, as in the interpreter). Returns the next index.
+    fn record_for_test(
+        &mut self,
+        vm: &Vm,
+        a: u8,
+        continues: bool,
+        abort: &str,
+    ) -> Result<Ref, Abort> {
         let slots: Vec<Value> = (0..3)
             .map(|i| self.runtime_value(vm, self.reg_slot(a as u32 + i)))
             .collect();
@@ -1192,13 +1211,13 @@ impl Recorder {
             return Err(Abort("NYI: non-number for loop".into()));
         };
         let next = idx + step;
-        let continues = if step > 0.0 {
+        let passes = if step > 0.0 {
             next <= limit
         } else {
             limit <= next
         };
-        if continues {
-            return Err(Abort("NYI: side trace starting at a loop".into()));
+        if passes != continues {
+            return Err(Abort(abort.into()));
         }
         let (ir_idx, ir_limit, ir_step) = (
             self.reg(vm, a as u32)?,
@@ -1214,14 +1233,19 @@ impl Recorder {
         let ir_next = self
             .ir
             .emit(Op::Float(FloatOp::Add, ir_idx, ir_step), IrType::Num)?;
-        // Not (next <= limit), NaN included; for a negative step not (limit <= next).
-        if step > 0.0 {
-            self.guard(Cmp::Ugt, ir_next, ir_limit)?;
+        let (low, high) = if step > 0.0 {
+            (ir_next, ir_limit)
         } else {
-            self.guard(Cmp::Ugt, ir_limit, ir_next)?;
+            (ir_limit, ir_next)
+        };
+        // Continuing: low <= high. Ending: not (low <= high), NaN included.
+        if continues {
+            self.guard(Cmp::Le, low, high)?;
+        } else {
+            self.guard(Cmp::Ugt, low, high)?;
         }
         self.ticks += 1;
-        Ok(())
+        Ok(ir_next)
     }
 
     /// Ends a side trace before the instruction at the current pc: the written slots go back to
@@ -1230,15 +1254,7 @@ impl Recorder {
     fn close_side(&mut self) -> Step {
         self.ir.tail = self.written_entries();
         self.ir.tail_ticks = 0;
-        let frames = self.frames[1..]
-            .iter()
-            .map(|f| SnapFrame {
-                func_slot: f.func_slot,
-                function: f.closure.0,
-                return_pc: f.return_pc,
-                nresults: f.nresults,
-            })
-            .collect();
+        let frames = self.snap_frames();
         let last = self.ir.snapshot(Snapshot {
             at: 0,
             pc: self.current_pc,
@@ -1255,45 +1271,7 @@ impl Recorder {
     }
 
     fn close_for_loop(&mut self, vm: &Vm, a: u8) -> Result<Step, Abort> {
-        let slots: Vec<Value> = (0..3)
-            .map(|i| self.runtime_value(vm, self.reg_slot(a as u32 + i)))
-            .collect();
-        let (Some(idx), Some(limit), Some(step)) = (
-            slots[0].as_number(),
-            slots[1].as_number(),
-            slots[2].as_number(),
-        ) else {
-            return Err(Abort("NYI: non-number for loop".into()));
-        };
-        let (ir_idx, ir_limit, ir_step) = (
-            self.reg(vm, a as u32)?,
-            self.reg(vm, a as u32 + 1)?,
-            self.reg(vm, a as u32 + 2)?,
-        );
-        let next = idx + step;
-        let continues = if step > 0.0 {
-            next <= limit
-        } else {
-            limit <= next
-        };
-        if !continues {
-            return Err(Abort("leaving loop in root trace".into()));
-        }
-        let zero = self.ir.num(0.0);
-        if step > 0.0 {
-            self.guard(Cmp::Gt, ir_step, zero)?;
-        } else {
-            self.guard(Cmp::Ule, ir_step, zero)?;
-        }
-        let ir_next = self
-            .ir
-            .emit(Op::Float(FloatOp::Add, ir_idx, ir_step), IrType::Num)?;
-        if step > 0.0 {
-            self.guard(Cmp::Le, ir_next, ir_limit)?;
-        } else {
-            self.guard(Cmp::Le, ir_limit, ir_next)?;
-        }
-        self.ticks += 1;
+        let ir_next = self.record_for_test(vm, a, true, "leaving loop in root trace")?;
         self.set_reg(a as u32, ir_next);
         self.set_reg(a as u32 + 3, ir_next);
         self.close_loop();
