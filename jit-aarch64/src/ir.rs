@@ -479,6 +479,9 @@ pub struct Ir {
     /// A trace that does not loop (a side trace): after the tail writes the slots back, it leaves
     /// through this snapshot, which holds no slot entries of its own.
     pub exit_tail: Option<u32>,
+    /// A side trace linked to another trace: after the tail writes the slots back and ticks the
+    /// clock, it jumps to this address (the other trace's entry) with the same base.
+    pub link_entry: Option<u64>,
     pub passes: Passes,
     /// The memory classes array element stores (`VStore`) write and element loads read.
     pub array_classes: u8,
@@ -495,6 +498,7 @@ impl Ir {
             tail: Vec::new(),
             tail_ticks: 0,
             exit_tail: None,
+            link_entry: None,
             passes,
             array_classes: u8::MAX,
             field_classes: u8::MAX,

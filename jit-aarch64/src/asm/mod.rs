@@ -846,7 +846,15 @@ pub fn assemble(
     for i in 0..ir.insts.len() {
         l.lower(i)?;
     }
-    if let Some(snap) = ir.exit_tail {
+    if let Some(target) = ir.link_entry {
+        // Linked: write the slots back, tick the clock, continue in the other trace.
+        for e in &ir.tail {
+            l.store_slot_back(e.slot, e.value)?;
+        }
+        l.add_ticks()?;
+        l.a.load_literal(LiteralDst::Gp(X16), target);
+        l.a.push(Inst::JumpReg(X16));
+    } else if let Some(snap) = ir.exit_tail {
         // A trace that does not loop: write the slots back, then leave through the final
         // snapshot (the runtime pops and pushes frames and carries on at its pc).
         for e in &ir.tail {

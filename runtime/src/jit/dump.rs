@@ -117,10 +117,10 @@ impl Vm {
             let _ = writeln!(out, "---- TRACE {} IR", trace.number);
             let _ = write!(out, "{}", trace.ir.listing(&Recorder::helper_name));
             let _ = write!(out, "{mcode}");
-            let link = if trace.parent.is_some() {
-                "interpreter"
-            } else {
-                "loop"
+            let link = match (trace.link, trace.parent) {
+                (Some(n), _) => n.to_string(),
+                (None, Some(_)) => "interpreter".to_string(),
+                (None, None) => "loop".to_string(),
             };
             let _ = writeln!(out, "---- TRACE {} stop -> {link}", trace.number);
             let _ = writeln!(out);
@@ -128,9 +128,12 @@ impl Vm {
         if let Some(out) = self.jit.log.verbose.as_mut() {
             match trace.parent {
                 Some(p) => {
+                    let to = trace
+                        .link
+                        .map_or_else(|| "interpreter".to_string(), |n| n.to_string());
                     let _ = writeln!(
                         out,
-                        "[TRACE {:>3} ({}/{}) {start} -> interpreter]",
+                        "[TRACE {:>3} ({}/{}) {start} -> {to}]",
                         trace.number, p.parent, p.exit
                     );
                 }

@@ -72,9 +72,11 @@ impl Engine {
 
     /// A listing of trace code with trace-relative offsets and symbolic call targets, the same
     /// on every run and under either executor.
-    pub fn listing(&self, code: &Code) -> String {
+    /// `extra` names further addresses (the entry of a trace jumped to).
+    pub fn listing(&self, code: &Code, extra: &[(u64, String)]) -> String {
         let mut out = jit_aarch64::disasm::listing(code);
         let mut symbols: Vec<(u64, String)> = vec![(self.exit_handler, "->vm_exit_handler".into())];
+        symbols.extend(extra.iter().cloned());
         for (address, call) in self.helpers.iter().zip(CALLS) {
             symbols.push((*address, format!("->{}", call.name)));
         }

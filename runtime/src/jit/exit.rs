@@ -25,7 +25,8 @@ impl Vm {
     pub(crate) fn jit_run_trace(&mut self, t: u32, base: usize) -> LuaResult<()> {
         let (mut t, mut base) = (t, base);
         loop {
-            let snap = self.jit_run_one(t, base)?;
+            let (exited, snap) = self.jit_run_one(t, base)?;
+            t = exited;
             let Some(trace) = self.jit.traces.get(t as usize - 1) else {
                 // A collection at the exit flushed every trace.
                 return Ok(());
@@ -50,11 +51,12 @@ impl Vm {
         }
     }
 
-    /// Runs trace `t` once and restores its exit; returns the snapshot it left through.
-    fn jit_run_one(&mut self, t: u32, base: usize) -> LuaResult<u32> {
-        let (entry, max_slot) = {
+    /// Runs trace `t` once and restores its exit; returns the trace and snapshot it left
+    /// through (a side trace that links to a root trace leaves through the root's exits).
+    fn jit_run_one(&mut self, t: u32, base: usize) -> LuaResult<(u32, u32)> {
+        let (entry, max_slot, link) = {
             let trace = &self.jit.traces[t as usize - 1];
-            (trace.entry, trace.max_slot)
+            (trace.entry, trace.max_slot, trace.link)
         };
         self.ensure_stack(base + max_slot.max(0) as usize + 1)?;
         self.jit.counts.entries += 1;
@@ -63,14 +65,23 @@ impl Vm {
             Ok(exit) => exit,
             Err(e) => return Err(self.error_at(0, &format!("trace {t} failed: {e}"))),
         };
-        let (trace_number, snap) = (exit >> 16, exit & 0xffff);
-        if trace_number != t {
+        let (exited, snap) = (exit >> 16, exit & 0xffff);
+        if exited != t && link != Some(exited) {
             return Err(self.error_at(
                 0,
                 &format!("trace {t} left through exit {exit:#x} of another trace"),
             ));
         }
-        let trace = &mut self.jit.traces[t as usize - 1];
+        let mut ticks = self.ticks - ticks_before;
+        if exited != t {
+            // The side trace ran whole, then jumped into the trace it links to.
+            let side = &mut self.jit.traces[t as usize - 1];
+            side.entries += 1;
+            side.bytecodes_run += side.bytecodes_per_iteration as u64;
+            self.jit.counts.in_traces += side.bytecodes_per_iteration as u64;
+            ticks = ticks.saturating_sub(side.ir.tail_ticks as u64);
+        }
+        let trace = &mut self.jit.traces[exited as usize - 1];
         let bytecodes = if trace.parent.is_some() {
             // A side trace runs its bytecodes once, when it reaches its end.
             if trace.final_exit == Some(snap) {
@@ -80,20 +91,23 @@ impl Vm {
             }
         } else {
             // Every whole iteration adds the trace's ticks; the one that exits is not counted.
-            let iterations = (self.ticks - ticks_before) / trace.ir.tail_ticks.max(1) as u64;
+            let iterations = ticks / trace.ir.tail_ticks.max(1) as u64;
             iterations * trace.bytecodes_per_iteration as u64
         };
-        trace.entries += 1;
+        if exited == t {
+            trace.entries += 1;
+        }
         trace.bytecodes_run += bytecodes;
         self.jit.counts.in_traces += bytecodes;
-        if trace.parent.is_none()
+        if exited == t
+            && trace.parent.is_none()
             && trace.entries == UNPROFITABLE_AFTER_ENTRIES
             && trace.bytecodes_run < UNPROFITABLE_AFTER_ENTRIES * UNPROFITABLE_BYTECODES
         {
             self.jit_retire(t);
         }
-        self.jit_restore(t, snap as usize, base)?;
-        Ok(snap)
+        self.jit_restore(exited, snap as usize, base)?;
+        Ok((exited, snap))
     }
 
     /// Whether the frames below match what side trace `side`'s returns below its start frame

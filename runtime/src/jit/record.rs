@@ -98,6 +98,8 @@ pub struct Limits {
     pub maxsnap: u32,
     /// `-Oloop`: optimize the loop by copy-substitution.
     pub loop_opt: bool,
+    /// `loopunroll`: loop ops a side trace may record through.
+    pub loopunroll: u32,
 }
 
 pub struct Recorder {
@@ -119,6 +121,10 @@ pub struct Recorder {
     pops: u32,
     /// What those returns assumed about the frames below, checked before each entry.
     pub pop_checks: Vec<PopCheck>,
+    /// The root trace a side trace links to at its end.
+    pub link: Option<u32>,
+    /// Loop ops a side trace recorded through (at most `loopunroll`).
+    loop_ops: u32,
     ticks: u32,
     snapshot_taken: bool,
     /// A native just ran: the interpreter's GC point follows it.
@@ -170,6 +176,8 @@ impl Recorder {
             side: None,
             pops: 0,
             pop_checks: Vec::new(),
+            link: None,
+            loop_ops: 0,
             ticks: 0,
             snapshot_taken: false,
             gc_point_pending: false,
@@ -598,12 +606,13 @@ impl Recorder {
             Bc::Return { a, b } => self.record_return(vm, a, b)?,
             Bc::ForLoop { a, .. } if self.side.is_some() => {
                 if self.bytecodes.len() > 1 {
-                    return Ok(self.close_side());
+                    return self.close_side_at_loop(vm, a, pc);
                 }
                 // The exit that ended the parent's loop resumes here: the loop falls through.
                 self.record_for_exit(vm, a)?;
             }
-            Bc::ForPrep { .. } | Bc::Loop | Bc::TForLoop { .. } if self.side.is_some() => {
+            Bc::ForPrep { a, .. } if self.side.is_some() => self.record_for_prep(vm, a)?,
+            Bc::Loop | Bc::TForLoop { .. } if self.side.is_some() => {
                 if self.bytecodes.len() > 1 {
                     return Ok(self.close_side());
                 }
@@ -1190,6 +1199,21 @@ impl Recorder {
         Ok(())
     }
 
+    /// Whether the `ForLoop` at register `a` goes round again now (`None`: not all numbers).
+    fn for_continues(&self, vm: &Vm, a: u8) -> Option<bool> {
+        let n = |i: u32| {
+            self.runtime_value(vm, self.reg_slot(a as u32 + i))
+                .as_number()
+        };
+        let (idx, limit, step) = (n(0)?, n(1)?, n(2)?);
+        let next = idx + step;
+        Some(if step > 0.0 {
+            next <= limit
+        } else {
+            limit <= next
+        })
+    }
+
     /// `ForLoop`'s test as the interpreter decides it now, `continues` or not (else `abort`):
     /// the clock ticks, the step keeps its sign and the next index passes or fails the limit
     /// (NaN fails it, as in the interpreter). Returns the next index.
@@ -1246,6 +1270,78 @@ impl Recorder {
         }
         self.ticks += 1;
         Ok(ir_next)
+    }
+
+    /// `ForPrep` in a side trace (numbers only; the interpreter converts strings): the index
+    /// starts one step early, the `ForLoop` it jumps to adds the step back.
+    fn record_for_prep(&mut self, vm: &Vm, a: u8) -> Result<(), Abort> {
+        for i in 0..3 {
+            if self
+                .runtime_value(vm, self.reg_slot(a as u32 + i))
+                .as_number()
+                .is_none()
+            {
+                return Err(Abort("NYI: non-number for loop".into()));
+            }
+        }
+        let (init, limit, step) = (
+            self.reg(vm, a as u32)?,
+            self.reg(vm, a as u32 + 1)?,
+            self.reg(vm, a as u32 + 2)?,
+        );
+        let start = self
+            .ir
+            .emit(Op::Float(FloatOp::Sub, init, step), IrType::Num)?;
+        self.set_reg(a as u32, start);
+        self.set_reg(a as u32 + 1, limit);
+        self.set_reg(a as u32 + 2, step);
+        Ok(())
+    }
+
+    /// A side trace reaches a `ForLoop`: when the loop has a root trace in this frame (and the
+    /// side trace neither returned below its start nor is inside an inlined call) and the loop
+    /// goes on, the side trace records the loop op and links to that trace; otherwise it ends
+    /// here for the interpreter.
+    fn close_side_at_loop(&mut self, vm: &Vm, a: u8, pc: usize) -> Result<Step, Abort> {
+        let proto = self.frame().proto.clone();
+        let target = match proto.jit.state(pc) {
+            super::hotcount::HotState::Trace(n) => Some(n),
+            _ => None,
+        };
+        let linkable = target.filter(|&n| {
+            self.pops == 0
+                && self.frames.len() == 1
+                && vm.jit.allows(n)
+                && vm
+                    .jit
+                    .traces
+                    .get(n as usize - 1)
+                    .is_some_and(|t| t.closure == self.frame().closure && t.parent.is_none())
+        });
+        let Some(continues) = self.for_continues(vm, a) else {
+            return Ok(self.close_side());
+        };
+        let Some(n) = linkable.filter(|_| continues) else {
+            // Through a loop op of a loop without a trace (an outer loop going round, or a loop
+            // ending), a few times at most; then the interpreter takes over here.
+            if self.loop_ops >= self.limits.loopunroll {
+                return Ok(self.close_side());
+            }
+            self.loop_ops += 1;
+            let next = self.record_for_test(vm, a, continues, "")?;
+            if continues {
+                self.set_reg(a as u32, next);
+                self.set_reg(a as u32 + 3, next);
+            }
+            return Ok(Step::Continue);
+        };
+        let ir_next = self.record_for_test(vm, a, true, "")?;
+        self.set_reg(a as u32, ir_next);
+        self.set_reg(a as u32 + 3, ir_next);
+        self.ir.tail = self.written_entries();
+        self.ir.tail_ticks = self.ticks;
+        self.link = Some(n);
+        Ok(Step::Done)
     }
 
     /// Ends a side trace before the instruction at the current pc: the written slots go back to

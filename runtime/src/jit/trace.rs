@@ -50,6 +50,8 @@ pub struct Trace {
     pub final_exit: Option<u32>,
     /// What a side trace's returns below its start frame assume about the frames there.
     pub pop_checks: Vec<PopCheck>,
+    /// The root trace a side trace jumps to at its end (`stop -> n`).
+    pub link: Option<u32>,
     /// The name `-jallow` accepts whatever the trace's number: `P@PC` for a root trace,
     /// `PARENT_KEY/EXIT` for a side trace.
     pub key: String,
@@ -122,6 +124,7 @@ impl Vm {
             maxirconst: params.maxirconst,
             maxsnap: params.maxsnap,
             loop_opt: flags.loop_,
+            loopunroll: params.loopunroll,
         };
         let passes = jit_aarch64::ir::Passes {
             fold: flags.fold,
@@ -256,6 +259,14 @@ impl Vm {
 
     fn jit_finish(&mut self, mut rec: Recorder) {
         rec.optimize();
+        if let Some(target) = rec.link {
+            let Some(t) = self.jit.traces.get(target as usize - 1) else {
+                self.jit_abort(&rec, Abort("link target flushed".into()));
+                return;
+            };
+            rec.ir.link_entry = Some(t.entry);
+            rec.max_slot = rec.max_slot.max(t.max_slot);
+        }
         let number = self.jit.traces.len() as u32 + 1;
         match self.jit_assemble(&rec, number) {
             Ok((trace, listing)) => {
@@ -314,10 +325,21 @@ impl Vm {
             }
             Err(e) => return Err(format!("machine code could not be installed: {e}")),
         };
+        let symbols: Vec<(u64, String)> = rec
+            .link
+            .iter()
+            .map(|&n| {
+                (
+                    self.jit.traces[n as usize - 1].entry,
+                    format!("->TRACE {n}"),
+                )
+            })
+            .collect();
+        let engine = self.jit.engine.as_ref().expect("created above");
         let listing = format!(
             "---- TRACE {number} mcode {}\n{}",
             assembled.code.bytes().len(),
-            engine.listing(&assembled.code)
+            engine.listing(&assembled.code, &symbols)
         );
         let trace = Trace {
             number,
@@ -339,6 +361,7 @@ impl Vm {
                 None => number,
             },
             final_exit: rec.ir.exit_tail,
+            link: rec.link,
             key: match rec.side {
                 Some(start) => format!(
                     "{}/{}",
@@ -357,6 +380,7 @@ impl Vm {
                 .snaps
                 .iter()
                 .map(|s| s.frames.len())
+                .chain(rec.link.map(|n| self.jit.traces[n as usize - 1].max_depth))
                 .max()
                 .unwrap_or(0),
         };
