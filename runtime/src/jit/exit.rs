@@ -117,26 +117,27 @@ impl Vm {
         let frames = &self.th.frames;
         let top = frames.len() - 1;
         let room = frames.len() + trace.max_depth < self.frame_limit;
-        room && trace.pop_checks.iter().all(|c| {
-            let depth = c.depth as usize;
-            let Some(ci) = top.checked_sub(depth + 1) else {
-                return false;
-            };
-            let (callee, caller) = (&frames[top - depth], &frames[ci]);
-            let rel = |abs: usize| abs as i64 - base as i64;
-            callee.kind == crate::vm::thread::FrameKind::Normal
-                && callee.nresults == c.nresults
-                && rel(callee.func) == c.func_slot as i64
-                && caller.proto.is_some()
-                && caller.closure == c.caller
-                && rel(caller.base) == c.caller_base as i64
-                && caller.pc == c.caller_pc
-                && self
-                    .th
-                    .open_upvals
-                    .last()
-                    .is_none_or(|&(slot, _)| slot < callee.base)
-        })
+        room && self.no_upvalue_open_from(base, trace.upvalue_floor)
+            && trace.pop_checks.iter().all(|c| {
+                let depth = c.depth as usize;
+                let Some(ci) = top.checked_sub(depth + 1) else {
+                    return false;
+                };
+                let (callee, caller) = (&frames[top - depth], &frames[ci]);
+                let rel = |abs: usize| abs as i64 - base as i64;
+                callee.kind == crate::vm::thread::FrameKind::Normal
+                    && callee.nresults == c.nresults
+                    && rel(callee.func) == c.func_slot as i64
+                    && caller.proto.is_some()
+                    && caller.closure == c.caller
+                    && rel(caller.base) == c.caller_base as i64
+                    && caller.pc == c.caller_pc
+                    && self
+                        .th
+                        .open_upvals
+                        .last()
+                        .is_none_or(|&(slot, _)| slot < callee.base)
+            })
     }
 
     fn jit_restore(&mut self, t: u32, snap_index: usize, base: usize) -> LuaResult<()> {

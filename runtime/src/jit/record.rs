@@ -125,6 +125,9 @@ pub struct Recorder {
     pub link: Option<u32>,
     /// Loop ops a side trace recorded through (at most `loopunroll`).
     loop_ops: u32,
+    /// The lowest slot a recorded `Jmp` closes upvalues from: the trace may be entered only
+    /// when no upvalue is open at or above it.
+    pub upvalue_floor: Option<i32>,
     ticks: u32,
     snapshot_taken: bool,
     /// A native just ran: the interpreter's GC point follows it.
@@ -178,6 +181,7 @@ impl Recorder {
             pop_checks: Vec::new(),
             link: None,
             loop_ops: 0,
+            upvalue_floor: None,
             ticks: 0,
             snapshot_taken: false,
             gc_point_pending: false,
@@ -498,7 +502,14 @@ impl Recorder {
             }
             Bc::Jmp { offset, close } => {
                 if close > 0 {
-                    return Err(Abort::nyi_bytecode(op));
+                    // Closing upvalues from this register up does nothing when none is open
+                    // there: a trace creates no closures, so it suffices that none is open at
+                    // entry (checked there, from the lowest such level).
+                    let level = self.reg_slot(close as u32 - 1);
+                    if level < 0 {
+                        return Err(Abort::nyi_bytecode(op));
+                    }
+                    self.upvalue_floor = Some(self.upvalue_floor.map_or(level, |f| f.min(level)));
                 }
                 if offset < 0 {
                     self.ticks += 1;
@@ -606,13 +617,19 @@ impl Recorder {
             Bc::Return { a, b } => self.record_return(vm, a, b)?,
             Bc::ForLoop { a, .. } if self.side.is_some() => {
                 if self.bytecodes.len() > 1 {
-                    return self.close_side_at_loop(vm, a, pc);
+                    return self.side_at_loop(vm, pc, Some(a));
                 }
                 // The exit that ended the parent's loop resumes here: the loop falls through.
                 self.record_for_exit(vm, a)?;
             }
             Bc::ForPrep { a, .. } if self.side.is_some() => self.record_for_prep(vm, a)?,
-            Bc::Loop | Bc::TForLoop { .. } if self.side.is_some() => {
+            Bc::Loop if self.side.is_some() => {
+                if self.bytecodes.len() > 1 {
+                    return self.side_at_loop(vm, pc, None);
+                }
+                self.ticks += 1;
+            }
+            Bc::TForLoop { .. } if self.side.is_some() => {
                 if self.bytecodes.len() > 1 {
                     return Ok(self.close_side());
                 }
@@ -1298,19 +1315,23 @@ impl Recorder {
         Ok(())
     }
 
-    /// A side trace reaches a `ForLoop`: when the loop has a root trace in this frame (and the
-    /// side trace neither returned below its start nor is inside an inlined call) and the loop
-    /// goes on, the side trace records the loop op and links to that trace; otherwise it ends
-    /// here for the interpreter.
-    fn close_side_at_loop(&mut self, vm: &Vm, a: u8, pc: usize) -> Result<Step, Abort> {
+    /// A side trace reaches a loop op (`ForLoop` with its registers at `for_reg`, or a `Loop`
+    /// marker). After returning below its start frame it ends there. Otherwise, when the loop
+    /// has a root trace in this frame (and the side trace is not inside an inlined call) and
+    /// goes on, the side trace records the op and links to that trace; else it records through
+    /// the op, at most `loopunroll` times, and then ends there for the interpreter.
+    fn side_at_loop(&mut self, vm: &Vm, pc: usize, for_reg: Option<u8>) -> Result<Step, Abort> {
+        if self.pops > 0 {
+            // Below its start frame a side trace cannot link: the interpreter goes on here.
+            return Ok(self.close_side());
+        }
         let proto = self.frame().proto.clone();
         let target = match proto.jit.state(pc) {
             super::hotcount::HotState::Trace(n) => Some(n),
             _ => None,
         };
         let linkable = target.filter(|&n| {
-            self.pops == 0
-                && self.frames.len() == 1
+            self.frames.len() == 1
                 && vm.jit.allows(n)
                 && vm
                     .jit
@@ -1318,30 +1339,47 @@ impl Recorder {
                     .get(n as usize - 1)
                     .is_some_and(|t| t.closure == self.frame().closure && t.parent.is_none())
         });
-        let Some(continues) = self.for_continues(vm, a) else {
-            return Ok(self.close_side());
+        let continues = match for_reg {
+            Some(a) => match self.for_continues(vm, a) {
+                Some(c) => c,
+                None => return Ok(self.close_side()),
+            },
+            None => true,
         };
         let Some(n) = linkable.filter(|_| continues) else {
-            // Through a loop op of a loop without a trace (an outer loop going round, or a loop
-            // ending), a few times at most; then the interpreter takes over here.
             if self.loop_ops >= self.limits.loopunroll {
                 return Ok(self.close_side());
             }
             self.loop_ops += 1;
-            let next = self.record_for_test(vm, a, continues, "")?;
-            if continues {
-                self.set_reg(a as u32, next);
-                self.set_reg(a as u32 + 3, next);
-            }
+            self.record_loop_op(vm, for_reg, continues)?;
             return Ok(Step::Continue);
         };
-        let ir_next = self.record_for_test(vm, a, true, "")?;
-        self.set_reg(a as u32, ir_next);
-        self.set_reg(a as u32 + 3, ir_next);
+        self.record_loop_op(vm, for_reg, true)?;
         self.ir.tail = self.written_entries();
         self.ir.tail_ticks = self.ticks;
         self.link = Some(n);
         Ok(Step::Done)
+    }
+
+    /// A loop op recorded as a plain instruction: a `ForLoop` tests and (`continues`) steps its
+    /// index, a `Loop` marker ticks the clock.
+    fn record_loop_op(
+        &mut self,
+        vm: &Vm,
+        for_reg: Option<u8>,
+        continues: bool,
+    ) -> Result<(), Abort> {
+        match for_reg {
+            Some(a) => {
+                let next = self.record_for_test(vm, a, continues, "")?;
+                if continues {
+                    self.set_reg(a as u32, next);
+                    self.set_reg(a as u32 + 3, next);
+                }
+            }
+            None => self.ticks += 1,
+        }
+        Ok(())
     }
 
     /// Ends a side trace before the instruction at the current pc: the written slots go back to

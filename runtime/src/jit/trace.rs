@@ -52,6 +52,8 @@ pub struct Trace {
     pub pop_checks: Vec<PopCheck>,
     /// The root trace a side trace jumps to at its end (`stop -> n`).
     pub link: Option<u32>,
+    /// Entered only when no upvalue is open at or above this slot (see `Recorder`).
+    pub upvalue_floor: Option<i32>,
     /// The name `-jallow` accepts whatever the trace's number: `P@PC` for a root trace,
     /// `PARENT_KEY/EXIT` for a side trace.
     pub key: String,
@@ -91,7 +93,11 @@ impl Vm {
                 let trace = self.jit.traces.get(t as usize - 1)?;
                 // Where the interpreter would raise "stack overflow" at an inlined call, let it.
                 let room = self.th.frames.len() + trace.max_depth < self.frame_limit;
-                (trace.closure == closure && room && self.jit.allows(t)).then_some(t)
+                (trace.closure == closure
+                    && room
+                    && self.jit.allows(t)
+                    && self.no_upvalue_open_from(base, trace.upvalue_floor))
+                .then_some(t)
             }
             HotState::Blacklisted => None,
             HotState::Fresh | HotState::Count(_) => {
@@ -114,6 +120,17 @@ impl Vm {
                 None
             }
         }
+    }
+
+    /// Whether no upvalue is open at or above slot `floor` of the frame at `base`.
+    pub(crate) fn no_upvalue_open_from(&self, base: usize, floor: Option<i32>) -> bool {
+        let Some(floor) = floor else {
+            return true;
+        };
+        self.th
+            .open_upvals
+            .last()
+            .is_none_or(|&(slot, _)| (slot as i64) < base as i64 + floor as i64)
     }
 
     fn jit_limits_and_passes(&self) -> (super::record::Limits, jit_aarch64::ir::Passes) {
@@ -266,6 +283,10 @@ impl Vm {
             };
             rec.ir.link_entry = Some(t.entry);
             rec.max_slot = rec.max_slot.max(t.max_slot);
+            rec.upvalue_floor = match (rec.upvalue_floor, t.upvalue_floor) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
         }
         let number = self.jit.traces.len() as u32 + 1;
         match self.jit_assemble(&rec, number) {
@@ -362,6 +383,7 @@ impl Vm {
             },
             final_exit: rec.ir.exit_tail,
             link: rec.link,
+            upvalue_floor: rec.upvalue_floor,
             key: match rec.side {
                 Some(start) => format!(
                     "{}/{}",
