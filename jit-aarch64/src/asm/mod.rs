@@ -40,6 +40,8 @@ pub struct Assembled {
     pub code: Code,
     /// Location of each instruction's result.
     pub locs: Vec<Loc>,
+    /// Byte offset of each snapshot's exit stub in the code (see [`exit_thunk`]).
+    pub exit_offsets: Vec<usize>,
     /// Spill slots used.
     pub spills: u32,
 }
@@ -895,6 +897,104 @@ pub fn assemble(
         Fusing::Off
     };
     let locs = l.locs;
+    let exits = l.exits;
     let code = l.a.finish_fusing(fusing, abi.fuse_mode, abi.fuse_check)?;
-    Ok(Assembled { code, locs, spills })
+    let exit_offsets = exits
+        .iter()
+        .map(|&e| {
+            code.label_offset(e)
+                .ok_or(Error::TraceLimit("an exit stub was not bound"))
+        })
+        .collect::<Result<Vec<usize>>>()?;
+    Ok(Assembled {
+        code,
+        locs,
+        exit_offsets,
+        spills,
+    })
+}
+
+/// Code that leaves a trace through snapshot `snap` without the runtime, for a side trace that
+/// grows from that exit: writes the snapshot's slots to the stack from where the trace keeps
+/// them (`locs`, registers and spill slots as the guard left them), adds the snapshot's ticks to
+/// the clock, and jumps to `target` (the side trace's entry) with the same base. Only for
+/// snapshots without frames to push or pop and without a GC point: those need the runtime. The
+/// exit stub is then patched into a branch here ([`branch_to`]).
+pub fn exit_thunk(
+    ir: &Ir,
+    locs: &[Loc],
+    layout: &ValueLayout,
+    abi: &TraceAbi,
+    snap: usize,
+    target: u64,
+) -> Result<Code> {
+    let s = ir
+        .snaps
+        .get(snap)
+        .ok_or(Error::TraceLimit("no such snapshot"))?;
+    if !s.frames.is_empty() || s.pops != 0 || s.gc_point {
+        return Err(Error::TraceLimit("this exit needs the runtime"));
+    }
+    let mut a = Assembler::new();
+    let loop_label = a.new_label();
+    let mut l = Lowering {
+        ir,
+        abi,
+        layout,
+        locs: locs.to_vec(),
+        a,
+        exits: Vec::new(),
+        loop_label,
+    };
+    for e in &s.entries {
+        let offset = e.slot as i64 * layout.slot_size as i64;
+        l.store_value_as(X19, offset, e.value, true)?;
+    }
+    if s.ticks > 0 {
+        let ticks = abi.ticks_offset as i64;
+        l.a.load(Width::B8, X16.into(), X20.into(), ticks)?;
+        l.a.add_imm(X16.into(), X16.into(), s.ticks as i64)?;
+        l.a.store(Width::B8, X16.into(), X20.into(), ticks)?;
+    }
+    l.a.load_literal(LiteralDst::Gp(X16), target);
+    l.a.push(Inst::JumpReg(X16));
+    let fusing = if abi.fuse_pairs {
+        Fusing::Pairs
+    } else {
+        Fusing::Off
+    };
+    l.a.finish_fusing(fusing, abi.fuse_mode, abi.fuse_check)
+}
+
+/// The bytes of `b <to>` placed at address `from` (both 4-byte aligned, within ±128 MiB), to
+/// patch an exit stub into a branch.
+pub fn branch_to(from: u64, to: u64) -> Result<[u8; 4]> {
+    let delta = to.wrapping_sub(from) as i64;
+    if delta % 4 != 0 || !(-(1 << 27)..(1 << 27)).contains(&delta) {
+        return Err(Error::TraceLimit("branch target out of range"));
+    }
+    let word = 0x1400_0000u32 | ((delta >> 2) as u32 & 0x03ff_ffff);
+    Ok(word.to_le_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::branch_to;
+
+    #[test]
+    fn patched_branches_decode_to_their_targets() {
+        for (from, to) in [
+            (0x1000u64, 0x1040u64),
+            (0x2000, 0x1000),
+            (0x10_0000, 0x10_0000),
+        ] {
+            let bytes = branch_to(from, to).unwrap();
+            let word = u32::from_le_bytes(bytes);
+            assert_eq!(word >> 26, 0b000101, "{word:#x}");
+            let imm = ((word << 6) as i32 >> 6) as i64 * 4;
+            assert_eq!(from as i64 + imm, to as i64);
+        }
+        assert!(branch_to(0x1000, 0x1002).is_err());
+        assert!(branch_to(0, 1 << 28).is_err());
+    }
 }

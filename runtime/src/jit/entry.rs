@@ -66,6 +66,16 @@ impl Engine {
         Ok((id, self.executor.code_address(id)?))
     }
 
+    /// The address where installed code starts.
+    pub fn code_address(&self, code: CodeId) -> jit_aarch64::Result<u64> {
+        self.executor.code_address(code)
+    }
+
+    /// Overwrites installed code at `offset`.
+    pub fn patch(&mut self, code: CodeId, offset: usize, bytes: &[u8]) -> jit_aarch64::Result<()> {
+        self.executor.patch(code, offset, bytes)
+    }
+
     pub fn remove(&mut self, code: CodeId) {
         let _ = self.executor.remove(code);
     }

@@ -54,10 +54,9 @@ impl Vm {
     /// Runs trace `t` once and restores its exit; returns the trace and snapshot it left
     /// through (a side trace that links to a root trace leaves through the root's exits).
     fn jit_run_one(&mut self, t: u32, base: usize) -> LuaResult<(u32, u32)> {
-        let (entry, max_slot, link) = {
-            let trace = &self.jit.traces[t as usize - 1];
-            (trace.entry, trace.max_slot, trace.link)
-        };
+        let entry = self.jit.traces[t as usize - 1].entry;
+        // Linked and patched traces run on without the runtime: room for any of them.
+        let max_slot = self.jit.reach.max_slot;
         self.ensure_stack(base + max_slot.max(0) as usize + 1)?;
         self.jit.counts.entries += 1;
         let ticks_before = self.ticks;
@@ -66,20 +65,29 @@ impl Vm {
             Err(e) => return Err(self.error_at(0, &format!("trace {t} failed: {e}"))),
         };
         let (exited, snap) = (exit >> 16, exit & 0xffff);
-        if exited != t && link != Some(exited) {
+        let known = self
+            .jit
+            .traces
+            .get((exited as usize).wrapping_sub(1))
+            .is_some_and(|tr| (snap as usize) < tr.ir.snaps.len());
+        if !known {
             return Err(self.error_at(
                 0,
-                &format!("trace {t} left through exit {exit:#x} of another trace"),
+                &format!("trace {t} left through exit {exit:#x}, which no trace has"),
             ));
         }
-        let mut ticks = self.ticks - ticks_before;
+        let ticks = self.ticks - ticks_before;
         if exited != t {
-            // The side trace ran whole, then jumped into the trace it links to.
-            let side = &mut self.jit.traces[t as usize - 1];
-            side.entries += 1;
-            side.bytecodes_run += side.bytecodes_per_iteration as u64;
-            self.jit.counts.in_traces += side.bytecodes_per_iteration as u64;
-            ticks = ticks.saturating_sub(side.ir.tail_ticks as u64);
+            // Linked or patched traces ran one after another: count the bytecodes by the
+            // clock, at the rate of the root trace of the one that exited.
+            self.jit.traces[t as usize - 1].entries += 1;
+            let root = self.jit.traces[exited as usize - 1].root;
+            let r = &self.jit.traces[root as usize - 1];
+            let bytecodes =
+                ticks * r.bytecodes_per_iteration as u64 / r.ir.tail_ticks.max(1) as u64;
+            self.jit.counts.in_traces += bytecodes;
+            self.jit_restore(exited, snap as usize, base)?;
+            return Ok((exited, snap));
         }
         let trace = &mut self.jit.traces[exited as usize - 1];
         let bytecodes = if trace.parent.is_some() {
@@ -94,13 +102,10 @@ impl Vm {
             let iterations = ticks / trace.ir.tail_ticks.max(1) as u64;
             iterations * trace.bytecodes_per_iteration as u64
         };
-        if exited == t {
-            trace.entries += 1;
-        }
+        trace.entries += 1;
         trace.bytecodes_run += bytecodes;
         self.jit.counts.in_traces += bytecodes;
-        if exited == t
-            && trace.parent.is_none()
+        if trace.parent.is_none()
             && trace.entries == UNPROFITABLE_AFTER_ENTRIES
             && trace.bytecodes_run < UNPROFITABLE_AFTER_ENTRIES * UNPROFITABLE_BYTECODES
         {
@@ -116,8 +121,8 @@ impl Vm {
         let trace = &self.jit.traces[side as usize - 1];
         let frames = &self.th.frames;
         let top = frames.len() - 1;
-        let room = frames.len() + trace.max_depth < self.frame_limit;
-        room && self.no_upvalue_open_from(base, trace.upvalue_floor)
+        let room = frames.len() + self.jit.reach.max_depth < self.frame_limit;
+        room && self.no_upvalue_open_from(base, self.jit.reach.upvalue_floor)
             && trace.pop_checks.iter().all(|c| {
                 let depth = c.depth as usize;
                 let Some(ci) = top.checked_sub(depth + 1) else {

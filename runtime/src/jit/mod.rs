@@ -73,6 +73,18 @@ pub struct Jit {
     pub(crate) unavailable: bool,
     /// `-jallow=LIST`: the traces that may run (`None`: all of them).
     pub allowed: Option<TraceSet>,
+    /// What any trace may need once entered, since linked and patched traces run on from one
+    /// to another without the runtime: checked at every entry.
+    pub(crate) reach: Reach,
+}
+
+/// The most stack slots and inlined frames any compiled trace needs, and the lowest level from
+/// which one assumes no upvalue is open (see `Recorder::upvalue_floor`).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct Reach {
+    pub max_slot: i32,
+    pub max_depth: usize,
+    pub upvalue_floor: Option<i32>,
 }
 
 impl Default for Jit {
@@ -91,6 +103,7 @@ impl Default for Jit {
             touched: Vec::new(),
             unavailable: false,
             allowed: None,
+            reach: Reach::default(),
         }
     }
 }
@@ -105,8 +118,12 @@ impl Jit {
         if let Some(engine) = self.engine.as_mut() {
             for t in self.traces.drain(..) {
                 engine.remove(t.code);
+                for thunk in t.thunks {
+                    engine.remove(thunk);
+                }
             }
         }
+        self.reach = Reach::default();
         self.traces.clear();
     }
 

@@ -52,6 +52,9 @@ pub struct Trace {
     pub pop_checks: Vec<PopCheck>,
     /// The root trace a side trace jumps to at its end (`stop -> n`).
     pub link: Option<u32>,
+    /// Byte offset of each exit stub, and the thunks exits were patched to jump through.
+    pub exit_offsets: Vec<usize>,
+    pub thunks: Vec<CodeId>,
     /// Entered only when no upvalue is open at or above this slot (see `Recorder`).
     pub upvalue_floor: Option<i32>,
     /// The name `-jallow` accepts whatever the trace's number: `P@PC` for a root trace,
@@ -92,11 +95,11 @@ impl Vm {
             HotState::Trace(t) => {
                 let trace = self.jit.traces.get(t as usize - 1)?;
                 // Where the interpreter would raise "stack overflow" at an inlined call, let it.
-                let room = self.th.frames.len() + trace.max_depth < self.frame_limit;
+                let room = self.th.frames.len() + self.jit.reach.max_depth < self.frame_limit;
                 (trace.closure == closure
                     && room
                     && self.jit.allows(t)
-                    && self.no_upvalue_open_from(base, trace.upvalue_floor))
+                    && self.no_upvalue_open_from(base, self.jit.reach.upvalue_floor))
                 .then_some(t)
             }
             HotState::Blacklisted => None,
@@ -293,7 +296,15 @@ impl Vm {
             Ok((trace, listing)) => {
                 self.jit.counts.traces += 1;
                 self.jit_log_trace(&rec, &trace, &listing);
-                match trace.parent {
+                let reach = &mut self.jit.reach;
+                reach.max_slot = reach.max_slot.max(trace.max_slot);
+                reach.max_depth = reach.max_depth.max(trace.max_depth);
+                reach.upvalue_floor = match (reach.upvalue_floor, trace.upvalue_floor) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                let parent = trace.parent;
+                match parent {
                     Some(start) => {
                         let root = trace.root;
                         self.jit.traces[start.parent as usize - 1].sides[start.exit as usize] =
@@ -306,8 +317,55 @@ impl Vm {
                         .set_state(trace.loop_pc, HotState::Trace(number)),
                 }
                 self.jit.traces.push(trace);
+                if parent.is_some() {
+                    self.jit_patch_exit(number);
+                }
             }
             Err(reason) => self.jit_abort(&rec, Abort(reason)),
+        }
+    }
+
+    /// Makes the parent's exit jump straight into side trace `side` through a thunk that
+    /// writes the exit's slots and ticks the clock, when nothing there needs the runtime (frames
+    /// to push or pop, a GC point, frame checks before entering the side trace) and the side
+    /// trace may run. (Its upvalue floor is in `Jit::reach`, checked when the chain is entered.) Otherwise the exit keeps going through the runtime, which then enters the side trace.
+    fn jit_patch_exit(&mut self, side: u32) {
+        let s = &self.jit.traces[side as usize - 1];
+        let Some(start) = s.parent else {
+            return;
+        };
+        if !s.pop_checks.is_empty() || !self.jit.allows(side) {
+            return;
+        }
+        let target = s.entry;
+        let Some(engine) = self.jit.engine.as_mut() else {
+            return;
+        };
+        let parent = &self.jit.traces[start.parent as usize - 1];
+        let exit = start.exit as usize;
+        let Ok(thunk) = jit_aarch64::asm::exit_thunk(
+            &parent.ir,
+            &parent.locs,
+            &super::state::VALUE_LAYOUT,
+            engine.abi(&self.jit.params),
+            exit,
+            target,
+        ) else {
+            return;
+        };
+        let Ok((thunk_code, thunk_address)) = engine.install(thunk.bytes()) else {
+            return;
+        };
+        let offset = parent.exit_offsets[exit];
+        let patched = engine.code_address(parent.code).and_then(|at| {
+            let branch = jit_aarch64::asm::branch_to(at + offset as u64, thunk_address)?;
+            engine.patch(parent.code, offset, &branch)
+        });
+        match patched {
+            Ok(()) => self.jit.traces[start.parent as usize - 1]
+                .thunks
+                .push(thunk_code),
+            Err(_) => engine.remove(thunk_code),
         }
     }
 
@@ -384,6 +442,8 @@ impl Vm {
             final_exit: rec.ir.exit_tail,
             link: rec.link,
             upvalue_floor: rec.upvalue_floor,
+            exit_offsets: assembled.exit_offsets.clone(),
+            thunks: Vec::new(),
             key: match rec.side {
                 Some(start) => format!(
                     "{}/{}",
