@@ -117,6 +117,38 @@ extern "C" fn tab_set_str(state: u64, table: u64, key: u64, tag: u64, payload: u
     table_set(state, TableRef(table as u32), key, tag, payload)
 }
 
+/// `a .. b` for strings and numbers, as the interpreter's `Concat` of two registers: the same
+/// bytes, interned the same way, with the same allocation accounting. Returns the result's
+/// address, or 0 (nothing done) when an operand is no string or number or the result would
+/// pass `--max-memory`: the interpreter then redoes the instruction and raises.
+extern "C" fn str_concat(
+    state: u64,
+    tag1: u64,
+    payload1: u64,
+    tag2: u64,
+    payload2: u64,
+    _: u64,
+) -> u64 {
+    // SAFETY: helpers are only called from traces (see `context`).
+    let (state, vm) = unsafe { context(state) };
+    let (Some(x), Some(y)) = (
+        value_from_tag(tag1, payload1),
+        value_from_tag(tag2, payload2),
+    ) else {
+        return 0;
+    };
+    let mut buf = Vec::new();
+    if !vm.concat_piece(x, &mut buf) || !vm.concat_piece(y, &mut buf) {
+        return 0;
+    }
+    let limit = vm.heap.max_memory;
+    if (limit > 0 && vm.heap.allocated + buf.len() > limit) || buf.len() > (1usize << 40) {
+        return 0;
+    }
+    let v = vm.str_value(&buf);
+    give(state, v)
+}
+
 /// `next(t, key)`: the next key and value at the address returned (0 for an invalid key; a nil
 /// key at the end).
 extern "C" fn tab_next(state: u64, table: u64, tag: u64, payload: u64) -> u64 {
@@ -379,6 +411,7 @@ calls! {
     TAB_LEN: "tab_len", Int2(tab_len), load(FIELDS | ENTRIES, None);
     TAB_NEXT: "tab_next", Int4(tab_next), load(FIELDS | ENTRIES, None);
     STR_LEN: "str_len", Int2(str_len), PURE;
+    STR_CONCAT: "str_concat", Int6(str_concat), store(0, None);
     GLOBAL_GET: "global_get", Int3(global_get), load(FIELDS, Some(1));
     GLOBAL_SET: "global_set", Int6(global_set), store(FIELDS, Some(1));
     UPVAL_SLOT: "upval_slot", Int3(upval_slot), PURE;

@@ -613,6 +613,28 @@ impl Recorder {
                 let r = self.call(helper, &[x], IrType::Num)?;
                 self.set_reg(a as u32, r);
             }
+            Bc::Concat { a, b, c } => {
+                // Two strings or numbers; longer chains and metamethods are the interpreter's.
+                if c != b + 1 {
+                    return Err(Abort::nyi_bytecode(op));
+                }
+                let (x, y) = (
+                    self.runtime_value(vm, self.reg_slot(b as u32)),
+                    self.runtime_value(vm, self.reg_slot(c as u32)),
+                );
+                let stringy = |v: Value| matches!(v, Value::String(_) | Value::Number(_));
+                if !stringy(x) || !stringy(y) {
+                    return Err(Abort("NYI: __concat metamethod".into()));
+                }
+                let (rx, ry) = (self.reg(vm, b as u32)?, self.reg(vm, c as u32)?);
+                let [tx, px] = self.value_args(rx, x);
+                let [ty, py] = self.value_args(ry, y);
+                let ptr = self.call(calls::STR_CONCAT, &[tx, px, ty, py], IrType::Ptr)?;
+                let r = self.load_through(ptr, IrType::Str)?;
+                self.set_reg(a as u32, r);
+                // The interpreter's GC point after `Concat`.
+                self.gc_point_pending = true;
+            }
             Bc::Call { a, b, c } => self.record_call(vm, a, b, c, pc)?,
             Bc::Return { a, b } => self.record_return(vm, a, b)?,
             Bc::ForLoop { a, .. } if self.side.is_some() => {
