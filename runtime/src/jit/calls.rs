@@ -117,6 +117,14 @@ extern "C" fn tab_set_str(state: u64, table: u64, key: u64, tag: u64, payload: u
     table_set(state, TableRef(table as u32), key, tag, payload)
 }
 
+/// `{}` with room for `array` elements and `hash` fields, as the interpreter's `NewTable`
+/// (the same allocation accounting). Returns the table's handle.
+extern "C" fn tab_new(state: u64, array: u64, hash: u64) -> u64 {
+    // SAFETY: helpers are only called from traces (see `context`).
+    let (_, vm) = unsafe { context(state) };
+    vm.heap.new_table(array as usize, hash as usize).0 as u64
+}
+
 /// `a .. b` for strings and numbers, as the interpreter's `Concat` of two registers: the same
 /// bytes, interned the same way, with the same allocation accounting. Returns the result's
 /// address, or 0 (nothing done) when an operand is no string or number or the result would
@@ -412,6 +420,7 @@ calls! {
     TAB_NEXT: "tab_next", Int4(tab_next), load(FIELDS | ENTRIES, None);
     STR_LEN: "str_len", Int2(str_len), PURE;
     STR_CONCAT: "str_concat", Int6(str_concat), store(0, None);
+    TAB_NEW: "tab_new", Int3(tab_new), store(0, None);
     GLOBAL_GET: "global_get", Int3(global_get), load(FIELDS, Some(1));
     GLOBAL_SET: "global_set", Int6(global_set), store(FIELDS, Some(1));
     UPVAL_SLOT: "upval_slot", Int3(upval_slot), PURE;

@@ -613,6 +613,23 @@ impl Recorder {
                 let r = self.call(helper, &[x], IrType::Num)?;
                 self.set_reg(a as u32, r);
             }
+            Bc::NewTable { a, array, hash } => {
+                let (n, h) = (self.ir.int(array as i64), self.ir.int(hash as i64));
+                let t = self.call(calls::TAB_NEW, &[n, h], IrType::Tab)?;
+                self.set_reg(a as u32, t);
+                // The interpreter's GC point after `NewTable`.
+                self.gc_point_pending = true;
+            }
+            Bc::SetList { a, count, first } => {
+                if count == 0 {
+                    return Err(Abort("NYI: SetList of variable results".into()));
+                }
+                for i in 1..=count as u32 {
+                    let key = (first + i) as f64;
+                    let k = self.ir.num(key);
+                    self.record_newindex(vm, a, Value::Number(key), k, (a as u32 + i) as Rk)?;
+                }
+            }
             Bc::Concat { a, b, c } => {
                 // Two strings or numbers; longer chains and metamethods are the interpreter's.
                 if c != b + 1 {
