@@ -117,6 +117,53 @@ extern "C" fn tab_set_str(state: u64, table: u64, key: u64, tag: u64, payload: u
     table_set(state, TableRef(table as u32), key, tag, payload)
 }
 
+/// `string.byte(s, i)` with `i` a whole number: the byte at `i` (negative counts from the end)
+/// as a number, or nil when out of range, as the library function gives it; 0 (the interpreter
+/// redoes the call) for anything else.
+extern "C" fn str_byte(state: u64, s: u64, i: u64) -> u64 {
+    // SAFETY: helpers are only called from traces (see `context`).
+    let (state, vm) = unsafe { context(state) };
+    let Some(Value::String(s)) = value_of(IrType::Str, s) else {
+        return 0;
+    };
+    let i = f64::from_bits(i);
+    if i != i.trunc() || i.abs() > 1e15 {
+        return 0;
+    }
+    let bytes = vm.heap.str_bytes(s);
+    let l = bytes.len();
+    let at = crate::stdlib::string::relative(i as i64, l);
+    let v = if at.max(1) > at.min(l as i64) {
+        Value::Nil
+    } else {
+        Value::Number(bytes[at as usize - 1] as f64)
+    };
+    give(state, v)
+}
+
+/// The method `key` of strings as `s:key(...)` finds it: through the strings' metatable and its
+/// `__index` table. 0 (the interpreter redoes the lookup) when that is not a table or the method
+/// is missing.
+extern "C" fn str_method(state: u64, key: u64) -> u64 {
+    // SAFETY: helpers are only called from traces (see `context`).
+    let (state, vm) = unsafe { context(state) };
+    let Some(key) = value_of(IrType::Str, key) else {
+        return 0;
+    };
+    let Some(meta) = vm.string_meta else {
+        return 0;
+    };
+    let index = Value::String(vm.names.index);
+    let Value::Table(methods) = vm.heap.table(meta).get(index) else {
+        return 0;
+    };
+    let v = vm.heap.table(methods).get(key);
+    if v.is_nil() {
+        return 0;
+    }
+    give(state, v)
+}
+
 /// `{}` with room for `array` elements and `hash` fields, as the interpreter's `NewTable`
 /// (the same allocation accounting). Returns the table's handle.
 extern "C" fn tab_new(state: u64, array: u64, hash: u64) -> u64 {
@@ -421,6 +468,8 @@ calls! {
     STR_LEN: "str_len", Int2(str_len), PURE;
     STR_CONCAT: "str_concat", Int6(str_concat), store(0, None);
     TAB_NEW: "tab_new", Int3(tab_new), store(0, None);
+    STR_BYTE: "str_byte", Int3(str_byte), store(0, None);
+    STR_METHOD: "str_method", Int2(str_method), store(0, None);
     GLOBAL_GET: "global_get", Int3(global_get), load(FIELDS, Some(1));
     GLOBAL_SET: "global_set", Int6(global_set), store(FIELDS, Some(1));
     UPVAL_SLOT: "upval_slot", Int3(upval_slot), PURE;

@@ -36,7 +36,7 @@ pub fn open(vm: &mut Vm) {
 }
 
 /// Lua's relative string position: negative counts from the end.
-fn relative(pos: i64, len: usize) -> i64 {
+pub(crate) fn relative(pos: i64, len: usize) -> i64 {
     if pos >= 0 {
         pos
     } else if (-pos) as usize > len {
