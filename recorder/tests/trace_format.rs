@@ -110,12 +110,17 @@ fn what_is_written_is_read_back() {
 }
 
 #[test]
-fn the_writer_refuses_an_existing_directory() {
+fn the_writer_refuses_an_existing_directory_unless_it_is_empty() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes"), "kept").unwrap();
     assert!(matches!(
         TraceWriter::create(dir.path(), &header()),
         Err(TraceError::Io { .. })
     ));
+    // An empty directory is a name reserved for this trace (see `trace_dir`).
+    let reserved = dir.path().join("reserved");
+    std::fs::create_dir(&reserved).unwrap();
+    assert!(TraceWriter::create(&reserved, &header()).is_ok());
 }
 
 #[test]
