@@ -534,6 +534,17 @@ impl ReplaySession {
                         return Ok(Stop::Injected(number, registers));
                     }
                     // Signals of this replay's own making (a real child's SIGCHLD): not the program's input.
+                    if resume == Resume::StepOver {
+                        // It stopped the step over a breakpoint before the instruction ran: the next
+                        // resume must step over it again, not hit it a second time.
+                        if let Some(debugged) = self.debugged.as_mut() {
+                            if debugged.pid == pid
+                                && debugged.traps.breakpoints.contains(&registers.rip)
+                            {
+                                debugged.at_breakpoint = Some(registers.rip);
+                            }
+                        }
+                    }
                 }
                 WaitStatus::Exited(_, code) => {
                     let status = ExitStatus::Exited(code);

@@ -167,3 +167,41 @@ fn watchpoints_see_what_the_kernel_wrote_in_both_directions() {
     );
     insta::assert_snapshot!(normalized);
 }
+
+#[test]
+fn a_watchpoint_finds_a_write_many_iterations_back_without_system_calls() {
+    // 2,000 iterations (about 30,000 instructions) between the write and both the system call
+    // before it and the stop after it, against a reverse single-step budget of 1,000 instructions:
+    // single-stepping from the last system call cannot reach it; counting the loop's passes can.
+    let recorded = gdb_support::record_program_with("stray", &["4000"]);
+    let server = gdb_support::Server::start_with_env(
+        &recorded.trace,
+        None,
+        &[("RETRACE_REVERSE_STEP_LIMIT", "1000")],
+    );
+    let transcript = gdb_support::gdb(
+        &recorded.program,
+        server.port,
+        &[
+            "break stray.c:17",
+            "continue",
+            "print guard",
+            "watch -l guard",
+            "reverse-continue",
+            "print i",
+            "print guard",
+            "stepi",
+            "print guard",
+            "reverse-stepi",
+            "print guard",
+        ],
+    );
+    let (status, stderr) = server.finish();
+    assert!(status.success(), "{stderr}\n{transcript}");
+    let normalized = normalize(&transcript);
+    assert!(
+        normalized.contains("Old value = 1\nNew value = 0"),
+        "stopped before the stray store, which wrote 1 over 0:\n{transcript}"
+    );
+    insta::assert_snapshot!(normalized);
+}

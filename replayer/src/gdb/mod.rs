@@ -158,12 +158,15 @@ fn gdb_signal(signal: i32) -> Signal {
 fn stop_reason(stop: Stop) -> SingleThreadStopReason<u64> {
     match stop {
         Stop::Breakpoint(_) => SingleThreadStopReason::SwBreak(()),
+        Stop::Watch(watch) if watch.access == Access::Execute => {
+            SingleThreadStopReason::HwBreak(())
+        }
         Stop::Watch(watch) => SingleThreadStopReason::Watch {
             tid: (),
             kind: match watch.access {
                 Access::Write => WatchKind::Write,
                 Access::Read => WatchKind::Read,
-                Access::ReadWrite => WatchKind::ReadWrite,
+                Access::ReadWrite | Access::Execute => WatchKind::ReadWrite,
             },
             addr: watch.address,
         },

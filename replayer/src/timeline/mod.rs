@@ -15,16 +15,22 @@ mod position;
 use std::path::{Path, PathBuf};
 
 use recorder::trace::{Event, ExitStatus, Registers};
+use recorder::tsc_mode::monotonic_ns;
 
 pub use checkpoint::{Checkpoints, NearbyCopies};
 pub use position::{Operation, Position};
 
-use crate::trap::{Progress, Trap, TrapSet, Watchpoint};
+use crate::trap::{Access, Progress, Trap, TrapSet, Watchpoint};
 use crate::{ReplayError, ReplaySession};
 
 /// Most instructions a reverse single step replays by single-stepping before giving up, by default
 /// (about five seconds of single steps).
 pub const STEP_LIMIT: u64 = 200_000;
+
+/// While counting landmark hits to step back from a trap, keep a copy of the replay this often, so
+/// that the seek that follows replays at most this much (nanoseconds, read with `monotonic_ns`: the
+/// replaying thread must not read the time-stamp counter).
+const LANDMARK_COPY_EVERY_NS: u64 = 20_000_000;
 
 /// While seeking by single steps, keep a copy of the replay every this many steps…
 const COPY_EVERY: u64 = 16;
@@ -286,7 +292,7 @@ impl ReplayTimeline {
             .watchpoints
             .iter()
             .flatten()
-            .filter(|watch| watch.access != crate::trap::Access::Read)
+            .filter(|watch| watch.catches_writes())
             .find(|watch| {
                 writes.iter().any(|(address, length)| {
                     *address < watch.address + watch.length && watch.address < address + length
@@ -809,11 +815,93 @@ impl ReplayTimeline {
             Operation::Run { traps, .. } => (prefix, Some(traps)),
             Operation::ToExit => (prefix, None),
         };
+        let from = match &traps {
+            Some(traps) => self.landmark_before(&from, traps, target)?,
+            None => from,
+        };
         self.seek(&from)?;
         let steps = self.steps_to_next_trap(traps.as_ref(), target)?;
         let mut previous = from;
         previous.push_steps(steps - 1);
         Ok(previous)
+    }
+
+    /// A position between `from` and `target` (reached from `from` by running to the next trap of
+    /// `traps`) from which few single steps lead to `target`: the last time before `target` that the
+    /// process reached the address it stands at in `target`, found by a run with a breakpoint there
+    /// that counts its hits. For a watchpoint hit inside a loop that is one iteration back, however
+    /// many iterations lie between `from` and `target`, at one ptrace stop per iteration where single
+    /// steps would take one per instruction. `from` itself when that address is not reached before
+    /// `target`, or is already one of `traps` (breakpoint hits are their own landmarks).
+    fn landmark_before(
+        &mut self,
+        from: &Position,
+        traps: &TrapSet,
+        target: &Position,
+    ) -> TimelineResult<Position> {
+        let lost = |what: &str| TimelineError::Lost {
+            position: target.to_string(),
+            what: what.to_string(),
+        };
+        self.seek(target)?;
+        let landmark = self.registers()?.rip;
+        if traps.breakpoints.contains(&landmark) {
+            return Ok(from.clone());
+        }
+        // A debug register if one is free (one stop per hit, code untouched), else an int3.
+        let landmark_watch = Watchpoint {
+            address: landmark,
+            length: 1,
+            access: Access::Execute,
+        };
+        let mut landmark_traps = TrapSet::default();
+        landmark_traps.watchpoints[0] = Some(landmark_watch);
+        // No breakpoint of `traps` is met before `target` (it is the next trap), and `target` is no
+        // breakpoint hit: the watchpoints alone find it, and the run pays for no breakpoint bytes.
+        let watches = TrapSet {
+            watchpoints: traps.watchpoints,
+            ..TrapSet::default()
+        };
+        let armed = watches.union(&landmark_traps).unwrap_or_else(|| {
+            let mut armed = watches.clone();
+            armed.breakpoints.insert(landmark);
+            armed
+        });
+        self.seek(from)?;
+        self.session.set_traps(armed.clone());
+        self.session.set_single_step(false);
+        let (mut met, mut last_landmark) = (0u64, None);
+        let mut next_copy = monotonic_ns() + LANDMARK_COPY_EVERY_NS;
+        loop {
+            let Progress::Trapped(trap) = self.session.advance()? else {
+                return Err(lost("an event came first"));
+            };
+            if trap.exiting {
+                return Err(lost("the process reached its exit"));
+            }
+            if is_hit(&trap, &armed, traps) {
+                break;
+            }
+            met += 1;
+            if trap.breakpoint == Some(landmark)
+                || armed.fired(trap.watch_slots).contains(&landmark_watch)
+            {
+                last_landmark = Some(met);
+                if monotonic_ns() >= next_copy {
+                    // The next seek replays from the latest of these copies, not from `from`.
+                    let here = from.then(Operation::Run {
+                        traps: armed.clone(),
+                        hits: met,
+                    });
+                    self.nearby.keep(&here, &mut self.session);
+                    next_copy = monotonic_ns() + LANDMARK_COPY_EVERY_NS;
+                }
+            }
+        }
+        Ok(match last_landmark {
+            Some(hits) => from.then(Operation::Run { traps: armed, hits }),
+            None => from.clone(),
+        })
     }
 
     /// Single-steps until the next trap of `traps` (the exit call if `None`), as a run would meet it;
