@@ -36,6 +36,19 @@ pub struct ReplayOptions {
     pub echo_output: bool,
 }
 
+/// Where a run off the recording ([`ReplaySession::run_diverted`]) stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Diverted {
+    /// At a debugger trap.
+    Trapped(Trap),
+    /// At the entry of this system call, which a diverted process cannot make.
+    SystemCall(u64),
+    /// At this signal (a fault, or an `rdtsc`, which traps).
+    Signal(i32),
+    /// The process ended.
+    Ended(ExitStatus),
+}
+
 /// What one step did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Step {
@@ -1061,6 +1074,36 @@ impl ReplaySession {
             pid,
             ..Debugged::default()
         });
+    }
+
+    /// Runs the debugged process off the recording (a debugger changed its registers or memory, so
+    /// the trace no longer describes it) until its next trap, system call, signal or end, replaying
+    /// no event. A system call is not executed: resuming goes on past it with the `-ENOSYS` the
+    /// kernel left in `rax`.
+    pub fn run_diverted(&mut self) -> ReplayResult<Diverted> {
+        let Some(pid) = self.debugged_pid() else {
+            return Err(ReplayError::Start(
+                "no process is being debugged in this replay".into(),
+            ));
+        };
+        match self.next_stop(pid) {
+            Err(ReplayError::Trapped) => Ok(Diverted::Trapped(
+                self.debugged
+                    .as_mut()
+                    .and_then(|debugged| debugged.trapped.take())
+                    .unwrap_or(Trap {
+                        breakpoint: None,
+                        stepped: false,
+                        watch_slots: 0,
+                        exiting: false,
+                    }),
+            )),
+            Ok(Stop::Syscall(registers)) => Ok(Diverted::SystemCall(registers.orig_rax)),
+            Ok(Stop::Fault(signal, _) | Stop::Injected(signal, _)) => Ok(Diverted::Signal(signal)),
+            Ok(Stop::Rdtsc(..)) => Ok(Diverted::Signal(libc::SIGSEGV)),
+            Ok(Stop::Died(status)) => Ok(Diverted::Ended(status)),
+            Err(error) => Err(error),
+        }
     }
 
     /// The recorded id of the process debugger traps apply to.

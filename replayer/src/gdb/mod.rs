@@ -76,6 +76,15 @@ impl Debugger {
                 eprintln!("replayer: {error}");
                 Ok(Stop::Start)
             }
+            Ok(Stop::DivertedSystemCall(number)) => {
+                eprintln!(
+                    "replayer: the program, changed from gdb (call, set var, set $reg), reached system \
+                     call {}, which it cannot make off its recording; reverse-stepi, reverse-continue \
+                     or 'monitor goto EVENT' return to the recording",
+                    recorder::syscalls::name(number)
+                );
+                Ok(Stop::DivertedSystemCall(number))
+            }
             other => other,
         }
     }
@@ -185,6 +194,7 @@ fn stop_reason(stop: Stop) -> SingleThreadStopReason<u64> {
             SingleThreadStopReason::Terminated(gdb_signal(signal))
         }
         Stop::Interrupted => SingleThreadStopReason::Signal(Signal::SIGINT),
+        Stop::DivertedSystemCall(_) => SingleThreadStopReason::Signal(Signal::SIGSYS),
     }
 }
 

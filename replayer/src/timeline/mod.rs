@@ -21,7 +21,7 @@ pub use checkpoint::{Checkpoints, NearbyCopies};
 pub use position::{Operation, Position};
 
 use crate::trap::{Access, Progress, Trap, TrapSet, Watchpoint};
-use crate::{ReplayError, ReplaySession};
+use crate::{Diverted, ReplayError, ReplaySession};
 
 /// Most instructions a reverse single step replays by single-stepping before giving up, by default
 /// (about five seconds of single steps).
@@ -85,6 +85,16 @@ pub enum Stop {
     Exited(ExitStatus),
     /// Stopped on the debugger's request.
     Interrupted,
+    /// A process the debugger took off its recording reached this system call, which it cannot make
+    /// (the recording has no result for it).
+    DivertedSystemCall(u64),
+}
+
+/// Where the debugger took the process off its recording.
+struct Diversion {
+    origin: Position,
+    /// The registers at `origin`.
+    registers: Registers,
 }
 
 /// One debugged process's replay history.
@@ -99,8 +109,8 @@ pub struct ReplayTimeline {
     checkpoints: Checkpoints,
     nearby: NearbyCopies,
     /// The debugger changed memory or registers since the last seek: this replay is no longer the
-    /// recording, so no copy of it may be kept.
-    diverted: bool,
+    /// recording, so no copy of it may be kept, and running forward runs off the recording.
+    diversion: Option<Diversion>,
     /// Positions the user saved with `checkpoint`, by number.
     bookmarks: Vec<Position>,
     /// Most single steps a reverse step may replay.
@@ -148,7 +158,7 @@ impl ReplayTimeline {
             traps: TrapSet::default(),
             checkpoints,
             nearby: NearbyCopies::new(64),
-            diverted: false,
+            diversion: None,
             bookmarks: Vec::new(),
             step_limit: STEP_LIMIT,
         })
@@ -210,10 +220,55 @@ impl ReplayTimeline {
         Ok(self.session.ymm_upper_halves(self.pid)?)
     }
 
-    /// Replaces the debugged process's registers (in this replay only: a seek undoes it).
+    /// Replaces the debugged process's registers (in this replay only: a seek undoes it). Registers
+    /// put back as they were where the diversion began end it (that is how gdb ends `call f()`):
+    /// the replay returns to that position exactly, memory included.
     pub fn set_registers(&mut self, registers: &Registers) -> TimelineResult<()> {
-        self.diverted = true;
-        Ok(self.session.set_registers(self.pid, registers)?)
+        self.begin_diversion()?;
+        self.session.set_registers(self.pid, registers)?;
+        if let Some(diversion) = &self.diversion {
+            if diversion.registers.first_difference(registers).is_none() {
+                let origin = diversion.origin.clone();
+                self.seek(&origin)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the debugger has taken the process off its recording (see [`Self::set_registers`]).
+    pub fn is_diverted(&self) -> bool {
+        self.diversion.is_some()
+    }
+
+    fn begin_diversion(&mut self) -> TimelineResult<()> {
+        if self.diversion.is_none() {
+            let registers = self.registers()?;
+            self.diversion = Some(Diversion {
+                origin: self.position.clone(),
+                registers,
+            });
+        }
+        Ok(())
+    }
+
+    /// Runs the diverted process forward (one instruction if `single_step`): no event is replayed,
+    /// and a system call stops it, as the recording has no result for it.
+    fn run_diverted(&mut self, single_step: bool) -> TimelineResult<Stop> {
+        let traps = self.traps.clone();
+        self.session.set_traps(traps.clone());
+        self.session.set_single_step(single_step);
+        let outcome = self.session.run_diverted();
+        self.session.set_single_step(false);
+        Ok(match outcome? {
+            Diverted::Trapped(trap) if single_step => match self.stop_for(&trap, &traps) {
+                Stop::Watch(watch) => Stop::Watch(watch),
+                _ => Stop::Step,
+            },
+            Diverted::Trapped(trap) => self.stop_for(&trap, &traps),
+            Diverted::SystemCall(number) => Stop::DivertedSystemCall(number),
+            Diverted::Signal(signal) => Stop::Signal(signal),
+            Diverted::Ended(status) => Stop::Exited(status),
+        })
     }
 
     /// Reads the debugged process's memory.
@@ -224,7 +279,7 @@ impl ReplayTimeline {
     /// Writes the debugged process's memory (in this replay only: a seek undoes it; the trace and the
     /// checkpoints keep the recorded contents).
     pub fn write_memory(&mut self, address: u64, bytes: &[u8]) -> TimelineResult<()> {
-        self.diverted = true;
+        self.begin_diversion()?;
         Ok(self.session.write_memory(self.pid, address, bytes)?)
     }
 
@@ -320,6 +375,9 @@ impl ReplayTimeline {
         if let Some(stop) = self.exited() {
             return Ok(stop);
         }
+        if self.diversion.is_some() {
+            return self.run_diverted(false);
+        }
         let traps = self.traps.clone();
         self.session.set_traps(traps.clone());
         self.session.set_single_step(false);
@@ -359,6 +417,9 @@ impl ReplayTimeline {
         if let Some(stop) = self.exited() {
             return Ok(stop);
         }
+        if self.diversion.is_some() {
+            return self.run_diverted(true);
+        }
         let traps = self.traps.clone();
         self.session.set_traps(traps.clone());
         self.session.set_single_step(true);
@@ -397,7 +458,7 @@ impl ReplayTimeline {
     }
 
     fn consider_checkpoint(&mut self) {
-        if !self.diverted {
+        if self.diversion.is_none() {
             self.checkpoints.consider(&mut self.session);
         }
     }
@@ -418,7 +479,7 @@ impl ReplayTimeline {
                 (boundary, target.operations.clone())
             }
         };
-        self.diverted = false;
+        self.diversion = None;
         for operation in operations {
             match operation {
                 Operation::Steps(mut left) => {
