@@ -130,6 +130,10 @@ pub fn describe(record: &Record) -> String {
             registers.rip
         ),
         Event::Exit { pid, status } => format!("#{number} pid {pid} {status}"),
+        Event::Chdir { pid, directory } => format!(
+            "#{number} pid {pid} working directory {}",
+            String::from_utf8_lossy(directory)
+        ),
         Event::Aborted { reason } => format!("#{number} recording stopped: {reason}"),
         Event::End { status } => format!("#{number} end: {status}"),
     }

@@ -327,6 +327,7 @@ impl ReplaySession {
                 ..
             } => self.replay_rdtsc(pid, &registers, value)?,
             Event::Exit { pid, status } => self.replay_exit(pid, status)?,
+            Event::Chdir { pid, directory } => self.replay_chdir(pid, &directory)?,
             Event::Aborted { reason } => {
                 return Err(ReplayError::RecordingAborted {
                     event: number,
@@ -1030,6 +1031,31 @@ impl ReplaySession {
         Ok(())
     }
 
+    /// After an `fchdir` (whose descriptor exists only in the recording): moves the process to the
+    /// directory it moved to, so that relative paths it executes resolve as they did.
+    fn replay_chdir(&mut self, pid: i32, directory: &[u8]) -> ReplayResult<()> {
+        let real = self.settle(pid)?;
+        let path = CString::new(directory).map_err(|_| TraceError::Corrupt {
+            event: self.event_number,
+            what: "working directory contains NUL".into(),
+        })?;
+        let registers = tracee::registers(real)?;
+        let scratch = (registers.rsp - 8192) & !15;
+        let saved = tracee::read_memory(real, scratch, path.as_bytes_with_nul().len())?;
+        tracee::write_memory(real, scratch, path.as_bytes_with_nul())?;
+        let result = run_helper(real, &registers, libc::SYS_chdir, [scratch, 0, 0, 0, 0, 0]);
+        tracee::write_memory(real, scratch, &saved)?;
+        tracee::set_registers(real, &registers)?;
+        match result? {
+            0 => Ok(()),
+            error => Err(self.diverge(
+                pid,
+                format!("to enter {}", String::from_utf8_lossy(directory)),
+                format!("chdir failed with errno {}", -error),
+            )),
+        }
+    }
+
     fn replay_exit(&mut self, pid: i32, recorded: ExitStatus) -> ReplayResult<()> {
         let stop = self.next_stop(pid)?;
         let actual = match stop {
@@ -1513,13 +1539,19 @@ fn file_change(file: &FileIdentity) -> Option<String> {
         return Some(format!("{} no longer exists", file.path));
     };
     let modified = i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec());
-    (metadata.ino() != file.inode || metadata.size() != file.size || modified != file.modified_ns)
-        .then(|| {
-            format!(
-                "{} changed since the recording (replay needs the same binary)",
-                file.path
-            )
-        })
+    if metadata.ino() == file.inode && metadata.size() == file.size && modified == file.modified_ns
+    {
+        return None;
+    }
+    // Another file by its metadata; the same program if it has the same bytes (a rebuild).
+    let same_bytes = metadata.size() == file.size
+        && recorder::trace::checksum_of(&file.path).is_ok_and(|sum| sum == file.checksum);
+    (!same_bytes).then(|| {
+        format!(
+            "{} changed since the recording (replay needs the same binary: same contents)",
+            file.path
+        )
+    })
 }
 
 /// Starts the recorded command under the recorded conditions.

@@ -595,7 +595,21 @@ impl Recorder {
             output,
             mapped,
         };
-        self.append(&event, &data)
+        self.append(&event, &data)?;
+        if number == libc::SYS_fchdir as u64 && result == 0 {
+            let directory = std::fs::read_link(format!("/proc/{pid}/cwd")).map_err(|error| {
+                RecordError::Unsupported(format!(
+                    "process {pid} changed directory with fchdir, and its new directory cannot be read ({error}); recording stopped at event {}",
+                    self.next_event_number()
+                ))
+            })?;
+            let chdir = Event::Chdir {
+                pid: pid.as_raw(),
+                directory: directory.into_os_string().into_encoded_bytes(),
+            };
+            self.append(&chdir, &[])?;
+        }
+        Ok(())
     }
 
     fn on_signal_stop(&mut self, pid: Pid, signal: Signal) -> RecordResult<()> {
@@ -772,14 +786,8 @@ fn exec_files(pid: Pid) -> Vec<FileIdentity> {
         if !path.starts_with('/') || seen.iter().any(|known: &FileIdentity| known.path == path) {
             continue;
         }
-        if let Ok(metadata) = std::fs::metadata(path) {
-            seen.push(FileIdentity {
-                path: path.to_string(),
-                inode: metadata.ino(),
-                size: metadata.size(),
-                modified_ns: i128::from(metadata.mtime()) * 1_000_000_000
-                    + i128::from(metadata.mtime_nsec()),
-            });
+        if let Ok(identity) = FileIdentity::of(path) {
+            seen.push(identity);
         }
     }
     seen
