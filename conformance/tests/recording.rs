@@ -425,6 +425,15 @@ fn real_programs() -> Vec<(&'static str, Vec<String>)> {
             "python_uuid1",
             strings(&["python3", "-c", "import uuid; print('TOKEN', uuid.uuid1())"]),
         ),
+        // Parallel children: wait and SIGCHLD order as recorded (make waits in pselect6).
+        (
+            "make_j2",
+            strings(&["make", "-s", "-j2", "-C", concat!(env!("CARGO_MANIFEST_DIR"), "/recording/make")]),
+        ),
+        (
+            "xargs_parallel",
+            strings(&["sh", "-c", "seq 1 12 | xargs -P2 -n3 echo"]),
+        ),
         (
             "vim_batch",
             strings(&["vim", "-es", "-c", "put ='TOKEN vim ok'", "-c", "%print", "-c", "q!"]),
