@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use recorder::trace::{
-    CpuFeatures, Event, ExitStatus, Header, MemoryWrite, Registers, Stream, TraceError,
+    CpuFeatures, Event, ExitStatus, Header, MemoryWrite, Output, Registers, Stream, TraceError,
     TraceReader, TraceWriter, ARCH, TRACE_VERSION,
 };
 
@@ -40,7 +40,10 @@ fn events() -> Vec<(Event, Vec<u8>)> {
                 length: data.len() as u64,
             }]
         };
-        let output = (index % 7 == 0).then_some(Stream::Stdout);
+        let output = (index % 7 == 0).then_some(Output {
+            stream: Stream::Stdout,
+            checksum: index as u32,
+        });
         list.push((
             Event::Syscall {
                 pid: 100,

@@ -84,8 +84,8 @@ pub fn describe(record: &Record) -> String {
             if written > 0 {
                 line += &format!(" [wrote {written} bytes]");
             }
-            if let Some(stream) = output {
-                line += &format!(" [{stream:?}]").to_lowercase();
+            if let Some(output) = output {
+                line += &format!(" [{:?}]", output.stream).to_lowercase();
             }
             if let Some(file) = mapped {
                 line += &format!(" [maps {} as files/{}]", file.original, file.stored_as);

@@ -19,8 +19,8 @@ use recorder::kernel_writes::output_ranges;
 use recorder::spawn::{spawn_traced, Launch};
 use recorder::syscalls::{self, Kind};
 use recorder::trace::{
-    layout, Event, ExitStatus, FileIdentity, Header, MappedFile, MemoryWrite, Record, Registers,
-    SignalCause, Stream, TraceError, TraceReader,
+    layout, Event, ExitStatus, FileIdentity, Header, MappedFile, MemoryWrite, Output, Record,
+    Registers, SignalCause, Stream, TraceError, TraceReader,
 };
 use recorder::tracee::{self, ptrace_error, Pid, SiginfoFields, TraceeError};
 
@@ -643,7 +643,7 @@ impl ReplaySession {
         result: i64,
         writes: &[MemoryWrite],
         data: &[u8],
-        output: Option<Stream>,
+        output: Option<Output>,
         mapped: Option<&MappedFile>,
     ) -> ReplayResult<()> {
         let (real, actual) = self.expect_syscall(pid, recorded)?;
@@ -679,8 +679,8 @@ impl ReplaySession {
             answered
         };
         tracee::set_registers(real, &answered)?;
-        if let (Some(stream), true) = (output, self.options.echo_output) {
-            self.echo(real, &actual, result, stream)?;
+        if let (Some(output), true) = (output, self.options.echo_output) {
+            self.echo(pid, real, &actual, result, output)?;
         }
         Ok(())
     }
@@ -782,12 +782,14 @@ impl ReplaySession {
         Ok(result)
     }
 
+    /// Prints the output of a write again, once its bytes are known to be the recorded ones.
     fn echo(
         &mut self,
+        pid: i32,
         real: Pid,
         registers: &Registers,
         result: i64,
-        stream: Stream,
+        recorded: Output,
     ) -> ReplayResult<()> {
         let Some(output) =
             output_ranges(real, registers.orig_rax, registers.syscall_args(), result)?
@@ -798,7 +800,19 @@ impl ReplaySession {
         for (address, length) in output.pieces {
             bytes.extend(tracee::read_memory(real, address, length as usize)?);
         }
-        let _ = match stream {
+        let checksum = crc32fast::hash(&bytes);
+        if checksum != recorded.checksum {
+            return Err(self.diverge(
+                pid,
+                format!(
+                    "{} bytes of output with CRC-32 {:#010x}, as recorded",
+                    bytes.len(),
+                    recorded.checksum
+                ),
+                format!("different bytes (CRC-32 {checksum:#010x}); not printed"),
+            ));
+        }
+        let _ = match recorded.stream {
             Stream::Stdout => std::io::stdout()
                 .lock()
                 .write_all(&bytes)

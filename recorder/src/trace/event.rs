@@ -48,6 +48,15 @@ pub enum Stream {
     Stderr,
 }
 
+/// A write that reached the recorder's stdout or stderr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Output {
+    /// Which of the two.
+    pub stream: Stream,
+    /// CRC-32 of the bytes written: replay checks that it prints the same.
+    pub checksum: u32,
+}
+
 /// One range of tracee memory the kernel wrote during a system call; its bytes are in the data stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemoryWrite {
@@ -147,7 +156,7 @@ pub enum Event {
         /// Memory the kernel wrote; the bytes are this event's data frame.
         writes: Vec<MemoryWrite>,
         /// Set when the call wrote to the recorder's stdout or stderr.
-        output: Option<Stream>,
+        output: Option<Output>,
         /// Set for an `mmap` of a file.
         mapped: Option<MappedFile>,
     },

@@ -25,7 +25,7 @@ mod writer;
 
 pub use error::{TraceError, TraceResult};
 pub use event::{
-    checksum_of, signal_name, Event, ExitStatus, FileIdentity, MappedFile, MemoryWrite,
+    checksum_of, signal_name, Event, ExitStatus, FileIdentity, MappedFile, MemoryWrite, Output,
     SignalCause, Stream,
 };
 pub use header::{CpuFeatures, Header};
