@@ -109,6 +109,28 @@ impl TrapSet {
         Some(union)
     }
 
+    /// The execution breakpoint (an [`Access::Execute`] slot) at `address`, if there is one.
+    pub fn executes_at(&self, address: u64) -> Option<Watchpoint> {
+        self.watchpoints
+            .iter()
+            .flatten()
+            .find(|watch| watch.access == Access::Execute && watch.address == address)
+            .copied()
+    }
+
+    /// This set without its execution breakpoints: single steps meet those by address, as they meet
+    /// software breakpoints (an execution breakpoint faults before its instruction, so a step onto
+    /// it would report the same place twice).
+    pub fn without_execution(&self) -> TrapSet {
+        let mut kept = self.clone();
+        for slot in &mut kept.watchpoints {
+            if slot.is_some_and(|watch| watch.access == Access::Execute) {
+                *slot = None;
+            }
+        }
+        kept
+    }
+
     /// The watchpoints among `slots` (a DR6 mask) of this set.
     pub fn fired(&self, slots: u8) -> Vec<Watchpoint> {
         (0..WATCH_SLOTS)

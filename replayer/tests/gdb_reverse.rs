@@ -104,7 +104,10 @@ fn going_past_the_start_says_so() {
 }
 
 #[test]
-fn a_reverse_step_too_far_from_the_last_event_says_why() {
+fn reverse_steps_far_from_the_last_event_go_back_one_instruction_at_a_time() {
+    // The breakpoint is 5,000 loop iterations (about 30,000 instructions) after the last system
+    // call, against a single-step budget of 1,000: the instruction before it is found by counting
+    // the passes of candidate instructions with hardware breakpoints, then stepping from the last.
     let recorded = record_program("spin");
     let server = gdb_support::Server::start_with_env(
         &recorded.trace,
@@ -114,18 +117,34 @@ fn a_reverse_step_too_far_from_the_last_event_says_why() {
     let transcript = gdb_support::gdb(
         &recorded.program,
         server.port,
-        &["break spin.c:9", "continue", "reverse-stepi", "print sink"],
+        &[
+            "break spin.c:9",
+            "continue",
+            "reverse-stepi",
+            "x/i $pc",
+            "print sink",
+            "reverse-stepi",
+            "x/i $pc",
+            "reverse-stepi",
+            "x/i $pc",
+            "stepi",
+            "stepi",
+            "x/i $pc",
+        ],
     );
     let (status, stderr) = server.finish();
     assert!(status.success(), "{stderr}");
     assert!(
-        stderr.contains("the previous instruction is more than 1000 instructions after event"),
-        "{stderr}"
+        !transcript.contains("No more reverse-execution history."),
+        "{transcript}\n{stderr}"
     );
-    assert!(
-        transcript.contains("No more reverse-execution history."),
-        "{transcript}"
-    );
+    let instructions: Vec<&str> = transcript
+        .lines()
+        .filter_map(|line| line.split_once(">:\t").map(|(_, instruction)| instruction))
+        .map(|instruction| instruction.split_whitespace().next().unwrap_or(""))
+        .collect();
+    // The loop's exit test, its compare, its increment; forward again to the exit test.
+    assert_eq!(instructions, ["jle", "cmpl", "addl", "jle"], "{transcript}");
     assert!(transcript.contains("$1 = 12497500"), "{transcript}");
 }
 

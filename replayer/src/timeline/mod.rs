@@ -32,6 +32,9 @@ pub const STEP_LIMIT: u64 = 200_000;
 /// replaying thread must not read the time-stamp counter).
 const LANDMARK_COPY_EVERY_NS: u64 = 20_000_000;
 
+/// The end of the x86-64 user address space (the last page below it is never mapped).
+const USER_SPACE_END: u64 = 0x7fff_ffff_f000;
+
 /// While seeking by single steps, keep a copy of the replay every this many steps…
 const COPY_EVERY: u64 = 16;
 /// …over this many such spans before the target.
@@ -622,7 +625,7 @@ impl ReplayTimeline {
                 }
             }
             Operation::Steps(count) => {
-                self.session.set_traps(extra.clone());
+                self.session.set_traps(extra.without_execution());
                 self.session.set_single_step(true);
                 for done in 1..=*count {
                     let progress = self.session.advance();
@@ -670,6 +673,9 @@ impl ReplayTimeline {
             return Ok(Some(Stop::Watch(*watch)));
         }
         let rip = self.registers()?.rip;
+        if let Some(watch) = traps.executes_at(rip) {
+            return Ok(Some(Stop::Watch(watch)));
+        }
         Ok(traps
             .breakpoints
             .contains(&rip)
@@ -889,49 +895,132 @@ impl ReplayTimeline {
 
     /// A position between `from` and `target` (reached from `from` by running to the next trap of
     /// `traps`) from which few single steps lead to `target`: the last time before `target` that the
-    /// process reached the address it stands at in `target`, found by a run with a breakpoint there
-    /// that counts its hits. For a watchpoint hit inside a loop that is one iteration back, however
-    /// many iterations lie between `from` and `target`, at one ptrace stop per iteration where single
-    /// steps would take one per instruction. `from` itself when that address is not reached before
-    /// `target`, or is already one of `traps` (breakpoint hits are their own landmarks).
+    /// process executed a landmark instruction, found by runs with hardware execution breakpoints
+    /// that count their hits, at one ptrace stop per hit where single steps would take one per
+    /// instruction.
+    ///
+    /// For a watchpoint hit the landmark is the instruction the process stands at (inside a loop,
+    /// one iteration back however many iterations lie between). For a breakpoint hit that address
+    /// is the breakpoint itself, first reached at `target`; the landmark is then the instruction
+    /// before it, among the addresses that end there or at the return address on the stack (a call),
+    /// tried a few at a time (a debug register armed inside an instruction never fires) and kept if
+    /// it ran last. `from` itself when nothing qualifies.
     fn landmark_before(
         &mut self,
         from: &Position,
         traps: &TrapSet,
         target: &Position,
     ) -> TimelineResult<Position> {
+        self.seek(target)?;
+        let registers = self.registers()?;
+        let at = registers.rip;
+        let reached_first = traps.breakpoints.contains(&at) || traps.executes_at(at).is_some();
+        let (base, candidates) = if reached_first {
+            // `target` is a hit of this breakpoint, met with everything armed.
+            let return_address = self
+                .read_memory(registers.rsp, 8)
+                .ok()
+                .and_then(|bytes| bytes.try_into().ok())
+                .map(u64::from_le_bytes);
+            let candidates = predecessor_candidates(at, return_address)
+                .into_iter()
+                // Only code the process can run: the debug registers refuse other addresses.
+                .filter(|address| {
+                    (0x1000..USER_SPACE_END).contains(address)
+                        && self.read_memory(*address, 1).is_ok()
+                })
+                .collect();
+            (traps.clone(), candidates)
+        } else {
+            // No breakpoint of `traps` is met before `target` (it is the next trap), and `target` is
+            // no breakpoint hit: the watchpoints alone find it, and the run pays for no breakpoint
+            // bytes.
+            let watches = TrapSet {
+                watchpoints: traps.watchpoints,
+                ..TrapSet::default()
+            };
+            (watches, vec![at])
+        };
+        let free = base
+            .watchpoints
+            .iter()
+            .filter(|slot| slot.is_none())
+            .count();
+        if free == 0 {
+            if reached_first {
+                return Ok(from.clone());
+            }
+            // An int3 at the address the process stands at: an instruction start, so safe.
+            let mut armed = base;
+            armed.breakpoints.insert(at);
+            let found = self.count_landmark_hits(from, traps, &armed, &[], Some(at), target)?;
+            return Ok(found.map_or_else(
+                || from.clone(),
+                |(_, hits)| from.then(Operation::Run { traps: armed, hits }),
+            ));
+        }
+        // A tournament: each run arms the best landmark so far and new candidates in the free
+        // debug registers; hits within one run are comparable.
+        let mut best: Option<(u64, TrapSet, u64)> = None;
+        let mut rest = candidates.into_iter();
+        loop {
+            let mut batch: Vec<u64> = best.iter().map(|(address, _, _)| *address).collect();
+            let kept = batch.len();
+            while batch.len() < free {
+                match rest.next() {
+                    Some(candidate) if !batch.contains(&candidate) => batch.push(candidate),
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+            if batch.len() == kept {
+                break;
+            }
+            let mut armed = base.clone();
+            let mut landmarks = Vec::new();
+            for address in &batch {
+                let watch = Watchpoint {
+                    address: *address,
+                    length: 1,
+                    access: Access::Execute,
+                };
+                if let Some(slot) = armed.watchpoints.iter().position(Option::is_none) {
+                    armed.watchpoints[slot] = Some(watch);
+                    landmarks.push(watch);
+                }
+            }
+            if let Some((address, hits)) =
+                self.count_landmark_hits(from, traps, &armed, &landmarks, None, target)?
+            {
+                best = Some((address, armed, hits));
+            }
+        }
+        Ok(match best {
+            Some((_, armed, hits)) => from.then(Operation::Run { traps: armed, hits }),
+            None => from.clone(),
+        })
+    }
+
+    /// Runs from `from` with `armed` to the next trap of `traps` (which is `target`); the landmark
+    /// (among `landmarks`, or the int3 at `breakpoint`) hit last before it, and the number of traps
+    /// met up to that hit. Keeps copies on the way so that the seek that follows is short.
+    fn count_landmark_hits(
+        &mut self,
+        from: &Position,
+        traps: &TrapSet,
+        armed: &TrapSet,
+        landmarks: &[Watchpoint],
+        breakpoint: Option<u64>,
+        target: &Position,
+    ) -> TimelineResult<Option<(u64, u64)>> {
         let lost = |what: &str| TimelineError::Lost {
             position: target.to_string(),
             what: what.to_string(),
         };
-        self.seek(target)?;
-        let landmark = self.registers()?.rip;
-        if traps.breakpoints.contains(&landmark) {
-            return Ok(from.clone());
-        }
-        // A debug register if one is free (one stop per hit, code untouched), else an int3.
-        let landmark_watch = Watchpoint {
-            address: landmark,
-            length: 1,
-            access: Access::Execute,
-        };
-        let mut landmark_traps = TrapSet::default();
-        landmark_traps.watchpoints[0] = Some(landmark_watch);
-        // No breakpoint of `traps` is met before `target` (it is the next trap), and `target` is no
-        // breakpoint hit: the watchpoints alone find it, and the run pays for no breakpoint bytes.
-        let watches = TrapSet {
-            watchpoints: traps.watchpoints,
-            ..TrapSet::default()
-        };
-        let armed = watches.union(&landmark_traps).unwrap_or_else(|| {
-            let mut armed = watches.clone();
-            armed.breakpoints.insert(landmark);
-            armed
-        });
         self.seek(from)?;
         self.session.set_traps(armed.clone());
         self.session.set_single_step(false);
-        let (mut met, mut last_landmark) = (0u64, None);
+        let (mut met, mut last) = (0u64, None);
         let mut next_copy = monotonic_ns() + LANDMARK_COPY_EVERY_NS;
         loop {
             let Progress::Trapped(trap) = self.session.advance()? else {
@@ -940,16 +1029,21 @@ impl ReplayTimeline {
             if trap.exiting {
                 return Err(lost("the process reached its exit"));
             }
-            if is_hit(&trap, &armed, traps) {
-                break;
+            if is_hit(&trap, armed, traps) {
+                return Ok(last);
             }
             met += 1;
-            if trap.breakpoint == Some(landmark)
-                || armed.fired(trap.watch_slots).contains(&landmark_watch)
-            {
-                last_landmark = Some(met);
+            let fired = armed.fired(trap.watch_slots);
+            let landmark = landmarks
+                .iter()
+                .find(|watch| fired.contains(watch))
+                .map(|watch| watch.address)
+                .or(trap
+                    .breakpoint
+                    .filter(|address| Some(*address) == breakpoint));
+            if let Some(address) = landmark {
+                last = Some((address, met));
                 if monotonic_ns() >= next_copy {
-                    // The next seek replays from the latest of these copies, not from `from`.
                     let here = from.then(Operation::Run {
                         traps: armed.clone(),
                         hits: met,
@@ -959,10 +1053,6 @@ impl ReplayTimeline {
                 }
             }
         }
-        Ok(match last_landmark {
-            Some(hits) => from.then(Operation::Run { traps: armed, hits }),
-            None => from.clone(),
-        })
     }
 
     /// Single-steps until the next trap of `traps` (the exit call if `None`), as a run would meet it;
@@ -982,7 +1072,7 @@ impl ReplayTimeline {
             // The run meets this breakpoint at once: no instruction lies between.
             return Err(lost("a breakpoint where the run starts"));
         }
-        self.session.set_traps(armed.clone());
+        self.session.set_traps(armed.without_execution());
         self.session.set_single_step(true);
         let mut steps = 0u64;
         let result = loop {
@@ -1016,6 +1106,26 @@ impl ReplayTimeline {
         self.session.set_single_step(false);
         result
     }
+}
+
+/// Addresses where the instruction before the one at `at` may start, likeliest first: a conditional
+/// jump not taken (2 or 6 bytes) or a call (5 bytes; else 2, 3, 6 or 7) ending at `at` or at the
+/// return address on the stack, then every other length up to 15 bytes ending at `at`.
+fn predecessor_candidates(at: u64, return_address: Option<u64>) -> Vec<u64> {
+    let mut candidates = vec![at.wrapping_sub(2), at.wrapping_sub(6)];
+    if let Some(after_call) = return_address {
+        candidates.extend([5, 2, 3, 6, 7].map(|length| after_call.wrapping_sub(length)));
+    }
+    candidates.extend(
+        [5, 3, 4, 1, 7, 8, 9, 10, 11, 12, 13, 14, 15].map(|length| at.wrapping_sub(length)),
+    );
+    let mut unique = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        if !unique.contains(&candidate) {
+            unique.push(candidate);
+        }
+    }
+    unique
 }
 
 /// Whether `trap` (met with `armed`) is one of `traps`.
