@@ -224,3 +224,39 @@ fn a_watchpoint_finds_a_write_many_iterations_back_without_system_calls() {
     );
     insta::assert_snapshot!(normalized);
 }
+
+#[test]
+fn a_conditional_breakpoint_goes_back_hit_by_hit() {
+    // gdb tests the condition at every hit, so each of the 49 hits after the wanted one is a
+    // reverse-continue of its own (answered from the first scan's list of hits).
+    let recorded = gdb_support::record_program_with("stray", &["200", "100"]);
+    let transcript = debug(
+        &recorded,
+        None,
+        &[
+            "break stray.c:17",
+            "continue",
+            "break stray.c:15 if i == 150",
+            "reverse-continue",
+            "print i",
+            "print guard",
+            "delete 2",
+            "break stray.c:15 if i == 99",
+            "reverse-continue",
+            "print i",
+            "print guard",
+            // Forward again: no later i == 99, so the breakpoint after the loop.
+            "continue",
+            "print guard",
+        ],
+    );
+    let values: Vec<&str> = transcript
+        .lines()
+        .filter(|line| line.starts_with('$'))
+        .collect();
+    assert_eq!(
+        values,
+        ["$1 = 150", "$2 = 1", "$3 = 99", "$4 = 0", "$5 = 1"],
+        "{transcript}"
+    );
+}

@@ -136,6 +136,14 @@ impl NearbyCopies {
         }
     }
 
+    /// The price of reaching `target` from the best kept copy, if one lies on the way.
+    pub fn nearest_cost(&self, target: &Position) -> Option<u64> {
+        self.copies
+            .iter()
+            .filter_map(|(at, _)| remaining(at, target).map(|rest| cost(&rest)))
+            .min()
+    }
+
     /// A replay at the kept position closest before `target` in its stretch, that position, and the
     /// operations that lead from it to `target`.
     pub fn nearest(

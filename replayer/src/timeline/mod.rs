@@ -32,6 +32,13 @@ pub const STEP_LIMIT: u64 = 200_000;
 /// replaying thread must not read the time-stamp counter).
 const LANDMARK_COPY_EVERY_NS: u64 = 20_000_000;
 
+/// While scanning forward for the traps before a position, keep a copy of the replay this often
+/// (nanoseconds), so that going back to any of them replays at most this much.
+const SCAN_COPY_EVERY_NS: u64 = 2_000_000;
+
+/// Single steps tried before looking for a landmark when stepping back inside a stretch.
+const QUICK_STEPS: u64 = 4096;
+
 /// The end of the x86-64 user address space (the last page below it is never mapped).
 const USER_SPACE_END: u64 = 0x7fff_ffff_f000;
 
@@ -93,6 +100,30 @@ pub enum Stop {
     DivertedSystemCall(u64),
 }
 
+/// The traps the last backward scan met, so that reverse-continuing again from the one it went to
+/// goes to the one before without scanning again (a conditional breakpoint that gdb tests at every
+/// hit means one reverse-continue per hit).
+#[derive(Default)]
+struct HitCache {
+    traps: TrapSet,
+    /// Every trap of `traps` the scan met, in order, with where each leaves the process.
+    hits: Vec<(Position, Stop)>,
+    /// Where the last reverse-continue left the process, and which of `hits` took it there.
+    answered: Option<(Position, usize)>,
+}
+
+impl HitCache {
+    /// The hit before the one that took the process to `origin`, when the scan saw it.
+    fn previous(&self, traps: &TrapSet, origin: &Position) -> Option<(Position, Stop, usize)> {
+        let (answered, index) = self.answered.as_ref()?;
+        if *traps != self.traps || answered != origin || *index == 0 {
+            return None;
+        }
+        let (position, stop) = self.hits.get(index - 1)?.clone();
+        Some((position, stop, index - 1))
+    }
+}
+
 /// Where the debugger took the process off its recording.
 struct Diversion {
     origin: Position,
@@ -111,6 +142,8 @@ pub struct ReplayTimeline {
     traps: TrapSet,
     checkpoints: Checkpoints,
     nearby: NearbyCopies,
+    /// Copies made every few milliseconds of scanning (backward searches, landmark counts).
+    scanned: NearbyCopies,
     /// The debugger changed memory or registers since the last seek: this replay is no longer the
     /// recording, so no copy of it may be kept, and running forward runs off the recording.
     diversion: Option<Diversion>,
@@ -118,6 +151,8 @@ pub struct ReplayTimeline {
     bookmarks: Vec<Position>,
     /// Most single steps a reverse step may replay.
     step_limit: u64,
+    /// What the last backward scan met.
+    hits: HitCache,
 }
 
 impl ReplayTimeline {
@@ -161,9 +196,11 @@ impl ReplayTimeline {
             traps: TrapSet::default(),
             checkpoints,
             nearby: NearbyCopies::new(64),
+            scanned: NearbyCopies::new(256),
             diversion: None,
             bookmarks: Vec::new(),
             step_limit: STEP_LIMIT,
+            hits: HitCache::default(),
         })
     }
 
@@ -469,7 +506,21 @@ impl ReplayTimeline {
     /// Replaces the live replay by one at `target`: a copy kept nearby in its stretch, else the latest
     /// checkpoint before it, replayed forward.
     pub fn seek(&mut self, target: &Position) -> TimelineResult<()> {
-        let (mut position, operations) = match self.nearby.nearest(target) {
+        // Copies made while scanning sit apart from those made while moving around, so that moving
+        // around (which keeps a copy at every stop) does not push out the ones further back.
+        let from_scan = match (
+            self.scanned.nearest_cost(target),
+            self.nearby.nearest_cost(target),
+        ) {
+            (Some(scanned), Some(nearby)) => scanned < nearby,
+            (scanned, _) => scanned.is_some(),
+        };
+        let store = if from_scan {
+            &mut self.scanned
+        } else {
+            &mut self.nearby
+        };
+        let (mut position, operations) = match store.nearest(target) {
             Some((session, base, rest)) => {
                 self.session = session;
                 (base, rest)
@@ -604,6 +655,7 @@ impl ReplayTimeline {
                 self.session.set_traps(armed.clone());
                 self.session.set_single_step(false);
                 let (mut own, mut all) = (0, 0);
+                let mut next_copy = monotonic_ns() + SCAN_COPY_EVERY_NS;
                 while own < *hits {
                     let Progress::Trapped(trap) = self.session.advance()? else {
                         return Err(lost("an event came first"));
@@ -620,6 +672,10 @@ impl ReplayTimeline {
                             traps: armed.clone(),
                             hits: all,
                         });
+                        if monotonic_ns() >= next_copy {
+                            self.scanned.keep(&here, &mut self.session);
+                            next_copy = monotonic_ns() + SCAN_COPY_EVERY_NS;
+                        }
                         hit(here, self.stop_for(&trap, &armed), own == *hits);
                     }
                 }
@@ -692,6 +748,11 @@ impl ReplayTimeline {
     ) -> TimelineResult<Stop> {
         let traps = self.traps.clone();
         let origin = self.position.clone();
+        if let Some((position, stop, index)) = self.hits.previous(&traps, &origin) {
+            let answered = self.go_to_hit(&position, &stop)?;
+            self.hits.answered = Some((answered, index));
+            return Ok(stop);
+        }
         let mut until = origin.clone();
         if !traps.is_empty() {
             // Scan back one checkpoint interval, then two, four…: few restores (each costs a copy and
@@ -720,18 +781,14 @@ impl ReplayTimeline {
                     }
                     other => other?,
                 };
-                if let Some((position, stop)) = found {
-                    if matches!(stop, Stop::Watch(_)) {
-                        // Backward, an access is met before the instruction that makes it executes
-                        // (for a system call's results, the `syscall` instruction).
-                        match self.step_back(&position) {
-                            Ok(_) => {}
-                            Err(TimelineError::TooFar { .. }) => self.seek(&position)?,
-                            Err(error) => return Err(error),
-                        }
-                    } else {
-                        self.seek(&position)?;
-                    }
+                if let Some((position, stop)) = found.last().cloned() {
+                    let index = found.len() - 1;
+                    let answered = self.go_to_hit(&position, &stop)?;
+                    self.hits = HitCache {
+                        traps: traps.clone(),
+                        hits: found,
+                        answered: Some((answered, index)),
+                    };
                     return Ok(stop);
                 }
                 until = Position::at_event(checkpoint);
@@ -745,19 +802,36 @@ impl ReplayTimeline {
         Ok(Stop::Start)
     }
 
-    /// Replays from the current position (an event boundary) to `until` with `traps` armed; the last
-    /// trap met strictly before `until`.
+    /// Goes to a trap found going backward; returns where that leaves the process. A watchpoint
+    /// stops before the instruction that made the access: backward, an access is met before the
+    /// instruction that makes it executes (for a system call's results, the `syscall` instruction).
+    fn go_to_hit(&mut self, position: &Position, stop: &Stop) -> TimelineResult<Position> {
+        if matches!(stop, Stop::Watch(_)) {
+            match self.step_back(position) {
+                Ok(_) => {}
+                Err(TimelineError::TooFar { .. }) => self.seek(position)?,
+                Err(error) => return Err(error),
+            }
+        } else {
+            self.seek(position)?;
+        }
+        Ok(self.position.clone())
+    }
+
+    /// Replays from the current position (an event boundary) to `until` with `traps` armed; every
+    /// trap met strictly before `until`, in order.
     fn last_hit(
         &mut self,
         traps: &TrapSet,
         until: &Position,
         interrupted: &mut dyn FnMut() -> bool,
-    ) -> TimelineResult<Option<(Position, Stop)>> {
-        let mut last = None;
+    ) -> TimelineResult<Vec<(Position, Stop)>> {
+        let mut hits = Vec::new();
         self.session.set_traps(traps.clone());
         self.session.set_single_step(false);
         let mut position = Position::at_event(self.session.event_number());
         let mut count = 0u64;
+        let mut next_copy = monotonic_ns() + SCAN_COPY_EVERY_NS;
         while position.event < until.event {
             count += 1;
             if count.is_multiple_of(256) && interrupted() {
@@ -767,14 +841,19 @@ impl ReplayTimeline {
                 Progress::Event { number, pid } => {
                     position = Position::at_event(number);
                     if let Some(stop) = self.kernel_write_stop(pid, traps) {
-                        last = Some((position.clone(), stop));
+                        hits.push((position.clone(), stop));
                     }
                     self.consider_checkpoint();
                 }
                 Progress::Trapped(trap) if trap.exiting => break,
                 Progress::Trapped(trap) => {
                     position.push_hit(traps);
-                    last = Some((position.clone(), self.stop_for(&trap, traps)));
+                    hits.push((position.clone(), self.stop_for(&trap, traps)));
+                    if monotonic_ns() >= next_copy {
+                        // Going back hit by hit later replays from the nearest of these.
+                        self.scanned.keep(&position, &mut self.session);
+                        next_copy = monotonic_ns() + SCAN_COPY_EVERY_NS;
+                    }
                 }
                 Progress::Finished(_) => break,
             }
@@ -786,22 +865,39 @@ impl ReplayTimeline {
                 // A breakpoint that completes the final operation is `until` itself, not before it;
                 // an access that does was made by the instruction before `until`.
                 if !(is_last && completes) || matches!(stop, Stop::Watch(_)) {
-                    last = Some((here, stop));
+                    hits.push((here, stop));
                 }
             })?;
             position.operations.push(operation.clone());
         }
-        Ok(last)
+        Ok(hits)
     }
 
     /// Goes back one instruction of the debugged process; if that takes too many single steps, stays
     /// where it is and says so ([`TimelineError::TooFar`]).
     pub fn reverse_step(&mut self) -> TimelineResult<Stop> {
         let target = self.position.clone();
+        let answered_here = self
+            .hits
+            .answered
+            .as_ref()
+            .filter(|(position, _)| *position == target)
+            .map(|(_, index)| *index);
         match self.step_back(&target) {
             Err(error @ TimelineError::TooFar { .. }) => {
                 self.seek(&target)?;
                 Err(error)
+            }
+            Ok(stop) => {
+                // gdb steps back off a breakpoint before it reverse-continues: the hit before the
+                // one it stood at is still the next one back (unless it is this very instruction).
+                if let Some(mut index) = answered_here {
+                    if index > 0 && self.hits.hits[index - 1].0 == self.position {
+                        index -= 1;
+                    }
+                    self.hits.answered = Some((self.position.clone(), index));
+                }
+                Ok(stop)
             }
             outcome => outcome,
         }
@@ -882,12 +978,27 @@ impl ReplayTimeline {
             Operation::Run { traps, .. } => (prefix, Some(traps)),
             Operation::ToExit => (prefix, None),
         };
-        let from = match &traps {
-            Some(traps) => self.landmark_before(&from, traps, target)?,
-            None => from,
-        };
+        // Single steps first, within a small budget (the previous trap is often one loop iteration
+        // back); past it, a landmark closer to `target`.
         self.seek(&from)?;
-        let steps = self.steps_to_next_trap(traps.as_ref(), target)?;
+        let quick = self.step_limit.min(QUICK_STEPS);
+        let (from, steps) = match (
+            self.steps_to_next_trap(traps.as_ref(), target, quick),
+            &traps,
+        ) {
+            (Err(TimelineError::TooFar { .. }), Some(traps)) => {
+                let from = self.landmark_before(&from, traps, target)?;
+                self.seek(&from)?;
+                let steps = self.steps_to_next_trap(Some(traps), target, self.step_limit)?;
+                (from, steps)
+            }
+            (Err(TimelineError::TooFar { .. }), None) => {
+                self.seek(&from)?;
+                let steps = self.steps_to_next_trap(None, target, self.step_limit)?;
+                (from, steps)
+            }
+            (outcome, _) => (from, outcome?),
+        };
         let mut previous = from;
         previous.push_steps(steps - 1);
         Ok(previous)
@@ -1048,7 +1159,7 @@ impl ReplayTimeline {
                         traps: armed.clone(),
                         hits: met,
                     });
-                    self.nearby.keep(&here, &mut self.session);
+                    self.scanned.keep(&here, &mut self.session);
                     next_copy = monotonic_ns() + LANDMARK_COPY_EVERY_NS;
                 }
             }
@@ -1061,6 +1172,7 @@ impl ReplayTimeline {
         &mut self,
         traps: Option<&TrapSet>,
         target: &Position,
+        limit: u64,
     ) -> TimelineResult<u64> {
         let lost = |what: &str| TimelineError::Lost {
             position: target.to_string(),
@@ -1089,9 +1201,9 @@ impl ReplayTimeline {
                 };
             }
             steps += 1;
-            if steps > self.step_limit {
+            if steps > limit {
                 break Err(TimelineError::TooFar {
-                    limit: self.step_limit,
+                    limit,
                     event: target.event,
                 });
             }
