@@ -415,6 +415,29 @@ fn real_programs() -> Vec<(&'static str, Vec<String>)> {
             ]),
         ),
         ("git_version", strings(&["git", "--version"])),
+        // fchdir, get_mempolicy, network-interface ioctls: once refused, now recorded.
+        (
+            "find_tree",
+            strings(&["find", concat!(env!("CARGO_MANIFEST_DIR"), "/recording"), "-name", "*.c"]),
+        ),
+        ("ps_all", strings(&["ps", "-e", "-o", "pid,comm"])),
+        (
+            "python_uuid1",
+            strings(&["python3", "-c", "import uuid; print('TOKEN', uuid.uuid1())"]),
+        ),
+        // Parallel children: wait and SIGCHLD order as recorded (make waits in pselect6).
+        (
+            "make_j2",
+            strings(&["make", "-s", "-j2", "-C", concat!(env!("CARGO_MANIFEST_DIR"), "/recording/make")]),
+        ),
+        (
+            "xargs_parallel",
+            strings(&["sh", "-c", "seq 1 12 | xargs -P2 -n3 echo"]),
+        ),
+        (
+            "vim_batch",
+            strings(&["vim", "-es", "-c", "put ='TOKEN vim ok'", "-c", "%print", "-c", "q!"]),
+        ),
     ]
 }
 
@@ -560,10 +583,19 @@ fn default_trace_dir_and_latest() -> Result<(), Failed> {
         )
         .into());
     }
+    // The recorder names the directory it chose, and says nothing else of its own.
+    let told = format!("recorder: trace written to {}\n", trace.display());
+    if recorded.stderr_text() != told {
+        return Err(format!(
+            "recorder stderr {:?}, expected {told:?}",
+            recorded.stderr_text()
+        )
+        .into());
+    }
     let replayed = run(Command::new(&tools.replayer)
         .args(["replay", "-a"])
         .env("RETRACE_TRACE_DIR", work.path()))?;
-    if replayed != recorded {
+    if replayed.stdout != recorded.stdout || replayed.status != recorded.status {
         return Err(format!("replaying 'latest' gave {replayed:?}").into());
     }
     Ok(())

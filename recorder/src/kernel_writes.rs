@@ -9,19 +9,19 @@
 use libc::{
     c_long, SYS_accept, SYS_accept4, SYS_capget, SYS_clock_getres, SYS_clock_gettime,
     SYS_clock_nanosleep, SYS_copy_file_range, SYS_epoll_pwait, SYS_epoll_pwait2, SYS_epoll_wait,
-    SYS_fcntl, SYS_fgetxattr, SYS_flistxattr, SYS_fstat, SYS_fstatfs, SYS_get_robust_list,
-    SYS_getcpu, SYS_getcwd, SYS_getdents, SYS_getdents64, SYS_getgroups, SYS_getitimer,
-    SYS_getpeername, SYS_getrandom, SYS_getresgid, SYS_getresuid, SYS_getrlimit, SYS_getrusage,
-    SYS_getsockname, SYS_getsockopt, SYS_gettimeofday, SYS_getxattr, SYS_ioctl, SYS_lgetxattr,
-    SYS_listxattr, SYS_llistxattr, SYS_lstat, SYS_mincore, SYS_nanosleep, SYS_newfstatat, SYS_pipe,
-    SYS_pipe2, SYS_poll, SYS_ppoll, SYS_prctl, SYS_pread64, SYS_preadv, SYS_preadv2, SYS_prlimit64,
-    SYS_pselect6, SYS_pwrite64, SYS_pwritev, SYS_pwritev2, SYS_read, SYS_readlink, SYS_readlinkat,
-    SYS_readv, SYS_recvfrom, SYS_recvmsg, SYS_rt_sigpending, SYS_rt_sigtimedwait,
-    SYS_sched_getaffinity, SYS_sched_getattr, SYS_sched_getparam, SYS_sched_rr_get_interval,
-    SYS_select, SYS_sendfile, SYS_setitimer, SYS_socketpair, SYS_splice, SYS_stat, SYS_statfs,
-    SYS_statx, SYS_sysinfo, SYS_time, SYS_timer_create, SYS_timer_gettime, SYS_timer_settime,
-    SYS_timerfd_gettime, SYS_timerfd_settime, SYS_times, SYS_uname, SYS_wait4, SYS_waitid,
-    SYS_write, SYS_writev,
+    SYS_fcntl, SYS_fgetxattr, SYS_flistxattr, SYS_fstat, SYS_fstatfs, SYS_get_mempolicy,
+    SYS_get_robust_list, SYS_getcpu, SYS_getcwd, SYS_getdents, SYS_getdents64, SYS_getgroups,
+    SYS_getitimer, SYS_getpeername, SYS_getrandom, SYS_getresgid, SYS_getresuid, SYS_getrlimit,
+    SYS_getrusage, SYS_getsockname, SYS_getsockopt, SYS_gettimeofday, SYS_getxattr, SYS_ioctl,
+    SYS_lgetxattr, SYS_listxattr, SYS_llistxattr, SYS_lstat, SYS_mincore, SYS_nanosleep,
+    SYS_newfstatat, SYS_pipe, SYS_pipe2, SYS_poll, SYS_ppoll, SYS_prctl, SYS_pread64, SYS_preadv,
+    SYS_preadv2, SYS_prlimit64, SYS_pselect6, SYS_pwrite64, SYS_pwritev, SYS_pwritev2, SYS_read,
+    SYS_readlink, SYS_readlinkat, SYS_readv, SYS_recvfrom, SYS_recvmsg, SYS_rt_sigpending,
+    SYS_rt_sigtimedwait, SYS_sched_getaffinity, SYS_sched_getattr, SYS_sched_getparam,
+    SYS_sched_rr_get_interval, SYS_select, SYS_sendfile, SYS_setitimer, SYS_socketpair, SYS_splice,
+    SYS_stat, SYS_statfs, SYS_statx, SYS_sysinfo, SYS_time, SYS_timer_create, SYS_timer_gettime,
+    SYS_timer_settime, SYS_timerfd_gettime, SYS_timerfd_settime, SYS_times, SYS_uname, SYS_wait4,
+    SYS_waitid, SYS_write, SYS_writev,
 };
 
 use crate::trace::MemoryWrite;
@@ -92,7 +92,14 @@ pub fn kernel_writes(
         }
         SYS_pipe | SYS_pipe2 => writes.add(args[0], 8),
         SYS_socketpair => writes.add(args[3], 8),
-        SYS_ioctl => return Ok(ioctl_writes(args, writes)),
+        SYS_ioctl => return ioctl_writes(args, writes),
+        SYS_get_mempolicy => {
+            // The mode, and the node mask rounded up to whole 64-bit words of `maxnode - 1` bits.
+            writes.add(args[0], 4);
+            if args[2] > 0 {
+                writes.add(args[1], (args[2] - 1).div_ceil(64) * 8);
+            }
+        }
         SYS_fcntl => {
             const F_GETLK: u64 = 5;
             const F_OFD_GETLK: u64 = 36;
@@ -178,7 +185,7 @@ pub fn kernel_writes(
     Ok(Some(writes.ranges))
 }
 
-fn ioctl_writes(args: [u64; 6], mut writes: Writes) -> Option<Vec<MemoryWrite>> {
+fn ioctl_writes(args: [u64; 6], mut writes: Writes) -> TraceeResult<Option<Vec<MemoryWrite>>> {
     const TCGETS: u64 = 0x5401;
     const TCSETS: u64 = 0x5402;
     const TCSETSW: u64 = 0x5403;
@@ -194,16 +201,45 @@ fn ioctl_writes(args: [u64; 6], mut writes: Writes) -> Option<Vec<MemoryWrite>> 
     const FIOCLEX: u64 = 0x5451;
     const FIOASYNC: u64 = 0x5452;
     const TCGETS2: u64 = 0x802c_542a;
+    // Network interface queries (Python's uuid1 looks for a hardware address): a `struct ifreq` in
+    // and out, or for SIOCGIFCONF a `struct ifconf` and the buffer it points at.
+    const SIOCGIFNAME: u64 = 0x8910;
+    const SIOCGIFCONF: u64 = 0x8912;
+    const SIOCGIFFLAGS: u64 = 0x8913;
+    const SIOCGIFADDR: u64 = 0x8915;
+    const SIOCGIFDSTADDR: u64 = 0x8917;
+    const SIOCGIFBRDADDR: u64 = 0x8919;
+    const SIOCGIFNETMASK: u64 = 0x891b;
+    const SIOCGIFMETRIC: u64 = 0x891d;
+    const SIOCGIFMTU: u64 = 0x8921;
+    const SIOCGIFHWADDR: u64 = 0x8927;
+    const SIOCGIFINDEX: u64 = 0x8933;
+    const SIOCGIFTXQLEN: u64 = 0x8942;
+    const IFREQ_SIZE: u64 = 40;
+    const IFCONF_SIZE: u64 = 16;
     match args[1] & 0xffff_ffff {
+        SIOCGIFNAME | SIOCGIFFLAGS | SIOCGIFADDR | SIOCGIFDSTADDR | SIOCGIFBRDADDR
+        | SIOCGIFNETMASK | SIOCGIFMETRIC | SIOCGIFMTU | SIOCGIFHWADDR | SIOCGIFINDEX
+        | SIOCGIFTXQLEN => writes.add(args[2], IFREQ_SIZE),
+        SIOCGIFCONF => {
+            if args[2] != 0 {
+                // After the call `ifc_len` is the number of bytes written to `ifc_buf`.
+                let fields = read_memory(writes.pid, args[2], IFCONF_SIZE as usize)?;
+                let length = i32::from_le_bytes(fields[0..4].try_into().expect("4 bytes"));
+                let buffer = u64::from_le_bytes(fields[8..16].try_into().expect("8 bytes"));
+                writes.add(args[2], IFCONF_SIZE);
+                writes.add(buffer, u64::try_from(length).unwrap_or(0));
+            }
+        }
         TCGETS => writes.add(args[2], 36),
         TCGETS2 => writes.add(args[2], 44),
         TIOCGWINSZ => writes.add(args[2], 8),
         FIONREAD | TIOCGPGRP | TIOCGSID => writes.add(args[2], 4),
         TCSETS | TCSETSW | TCSETSF | TIOCSPGRP | TIOCSWINSZ | FIONBIO | FIONCLEX | FIOCLEX
         | FIOASYNC => {}
-        _ => return None,
+        _ => return Ok(None),
     }
-    Some(writes.ranges)
+    Ok(Some(writes.ranges))
 }
 
 struct Writes {

@@ -64,22 +64,26 @@ fn run() -> anyhow::Result<u8> {
         return Ok(0);
     };
     let (trace_dir, is_default) = match &command.output {
-        Some(dir) => (dir.clone(), false),
+        Some(dir) => {
+            if std::fs::symlink_metadata(dir).is_ok() {
+                bail!(
+                    "{} already exists; choose a new trace directory",
+                    dir.display()
+                );
+            }
+            (dir.clone(), false)
+        }
         None => {
             let name = command.program[0].to_string_lossy().into_owned();
-            (
-                trace_dir::fresh_trace_dir(&name)
-                    .context("cannot create the trace base directory")?,
-                true,
-            )
+            let dir = trace_dir::create_fresh_trace_dir(&name).with_context(|| {
+                format!(
+                    "cannot create a trace directory in {} (set RETRACE_TRACE_DIR or use -o DIR)",
+                    trace_dir::base_dir().display()
+                )
+            })?;
+            (dir, true)
         }
     };
-    if trace_dir.exists() {
-        bail!(
-            "{} already exists; choose a new trace directory",
-            trace_dir.display()
-        );
-    }
     let options = RecordOptions {
         trace_dir: trace_dir.clone(),
         command: command.program,
@@ -88,6 +92,8 @@ fn run() -> anyhow::Result<u8> {
         Ok(recording) => {
             if is_default {
                 let _ = trace_dir::set_latest(&trace_dir);
+                // The user did not name the directory: say where it is.
+                eprintln!("recorder: trace written to {}", trace_dir.display());
             }
             Ok(u8::try_from(recording.status.shell_code() & 0xff).unwrap_or(RECORDER_FAILED))
         }
@@ -97,7 +103,13 @@ fn run() -> anyhow::Result<u8> {
             }
             bail!("{reason} (the partial trace is in {})", trace_dir.display())
         }
-        Err(error @ RecordError::Start(_)) => Err(error.into()),
+        Err(error @ RecordError::Start(_)) => {
+            if is_default {
+                // Nothing was recorded: give the reserved name back.
+                let _ = std::fs::remove_dir(&trace_dir);
+            }
+            Err(error.into())
+        }
         Err(error) => Err(error).context(format!("recording into {} failed", trace_dir.display())),
     }
 }

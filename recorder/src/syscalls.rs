@@ -449,7 +449,7 @@ pub static SYSCALLS: &[Syscall] = &[
     Syscall {
         number: 81,
         name: "fchdir",
-        kind: Kind::Unsupported("fchdir (changing directory through a descriptor)"),
+        kind: Kind::Emulate,
     },
     Syscall {
         number: 82,
@@ -1234,12 +1234,12 @@ pub static SYSCALLS: &[Syscall] = &[
     Syscall {
         number: 238,
         name: "set_mempolicy",
-        kind: Kind::Unsupported("not yet supported by the recorder"),
+        kind: Kind::Emulate,
     },
     Syscall {
         number: 239,
         name: "get_mempolicy",
-        kind: Kind::Unsupported("not yet supported by the recorder"),
+        kind: Kind::Emulate,
     },
     Syscall {
         number: 240,

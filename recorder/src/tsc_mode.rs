@@ -9,9 +9,15 @@
 //! execute `rdtsc` on it, a SIGSEGV handler turns the counter back on for the thread and lets the
 //! instruction run again, so the mode is an optimisation that can never crash the recorder.
 
+use std::os::unix::process::CommandExt;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
 
 static DISABLED: AtomicBool = AtomicBool::new(false);
+
+/// The CPU mask the process had before its first tracer mode pinned it, given back to children
+/// that are not tracees (a debugger launched for the user).
+static ORIGINAL_MASK: OnceLock<libc::cpu_set_t> = OnceLock::new();
 
 /// While alive, the calling thread and `tracee` (and so its future children) are pinned to the CPU
 /// the thread runs on and the thread's time-stamp counter is disabled; dropping it restores the
@@ -30,6 +36,9 @@ impl TracerMode {
             let mut previous: libc::cpu_set_t = std::mem::zeroed();
             let previous_mask =
                 (libc::sched_getaffinity(0, size, &mut previous) == 0).then_some(previous);
+            if let Some(mask) = previous_mask {
+                let _ = ORIGINAL_MASK.set(mask);
+            }
             let cpu = libc::sched_getcpu();
             if cpu >= 0 {
                 let mut set: libc::cpu_set_t = std::mem::zeroed();
@@ -61,6 +70,27 @@ impl Drop for TracerMode {
                 libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), mask);
             }
         }
+    }
+}
+
+/// Makes `command` start its program outside the tracer mode: with the time-stamp counter enabled
+/// and the CPU mask the process had before it was pinned. Both are inherited through fork and exec,
+/// so without this a program started by a tracer thread (gdb launched by the replayer) dies of
+/// SIGSEGV on its first `rdtsc` and shares the tracer's one CPU.
+pub fn start_untraced(command: &mut std::process::Command) -> &mut std::process::Command {
+    let original = ORIGINAL_MASK.get().copied();
+    // SAFETY: the closure runs in the child between fork and exec and only makes the
+    // async-signal-safe system calls prctl and sched_setaffinity, on a mask copied before the fork.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_TSC, libc::PR_TSC_ENABLE, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            if let Some(mask) = &original {
+                libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), mask);
+            }
+            Ok(())
+        })
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use recorder::trace::{
-    CpuFeatures, Event, ExitStatus, Header, MemoryWrite, Registers, Stream, TraceError,
+    CpuFeatures, Event, ExitStatus, Header, MemoryWrite, Output, Registers, Stream, TraceError,
     TraceReader, TraceWriter, ARCH, TRACE_VERSION,
 };
 
@@ -40,7 +40,10 @@ fn events() -> Vec<(Event, Vec<u8>)> {
                 length: data.len() as u64,
             }]
         };
-        let output = (index % 7 == 0).then_some(Stream::Stdout);
+        let output = (index % 7 == 0).then_some(Output {
+            stream: Stream::Stdout,
+            checksum: index as u32,
+        });
         list.push((
             Event::Syscall {
                 pid: 100,
@@ -110,12 +113,17 @@ fn what_is_written_is_read_back() {
 }
 
 #[test]
-fn the_writer_refuses_an_existing_directory() {
+fn the_writer_refuses_an_existing_directory_unless_it_is_empty() {
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes"), "kept").unwrap();
     assert!(matches!(
         TraceWriter::create(dir.path(), &header()),
         Err(TraceError::Io { .. })
     ));
+    // An empty directory is a name reserved for this trace (see `trace_dir`).
+    let reserved = dir.path().join("reserved");
+    std::fs::create_dir(&reserved).unwrap();
+    assert!(TraceWriter::create(&reserved, &header()).is_ok());
 }
 
 #[test]

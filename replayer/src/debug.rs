@@ -1,5 +1,6 @@
 //! `replayer replay [-s PORT] [-p PID] [TRACE]`: the replay under a debugger.
 
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -44,12 +45,21 @@ pub fn debug(trace: &Path, port: Option<u16>, pid: Option<i32>) -> anyhow::Resul
             .context("cannot start gdb (is it installed?); use 'replayer replay -s PORT' to connect one yourself")?;
         // When gdb ends, so does the replay (the tracees die with their tracer).
         std::thread::spawn(move || {
-            let status = gdb
-                .wait()
-                .ok()
-                .and_then(|status| status.code())
-                .unwrap_or(1);
-            std::process::exit(status);
+            let code = match gdb.wait() {
+                Ok(status) => match (status.code(), status.signal()) {
+                    (Some(code), _) => code,
+                    (None, Some(signal)) => {
+                        eprintln!("replayer: gdb was killed by signal {signal}; replay abandoned");
+                        128 + signal
+                    }
+                    (None, None) => 1,
+                },
+                Err(error) => {
+                    eprintln!("replayer: lost track of gdb ({error}); replay abandoned");
+                    1
+                }
+            };
+            std::process::exit(code);
         });
     }
     let stream = server::accept_one(listener).context("no debugger connected")?;

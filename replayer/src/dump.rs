@@ -84,8 +84,8 @@ pub fn describe(record: &Record) -> String {
             if written > 0 {
                 line += &format!(" [wrote {written} bytes]");
             }
-            if let Some(stream) = output {
-                line += &format!(" [{stream:?}]").to_lowercase();
+            if let Some(output) = output {
+                line += &format!(" [{:?}]", output.stream).to_lowercase();
             }
             if let Some(file) = mapped {
                 line += &format!(" [maps {} as files/{}]", file.original, file.stored_as);
@@ -130,6 +130,10 @@ pub fn describe(record: &Record) -> String {
             registers.rip
         ),
         Event::Exit { pid, status } => format!("#{number} pid {pid} {status}"),
+        Event::Chdir { pid, directory } => format!(
+            "#{number} pid {pid} working directory {}",
+            String::from_utf8_lossy(directory)
+        ),
         Event::Aborted { reason } => format!("#{number} recording stopped: {reason}"),
         Event::End { status } => format!("#{number} end: {status}"),
     }

@@ -25,4 +25,4 @@ mod xstate;
 
 pub use divergence::Divergence;
 pub use error::{ReplayError, ReplayResult};
-pub use session::{ReplayOptions, ReplaySession, Step};
+pub use session::{Diverted, ReplayOptions, ReplaySession, Step};

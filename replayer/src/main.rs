@@ -4,6 +4,7 @@
 //! Exit status of `replay -a`: the recorded program's; 2 for an unreadable, truncated or incomplete
 //! trace; 3 for a divergence.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -33,8 +34,12 @@ fn fail(message: impl std::fmt::Display, code: u8) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(command) = args.first() else {
+    // Arguments as the system gives them: a trace path need not be UTF-8.
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let Some(command) = args
+        .first()
+        .map(|command| command.to_string_lossy().into_owned())
+    else {
         return fail(format!("missing command\n{USAGE}"), BAD_TRACE);
     };
     if command == "-h" || command == "--help" {
@@ -46,11 +51,15 @@ fn main() -> ExitCode {
     let mut port = None;
     let mut pid = None;
     let mut rest = args[1..].iter();
-    while let Some(arg) = rest.next() {
-        match arg.as_str() {
+    while let Some(raw) = rest.next() {
+        let arg = raw.to_string_lossy();
+        match arg.as_ref() {
             "-a" | "--autopilot" if command == "replay" => autopilot = true,
             flag @ ("-s" | "-p") if command == "replay" => {
-                let value = rest.next().and_then(|value| value.parse::<u32>().ok());
+                let value = rest
+                    .next()
+                    .and_then(|value| value.to_str())
+                    .and_then(|value| value.parse::<u32>().ok());
                 match (flag, value) {
                     ("-s", Some(value)) if value <= u32::from(u16::MAX) => {
                         port = Some(value as u16)
@@ -67,7 +76,7 @@ fn main() -> ExitCode {
             flag if flag.starts_with('-') => {
                 return fail(format!("unknown option '{flag}'\n{USAGE}"), BAD_TRACE)
             }
-            path if trace.is_none() => trace = Some(PathBuf::from(path)),
+            _ if trace.is_none() => trace = Some(PathBuf::from(raw)),
             extra => return fail(format!("unexpected argument '{extra}'\n{USAGE}"), BAD_TRACE),
         }
     }

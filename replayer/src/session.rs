@@ -19,8 +19,8 @@ use recorder::kernel_writes::output_ranges;
 use recorder::spawn::{spawn_traced, Launch};
 use recorder::syscalls::{self, Kind};
 use recorder::trace::{
-    layout, Event, ExitStatus, FileIdentity, Header, MappedFile, MemoryWrite, Record, Registers,
-    SignalCause, Stream, TraceError, TraceReader,
+    layout, Event, ExitStatus, FileIdentity, Header, MappedFile, MemoryWrite, Output, Record,
+    Registers, SignalCause, Stream, TraceError, TraceReader,
 };
 use recorder::tracee::{self, ptrace_error, Pid, SiginfoFields, TraceeError};
 
@@ -34,6 +34,19 @@ use crate::{Divergence, ReplayError, ReplayResult};
 pub struct ReplayOptions {
     /// Print the program's recorded stdout/stderr output again, as it is replayed.
     pub echo_output: bool,
+}
+
+/// Where a run off the recording ([`ReplaySession::run_diverted`]) stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Diverted {
+    /// At a debugger trap.
+    Trapped(Trap),
+    /// At the entry of this system call, which a diverted process cannot make.
+    SystemCall(u64),
+    /// At this signal (a fault, or an `rdtsc`, which traps).
+    Signal(i32),
+    /// The process ended.
+    Ended(ExitStatus),
 }
 
 /// What one step did.
@@ -314,6 +327,7 @@ impl ReplaySession {
                 ..
             } => self.replay_rdtsc(pid, &registers, value)?,
             Event::Exit { pid, status } => self.replay_exit(pid, status)?,
+            Event::Chdir { pid, directory } => self.replay_chdir(pid, &directory)?,
             Event::Aborted { reason } => {
                 return Err(ReplayError::RecordingAborted {
                     event: number,
@@ -534,6 +548,17 @@ impl ReplaySession {
                         return Ok(Stop::Injected(number, registers));
                     }
                     // Signals of this replay's own making (a real child's SIGCHLD): not the program's input.
+                    if resume == Resume::StepOver {
+                        // It stopped the step over a breakpoint before the instruction ran: the next
+                        // resume must step over it again, not hit it a second time.
+                        if let Some(debugged) = self.debugged.as_mut() {
+                            if debugged.pid == pid
+                                && debugged.traps.breakpoints.contains(&registers.rip)
+                            {
+                                debugged.at_breakpoint = Some(registers.rip);
+                            }
+                        }
+                    }
                 }
                 WaitStatus::Exited(_, code) => {
                     let status = ExitStatus::Exited(code);
@@ -618,7 +643,7 @@ impl ReplaySession {
         result: i64,
         writes: &[MemoryWrite],
         data: &[u8],
-        output: Option<Stream>,
+        output: Option<Output>,
         mapped: Option<&MappedFile>,
     ) -> ReplayResult<()> {
         let (real, actual) = self.expect_syscall(pid, recorded)?;
@@ -654,8 +679,8 @@ impl ReplaySession {
             answered
         };
         tracee::set_registers(real, &answered)?;
-        if let (Some(stream), true) = (output, self.options.echo_output) {
-            self.echo(real, &actual, result, stream)?;
+        if let (Some(output), true) = (output, self.options.echo_output) {
+            self.echo(pid, real, &actual, result, output)?;
         }
         Ok(())
     }
@@ -757,12 +782,14 @@ impl ReplaySession {
         Ok(result)
     }
 
+    /// Prints the output of a write again, once its bytes are known to be the recorded ones.
     fn echo(
         &mut self,
+        pid: i32,
         real: Pid,
         registers: &Registers,
         result: i64,
-        stream: Stream,
+        recorded: Output,
     ) -> ReplayResult<()> {
         let Some(output) =
             output_ranges(real, registers.orig_rax, registers.syscall_args(), result)?
@@ -773,7 +800,19 @@ impl ReplaySession {
         for (address, length) in output.pieces {
             bytes.extend(tracee::read_memory(real, address, length as usize)?);
         }
-        let _ = match stream {
+        let checksum = crc32fast::hash(&bytes);
+        if checksum != recorded.checksum {
+            return Err(self.diverge(
+                pid,
+                format!(
+                    "{} bytes of output with CRC-32 {:#010x}, as recorded",
+                    bytes.len(),
+                    recorded.checksum
+                ),
+                format!("different bytes (CRC-32 {checksum:#010x}); not printed"),
+            ));
+        }
+        let _ = match recorded.stream {
             Stream::Stdout => std::io::stdout()
                 .lock()
                 .write_all(&bytes)
@@ -1006,6 +1045,31 @@ impl ReplaySession {
         Ok(())
     }
 
+    /// After an `fchdir` (whose descriptor exists only in the recording): moves the process to the
+    /// directory it moved to, so that relative paths it executes resolve as they did.
+    fn replay_chdir(&mut self, pid: i32, directory: &[u8]) -> ReplayResult<()> {
+        let real = self.settle(pid)?;
+        let path = CString::new(directory).map_err(|_| TraceError::Corrupt {
+            event: self.event_number,
+            what: "working directory contains NUL".into(),
+        })?;
+        let registers = tracee::registers(real)?;
+        let scratch = (registers.rsp - 8192) & !15;
+        let saved = tracee::read_memory(real, scratch, path.as_bytes_with_nul().len())?;
+        tracee::write_memory(real, scratch, path.as_bytes_with_nul())?;
+        let result = run_helper(real, &registers, libc::SYS_chdir, [scratch, 0, 0, 0, 0, 0]);
+        tracee::write_memory(real, scratch, &saved)?;
+        tracee::set_registers(real, &registers)?;
+        match result? {
+            0 => Ok(()),
+            error => Err(self.diverge(
+                pid,
+                format!("to enter {}", String::from_utf8_lossy(directory)),
+                format!("chdir failed with errno {}", -error),
+            )),
+        }
+    }
+
     fn replay_exit(&mut self, pid: i32, recorded: ExitStatus) -> ReplayResult<()> {
         let stop = self.next_stop(pid)?;
         let actual = match stop {
@@ -1050,6 +1114,36 @@ impl ReplaySession {
             pid,
             ..Debugged::default()
         });
+    }
+
+    /// Runs the debugged process off the recording (a debugger changed its registers or memory, so
+    /// the trace no longer describes it) until its next trap, system call, signal or end, replaying
+    /// no event. A system call is not executed: resuming goes on past it with the `-ENOSYS` the
+    /// kernel left in `rax`.
+    pub fn run_diverted(&mut self) -> ReplayResult<Diverted> {
+        let Some(pid) = self.debugged_pid() else {
+            return Err(ReplayError::Start(
+                "no process is being debugged in this replay".into(),
+            ));
+        };
+        match self.next_stop(pid) {
+            Err(ReplayError::Trapped) => Ok(Diverted::Trapped(
+                self.debugged
+                    .as_mut()
+                    .and_then(|debugged| debugged.trapped.take())
+                    .unwrap_or(Trap {
+                        breakpoint: None,
+                        stepped: false,
+                        watch_slots: 0,
+                        exiting: false,
+                    }),
+            )),
+            Ok(Stop::Syscall(registers)) => Ok(Diverted::SystemCall(registers.orig_rax)),
+            Ok(Stop::Fault(signal, _) | Stop::Injected(signal, _)) => Ok(Diverted::Signal(signal)),
+            Ok(Stop::Rdtsc(..)) => Ok(Diverted::Signal(libc::SIGSEGV)),
+            Ok(Stop::Died(status)) => Ok(Diverted::Ended(status)),
+            Err(error) => Err(error),
+        }
     }
 
     /// The recorded id of the process debugger traps apply to.
@@ -1459,13 +1553,19 @@ fn file_change(file: &FileIdentity) -> Option<String> {
         return Some(format!("{} no longer exists", file.path));
     };
     let modified = i128::from(metadata.mtime()) * 1_000_000_000 + i128::from(metadata.mtime_nsec());
-    (metadata.ino() != file.inode || metadata.size() != file.size || modified != file.modified_ns)
-        .then(|| {
-            format!(
-                "{} changed since the recording (replay needs the same binary)",
-                file.path
-            )
-        })
+    if metadata.ino() == file.inode && metadata.size() == file.size && modified == file.modified_ns
+    {
+        return None;
+    }
+    // Another file by its metadata; the same program if it has the same bytes (a rebuild).
+    let same_bytes = metadata.size() == file.size
+        && recorder::trace::checksum_of(&file.path).is_ok_and(|sum| sum == file.checksum);
+    (!same_bytes).then(|| {
+        format!(
+            "{} changed since the recording (replay needs the same binary: same contents)",
+            file.path
+        )
+    })
 }
 
 /// Starts the recorded command under the recorded conditions.

@@ -1,8 +1,11 @@
-//! Signals that the recording delivered while the program waited in `rt_sigsuspend`, which unblocks
-//! them only for the duration of the call. Replay emulates the call, so when the signal is sent the
-//! program's own mask may still block it; the call is then run again for real with the signal
-//! pending, so it returns at once and the kernel delivers the signal under the temporary mask, as it
-//! did when recording (and restores the program's mask afterwards the same way).
+//! Signals that the recording delivered while the program waited in `rt_sigsuspend`, `pselect6`,
+//! `ppoll` or `epoll_pwait(2)`, which unblock them only for the duration of the call (make's job
+//! server waits for SIGCHLD this way). Replay emulates the call, so when the signal is sent the
+//! program's own mask may still block it; `rt_sigsuspend` with the call's temporary mask is then
+//! run for real with the signal pending, so it returns at once and the kernel delivers the signal
+//! under the temporary mask, as it did when recording (and restores the program's mask afterwards
+//! the same way). The other calls are not run themselves: their descriptors exist only in the
+//! recording.
 #![forbid(unsafe_code)]
 
 use nix::sys::ptrace;
@@ -39,20 +42,44 @@ pub fn rerun_suspend_if_needed(pid: Pid, signal: i32) -> ReplayResult<()> {
         return Ok(());
     }
     let registers = tracee::registers(pid)?;
-    if registers.orig_rax != libc::SYS_rt_sigsuspend as u64 || !blocked(pid, signal)? {
+    let Some(mask) = temporary_mask(pid, registers.orig_rax, registers.syscall_args())? else {
+        return Ok(());
+    };
+    if !blocked(pid, signal)? {
         return Ok(());
     }
     match run_syscall(
         pid,
         &registers,
-        registers.orig_rax,
-        registers.syscall_args(),
+        libc::SYS_rt_sigsuspend as u64,
+        [mask, 8, 0, 0, 0, 0],
     )? {
         Executed::Returned(_, mut after) => {
+            // The program's call, with its recorded result: a restart after the signal must
+            // restart that call, not the suspend.
             after.rax = registers.rax;
+            after.orig_rax = registers.orig_rax;
+            after.set_syscall_args(registers.syscall_args());
             tracee::set_registers(pid, &after)?;
             Ok(())
         }
         _ => Err(ptrace_error("rt_sigsuspend", pid)(nix::errno::Errno::ESRCH).into()),
     }
+}
+
+/// The address of the temporary signal mask that system call `number(args)` installs while it
+/// waits, if it is one of those calls and has one.
+fn temporary_mask(pid: Pid, number: u64, args: [u64; 6]) -> ReplayResult<Option<u64>> {
+    let mask = match number as libc::c_long {
+        libc::SYS_rt_sigsuspend => args[0],
+        libc::SYS_ppoll => args[3],
+        libc::SYS_epoll_pwait | libc::SYS_epoll_pwait2 => args[4],
+        libc::SYS_pselect6 if args[5] != 0 => {
+            // A pointer to `{ const sigset_t *set; size_t size; }`.
+            let pair = tracee::read_memory(pid, args[5], 16)?;
+            u64::from_le_bytes(pair[0..8].try_into().expect("8 bytes"))
+        }
+        _ => 0,
+    };
+    Ok((mask != 0).then_some(mask))
 }

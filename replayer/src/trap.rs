@@ -32,6 +32,9 @@ pub enum Access {
     Read,
     /// Reads and writes.
     ReadWrite,
+    /// Execution of the instruction at the address (a hardware breakpoint: the code is not changed,
+    /// so any address may be armed, even one inside an instruction, which then never fires).
+    Execute,
 }
 
 /// One hardware watchpoint: `length` (1, 2, 4 or 8, aligned) bytes at `address`.
@@ -48,15 +51,25 @@ pub struct Watchpoint {
 impl Watchpoint {
     /// Whether the debug registers can watch exactly this range.
     pub fn is_supported(&self) -> bool {
-        matches!(self.length, 1 | 2 | 4 | 8) && self.address.is_multiple_of(self.length)
+        match self.access {
+            Access::Execute => self.length == 1,
+            _ => matches!(self.length, 1 | 2 | 4 | 8) && self.address.is_multiple_of(self.length),
+        }
+    }
+
+    /// Whether this slot catches writes (which the kernel's writes into the process should count as).
+    pub fn catches_writes(&self) -> bool {
+        matches!(self.access, Access::Write | Access::ReadWrite)
     }
 
     fn control_bits(&self, slot: usize) -> u64 {
         let rw = match self.access {
+            Access::Execute => 0b00,
             Access::Write => 0b01,
             Access::Read | Access::ReadWrite => 0b11,
         };
         let len = match self.length {
+            _ if self.access == Access::Execute => 0b00,
             1 => 0b00,
             2 => 0b01,
             8 => 0b10,
@@ -94,6 +107,28 @@ impl TrapSet {
             union.watchpoints[free] = Some(*watch);
         }
         Some(union)
+    }
+
+    /// The execution breakpoint (an [`Access::Execute`] slot) at `address`, if there is one.
+    pub fn executes_at(&self, address: u64) -> Option<Watchpoint> {
+        self.watchpoints
+            .iter()
+            .flatten()
+            .find(|watch| watch.access == Access::Execute && watch.address == address)
+            .copied()
+    }
+
+    /// This set without its execution breakpoints: single steps meet those by address, as they meet
+    /// software breakpoints (an execution breakpoint faults before its instruction, so a step onto
+    /// it would report the same place twice).
+    pub fn without_execution(&self) -> TrapSet {
+        let mut kept = self.clone();
+        for slot in &mut kept.watchpoints {
+            if slot.is_some_and(|watch| watch.access == Access::Execute) {
+                *slot = None;
+            }
+        }
+        kept
     }
 
     /// The watchpoints among `slots` (a DR6 mask) of this set.

@@ -29,12 +29,12 @@ use crate::seccomp::recording_filter;
 use crate::spawn::{spawn_traced, Launch};
 use crate::syscalls::{self, Kind};
 use crate::trace::{
-    Event, ExitStatus, FileIdentity, Header, Registers, SignalCause, TraceError, TraceWriter, ARCH,
-    TRACE_VERSION,
+    Event, ExitStatus, FileIdentity, Header, Output, Registers, SignalCause, TraceError,
+    TraceWriter, ARCH, TRACE_VERSION,
 };
 use crate::tracee::{self, Pid, SiginfoFields, TraceeError};
 use files::FileStore;
-use output::OutputStreams;
+use output::{OutputStreams, OutputTurns};
 use process::{Pending, Process};
 
 /// What to record.
@@ -161,6 +161,7 @@ pub fn record(options: &RecordOptions) -> RecordResult<Recording> {
         files: FileStore::new(options_files_dir(writer.dir())),
         writer,
         outputs: OutputStreams::of_this_process(),
+        turns: OutputTurns::default(),
         processes: HashMap::from([(root, Process::new(true))]),
         early_stops: HashSet::new(),
         vfork_children: HashMap::new(),
@@ -226,6 +227,7 @@ struct Recorder {
     writer: TraceWriter,
     files: FileStore,
     outputs: OutputStreams,
+    turns: OutputTurns,
     processes: HashMap<Pid, Process>,
     /// New children whose first stop arrived before their parent's fork event.
     early_stops: HashSet<Pid>,
@@ -408,9 +410,34 @@ impl Recorder {
             }
             _ => Pending::Syscall { registers, kind },
         };
+        let writes_output = matches!(&pending, Pending::Syscall { kind, .. } if *kind != Kind::Deny)
+            && self.writes_output(pid, &registers);
         self.process(pid)?.pending = Some(pending);
+        if writes_output && !self.turns.request(pid) {
+            // Resumed by `hand_over_output` when the process writing now is done.
+            return Ok(());
+        }
         resume(pid, Resume::ToSyscallExit, None);
         Ok(())
+    }
+
+    /// Whether the call at this entry writes to the recorder's stdout or stderr.
+    fn writes_output(&mut self, pid: Pid, registers: &Registers) -> bool {
+        matches!(
+            registers.orig_rax as libc::c_long,
+            libc::SYS_write
+                | libc::SYS_writev
+                | libc::SYS_pwrite64
+                | libc::SYS_pwritev
+                | libc::SYS_pwritev2
+        ) && self.outputs.stream_of(pid, registers.rdi).is_some()
+    }
+
+    /// `pid` left its system call or died: the next process waiting to write output goes on.
+    fn hand_over_output(&mut self, pid: Pid) {
+        if let Some(next) = self.turns.finished(pid) {
+            resume(next, Resume::ToSyscallExit, None);
+        }
     }
 
     /// Whether the call is a kernel-side copy (sendfile, splice, copy_file_range) into our stdout/stderr.
@@ -472,6 +499,7 @@ impl Recorder {
     }
 
     fn on_syscall_exit(&mut self, pid: Pid) -> RecordResult<()> {
+        self.hand_over_output(pid);
         let after = tracee::registers(pid)?;
         let result = after.rax as i64;
         let pending = self.process(pid)?.pending.take();
@@ -554,7 +582,19 @@ impl Recorder {
             )?);
         }
         let output = match output_ranges(pid, number, args, result)? {
-            Some(write) => self.outputs.stream_of(pid, write.fd),
+            Some(write) => match self.outputs.stream_of(pid, write.fd) {
+                Some(stream) => {
+                    let mut checksum = crc32fast::Hasher::new();
+                    for (address, length) in &write.pieces {
+                        checksum.update(&tracee::read_memory(pid, *address, *length as usize)?);
+                    }
+                    Some(Output {
+                        stream,
+                        checksum: checksum.finalize(),
+                    })
+                }
+                None => None,
+            },
             None => None,
         };
         if matches!(
@@ -595,7 +635,21 @@ impl Recorder {
             output,
             mapped,
         };
-        self.append(&event, &data)
+        self.append(&event, &data)?;
+        if number == libc::SYS_fchdir as u64 && result == 0 {
+            let directory = std::fs::read_link(format!("/proc/{pid}/cwd")).map_err(|error| {
+                RecordError::Unsupported(format!(
+                    "process {pid} changed directory with fchdir, and its new directory cannot be read ({error}); recording stopped at event {}",
+                    self.next_event_number()
+                ))
+            })?;
+            let chdir = Event::Chdir {
+                pid: pid.as_raw(),
+                directory: directory.into_os_string().into_encoded_bytes(),
+            };
+            self.append(&chdir, &[])?;
+        }
+        Ok(())
     }
 
     fn on_signal_stop(&mut self, pid: Pid, signal: Signal) -> RecordResult<()> {
@@ -723,6 +777,7 @@ impl Recorder {
         if self.processes.remove(&pid).is_none() {
             return Ok(());
         }
+        self.hand_over_output(pid);
         self.outputs.forget(pid);
         if pid == self.root {
             self.root_status = Some(status);
@@ -772,14 +827,8 @@ fn exec_files(pid: Pid) -> Vec<FileIdentity> {
         if !path.starts_with('/') || seen.iter().any(|known: &FileIdentity| known.path == path) {
             continue;
         }
-        if let Ok(metadata) = std::fs::metadata(path) {
-            seen.push(FileIdentity {
-                path: path.to_string(),
-                inode: metadata.ino(),
-                size: metadata.size(),
-                modified_ns: i128::from(metadata.mtime()) * 1_000_000_000
-                    + i128::from(metadata.mtime_nsec()),
-            });
+        if let Ok(identity) = FileIdentity::of(path) {
+            seen.push(identity);
         }
     }
     seen

@@ -1,8 +1,10 @@
 //! Recognising writes that reach the recorder's own stdout or stderr (directly or through dup'ed or
-//! inherited descriptors in any recorded process), so replay can print the same output again.
+//! inherited descriptors in any recorded process), so replay can print the same output again; and
+//! taking those writes one at a time, so that the order they reach the terminal or pipe in is the
+//! order of their events, which is the order replay prints them in.
 #![forbid(unsafe_code)]
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::os::unix::fs::MetadataExt;
 
 use crate::trace::Stream;
@@ -49,5 +51,63 @@ impl OutputStreams {
     /// Forgets what `pid`'s descriptors point to (after close, dup, exec, …).
     pub fn forget(&mut self, pid: Pid) {
         self.cache.retain(|(owner, _), _| *owner != pid);
+    }
+}
+
+/// Whose turn it is to write to the recorder's output: one process at a time is inside such a write,
+/// the others wait at their system-call entry. Without it two processes' writes may reach the output
+/// in one order and have their exit stops (and so their events) in the other.
+#[derive(Default)]
+pub struct OutputTurns {
+    writing: Option<Pid>,
+    waiting: VecDeque<Pid>,
+}
+
+impl OutputTurns {
+    /// `pid` is at the entry of a write to the output: whether it may go on now (else it waits for
+    /// [`OutputTurns::finished`] to hand it the turn).
+    pub fn request(&mut self, pid: Pid) -> bool {
+        match self.writing {
+            None => {
+                self.writing = Some(pid);
+                true
+            }
+            Some(writer) if writer == pid => true,
+            Some(_) => {
+                self.waiting.push_back(pid);
+                false
+            }
+        }
+    }
+
+    /// `pid` left its system call (or died): the next waiting writer, if it was `pid`'s turn, which
+    /// now has it and must be resumed.
+    pub fn finished(&mut self, pid: Pid) -> Option<Pid> {
+        self.waiting.retain(|waiting| *waiting != pid);
+        if self.writing != Some(pid) {
+            return None;
+        }
+        self.writing = self.waiting.pop_front();
+        self.writing
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writers_take_turns_in_arrival_order() {
+        let (a, b, c) = (Pid::from_raw(1), Pid::from_raw(2), Pid::from_raw(3));
+        let mut turns = OutputTurns::default();
+        assert!(turns.request(a));
+        assert!(!turns.request(b));
+        assert!(!turns.request(c));
+        assert_eq!(turns.finished(b), None, "b waits; it was not writing");
+        assert!(!turns.request(b));
+        assert_eq!(turns.finished(a), Some(c));
+        assert_eq!(turns.finished(c), Some(b));
+        assert_eq!(turns.finished(b), None);
+        assert!(turns.request(a));
     }
 }

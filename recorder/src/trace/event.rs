@@ -48,6 +48,15 @@ pub enum Stream {
     Stderr,
 }
 
+/// A write that reached the recorder's stdout or stderr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Output {
+    /// Which of the two.
+    pub stream: Stream,
+    /// CRC-32 of the bytes written: replay checks that it prints the same.
+    pub checksum: u32,
+}
+
 /// One range of tracee memory the kernel wrote during a system call; its bytes are in the data stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemoryWrite {
@@ -80,6 +89,40 @@ pub struct FileIdentity {
     pub size: u64,
     /// Modification time, nanoseconds since the epoch.
     pub modified_ns: i128,
+    /// CRC-32 of the contents: a file rebuilt with the same bytes (new inode and time) is still the
+    /// same program. Not a cryptographic hash; it tells a rebuild from a change, not from a forgery.
+    pub checksum: u32,
+}
+
+impl FileIdentity {
+    /// The identity of the file at `path` now.
+    pub fn of(path: &str) -> std::io::Result<FileIdentity> {
+        use std::os::unix::fs::MetadataExt;
+        let metadata = std::fs::metadata(path)?;
+        Ok(FileIdentity {
+            path: path.to_string(),
+            inode: metadata.ino(),
+            size: metadata.size(),
+            modified_ns: i128::from(metadata.mtime()) * 1_000_000_000
+                + i128::from(metadata.mtime_nsec()),
+            checksum: checksum_of(path)?,
+        })
+    }
+}
+
+/// CRC-32 of the contents of the file at `path`.
+pub fn checksum_of(path: &str) -> std::io::Result<u32> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = crc32fast::Hasher::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let read = file.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(hasher.finalize());
+        }
+        hasher.update(&buffer[..read]);
+    }
 }
 
 /// Why a signal reached the program.
@@ -113,7 +156,7 @@ pub enum Event {
         /// Memory the kernel wrote; the bytes are this event's data frame.
         writes: Vec<MemoryWrite>,
         /// Set when the call wrote to the recorder's stdout or stderr.
-        output: Option<Stream>,
+        output: Option<Output>,
         /// Set for an `mmap` of a file.
         mapped: Option<MappedFile>,
     },
@@ -178,6 +221,14 @@ pub enum Event {
         /// How.
         status: ExitStatus,
     },
+    /// The working directory a process moved to with `fchdir` (the descriptor exists only in the
+    /// recording; replay moves by this path).
+    Chdir {
+        /// Recorded process id.
+        pid: i32,
+        /// The new working directory, as the kernel names it.
+        directory: Vec<u8>,
+    },
     /// The recording stopped early because the program did something the recorder does not support.
     Aborted {
         /// The recorder's message.
@@ -199,7 +250,8 @@ impl Event {
             | Event::Exec { pid, .. }
             | Event::Signal { pid, .. }
             | Event::Rdtsc { pid, .. }
-            | Event::Exit { pid, .. } => Some(*pid),
+            | Event::Exit { pid, .. }
+            | Event::Chdir { pid, .. } => Some(*pid),
             Event::Aborted { .. } | Event::End { .. } => None,
         }
     }

@@ -25,7 +25,8 @@ mod writer;
 
 pub use error::{TraceError, TraceResult};
 pub use event::{
-    signal_name, Event, ExitStatus, FileIdentity, MappedFile, MemoryWrite, SignalCause, Stream,
+    checksum_of, signal_name, Event, ExitStatus, FileIdentity, MappedFile, MemoryWrite, Output,
+    SignalCause, Stream,
 };
 pub use header::{CpuFeatures, Header};
 pub use reader::{Record, TraceReader};
@@ -33,7 +34,7 @@ pub use registers::Registers;
 pub use writer::TraceWriter;
 
 /// Version of the on-disk format; a reader refuses any other.
-pub const TRACE_VERSION: u32 = 1;
+pub const TRACE_VERSION: u32 = 2;
 
 /// The architecture every trace of this build records.
 pub const ARCH: &str = "x86_64";

@@ -79,12 +79,17 @@ pub struct TraceWriter {
 }
 
 impl TraceWriter {
-    /// Creates `dir` (mode 0700, must not exist yet) with its version, header and empty streams.
+    /// Creates `dir` (mode 0700; it must not exist yet, or be an empty directory reserved for this
+    /// trace) with its version, header and empty streams.
     pub fn create(dir: &Path, header: &Header) -> TraceResult<Self> {
-        std::fs::DirBuilder::new()
-            .mode(0o700)
-            .create(dir)
-            .map_err(|error| TraceError::io(dir, error))?;
+        match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+            Ok(()) => {}
+            Err(error)
+                if error.kind() == std::io::ErrorKind::AlreadyExists
+                    && std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_none()) => {
+            }
+            Err(error) => return Err(TraceError::io(dir, error)),
+        }
         std::fs::DirBuilder::new()
             .mode(0o700)
             .create(dir.join(layout::FILES))

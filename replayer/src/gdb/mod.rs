@@ -76,6 +76,15 @@ impl Debugger {
                 eprintln!("replayer: {error}");
                 Ok(Stop::Start)
             }
+            Ok(Stop::DivertedSystemCall(number)) => {
+                eprintln!(
+                    "replayer: the program, changed from gdb (call, set var, set $reg), reached system \
+                     call {}, which it cannot make off its recording; reverse-stepi, reverse-continue \
+                     or 'monitor goto EVENT' return to the recording",
+                    recorder::syscalls::name(number)
+                );
+                Ok(Stop::DivertedSystemCall(number))
+            }
             other => other,
         }
     }
@@ -158,12 +167,15 @@ fn gdb_signal(signal: i32) -> Signal {
 fn stop_reason(stop: Stop) -> SingleThreadStopReason<u64> {
     match stop {
         Stop::Breakpoint(_) => SingleThreadStopReason::SwBreak(()),
+        Stop::Watch(watch) if watch.access == Access::Execute => {
+            SingleThreadStopReason::HwBreak(())
+        }
         Stop::Watch(watch) => SingleThreadStopReason::Watch {
             tid: (),
             kind: match watch.access {
                 Access::Write => WatchKind::Write,
                 Access::Read => WatchKind::Read,
-                Access::ReadWrite => WatchKind::ReadWrite,
+                Access::ReadWrite | Access::Execute => WatchKind::ReadWrite,
             },
             addr: watch.address,
         },
@@ -182,6 +194,7 @@ fn stop_reason(stop: Stop) -> SingleThreadStopReason<u64> {
             SingleThreadStopReason::Terminated(gdb_signal(signal))
         }
         Stop::Interrupted => SingleThreadStopReason::Signal(Signal::SIGINT),
+        Stop::DivertedSystemCall(_) => SingleThreadStopReason::Signal(Signal::SIGSYS),
     }
 }
 

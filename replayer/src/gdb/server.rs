@@ -49,6 +49,8 @@ pub fn launch_gdb(port: u16, executable: &Path) -> std::io::Result<Child> {
         .arg(format!("target remote 127.0.0.1:{port}"))
         .arg(executable)
         .process_group(0);
+    // The replaying thread runs pinned with its time-stamp counter off; gdb must not inherit that.
+    recorder::tsc_mode::start_untraced(&mut command);
     let child = command.spawn()?;
     // Hand the terminal to gdb's group; without a terminal there is nothing to hand over.
     let stdin = std::io::stdin();

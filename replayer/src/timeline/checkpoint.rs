@@ -136,6 +136,14 @@ impl NearbyCopies {
         }
     }
 
+    /// The price of reaching `target` from the best kept copy, if one lies on the way.
+    pub fn nearest_cost(&self, target: &Position) -> Option<u64> {
+        self.copies
+            .iter()
+            .filter_map(|(at, _)| remaining(at, target).map(|rest| cost(&rest)))
+            .min()
+    }
+
     /// A replay at the kept position closest before `target` in its stretch, that position, and the
     /// operations that lead from it to `target`.
     pub fn nearest(
@@ -176,19 +184,31 @@ fn remaining(base: &Position, target: &Position) -> Option<Vec<Operation>> {
         (Operation::Steps(done), Operation::Steps(wanted)) if done < wanted => {
             vec![Operation::Steps(wanted - done)]
         }
+        // Running on to more hits of the same traps continues the run.
+        (
+            Operation::Run { traps, hits: done },
+            Operation::Run {
+                traps: wanted_traps,
+                hits: wanted,
+            },
+        ) if traps == wanted_traps && done < wanted => vec![Operation::Run {
+            traps: traps.clone(),
+            hits: wanted - done,
+        }],
         _ => return None,
     };
     rest.extend_from_slice(&target.operations[count..]);
     Some(rest)
 }
 
-/// A rough price of applying `operations`: runs count as many steps.
+/// A rough price of applying `operations`: runs count as many steps, plus one per trap to meet.
 fn cost(operations: &[Operation]) -> u64 {
     operations
         .iter()
         .map(|operation| match operation {
             Operation::Steps(count) => *count,
-            Operation::Run { .. } | Operation::ToExit => 10_000,
+            Operation::Run { hits, .. } => 10_000 + hits,
+            Operation::ToExit => 10_000,
         })
         .sum()
 }
@@ -209,5 +229,34 @@ mod tests {
         assert_eq!(remaining(&target, &base), None);
         assert_eq!(remaining(&Position::at_event(8), &target), None);
         assert_eq!(remaining(&target, &target), Some(Vec::new()));
+    }
+
+    #[test]
+    fn a_copy_part_way_through_a_run_continues_it() {
+        let traps = crate::trap::TrapSet {
+            breakpoints: [0x401000].into(),
+            ..crate::trap::TrapSet::default()
+        };
+        let run = |hits| Operation::Run {
+            traps: traps.clone(),
+            hits,
+        };
+        let target = Position::at_event(3)
+            .then(run(700))
+            .then(Operation::Steps(5));
+        let base = Position::at_event(3).then(run(512));
+        assert_eq!(
+            remaining(&base, &target),
+            Some(vec![run(188), Operation::Steps(5)])
+        );
+        let other = Position::at_event(3).then(Operation::Run {
+            traps: crate::trap::TrapSet::default(),
+            hits: 512,
+        });
+        assert_eq!(remaining(&other, &target), None);
+        assert_eq!(
+            remaining(&Position::at_event(3).then(run(701)), &target),
+            None
+        );
     }
 }

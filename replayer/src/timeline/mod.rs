@@ -15,16 +15,32 @@ mod position;
 use std::path::{Path, PathBuf};
 
 use recorder::trace::{Event, ExitStatus, Registers};
+use recorder::tsc_mode::monotonic_ns;
 
 pub use checkpoint::{Checkpoints, NearbyCopies};
 pub use position::{Operation, Position};
 
-use crate::trap::{Progress, Trap, TrapSet, Watchpoint};
-use crate::{ReplayError, ReplaySession};
+use crate::trap::{Access, Progress, Trap, TrapSet, Watchpoint};
+use crate::{Diverted, ReplayError, ReplaySession};
 
 /// Most instructions a reverse single step replays by single-stepping before giving up, by default
 /// (about five seconds of single steps).
 pub const STEP_LIMIT: u64 = 200_000;
+
+/// While counting landmark hits to step back from a trap, keep a copy of the replay this often, so
+/// that the seek that follows replays at most this much (nanoseconds, read with `monotonic_ns`: the
+/// replaying thread must not read the time-stamp counter).
+const LANDMARK_COPY_EVERY_NS: u64 = 20_000_000;
+
+/// While scanning forward for the traps before a position, keep a copy of the replay this often
+/// (nanoseconds), so that going back to any of them replays at most this much.
+const SCAN_COPY_EVERY_NS: u64 = 2_000_000;
+
+/// Single steps tried before looking for a landmark when stepping back inside a stretch.
+const QUICK_STEPS: u64 = 4096;
+
+/// The end of the x86-64 user address space (the last page below it is never mapped).
+const USER_SPACE_END: u64 = 0x7fff_ffff_f000;
 
 /// While seeking by single steps, keep a copy of the replay every this many steps…
 const COPY_EVERY: u64 = 16;
@@ -79,6 +95,40 @@ pub enum Stop {
     Exited(ExitStatus),
     /// Stopped on the debugger's request.
     Interrupted,
+    /// A process the debugger took off its recording reached this system call, which it cannot make
+    /// (the recording has no result for it).
+    DivertedSystemCall(u64),
+}
+
+/// The traps the last backward scan met, so that reverse-continuing again from the one it went to
+/// goes to the one before without scanning again (a conditional breakpoint that gdb tests at every
+/// hit means one reverse-continue per hit).
+#[derive(Default)]
+struct HitCache {
+    traps: TrapSet,
+    /// Every trap of `traps` the scan met, in order, with where each leaves the process.
+    hits: Vec<(Position, Stop)>,
+    /// Where the last reverse-continue left the process, and which of `hits` took it there.
+    answered: Option<(Position, usize)>,
+}
+
+impl HitCache {
+    /// The hit before the one that took the process to `origin`, when the scan saw it.
+    fn previous(&self, traps: &TrapSet, origin: &Position) -> Option<(Position, Stop, usize)> {
+        let (answered, index) = self.answered.as_ref()?;
+        if *traps != self.traps || answered != origin || *index == 0 {
+            return None;
+        }
+        let (position, stop) = self.hits.get(index - 1)?.clone();
+        Some((position, stop, index - 1))
+    }
+}
+
+/// Where the debugger took the process off its recording.
+struct Diversion {
+    origin: Position,
+    /// The registers at `origin`.
+    registers: Registers,
 }
 
 /// One debugged process's replay history.
@@ -92,13 +142,17 @@ pub struct ReplayTimeline {
     traps: TrapSet,
     checkpoints: Checkpoints,
     nearby: NearbyCopies,
+    /// Copies made every few milliseconds of scanning (backward searches, landmark counts).
+    scanned: NearbyCopies,
     /// The debugger changed memory or registers since the last seek: this replay is no longer the
-    /// recording, so no copy of it may be kept.
-    diverted: bool,
+    /// recording, so no copy of it may be kept, and running forward runs off the recording.
+    diversion: Option<Diversion>,
     /// Positions the user saved with `checkpoint`, by number.
     bookmarks: Vec<Position>,
     /// Most single steps a reverse step may replay.
     step_limit: u64,
+    /// What the last backward scan met.
+    hits: HitCache,
 }
 
 impl ReplayTimeline {
@@ -142,9 +196,11 @@ impl ReplayTimeline {
             traps: TrapSet::default(),
             checkpoints,
             nearby: NearbyCopies::new(64),
-            diverted: false,
+            scanned: NearbyCopies::new(256),
+            diversion: None,
             bookmarks: Vec::new(),
             step_limit: STEP_LIMIT,
+            hits: HitCache::default(),
         })
     }
 
@@ -204,10 +260,55 @@ impl ReplayTimeline {
         Ok(self.session.ymm_upper_halves(self.pid)?)
     }
 
-    /// Replaces the debugged process's registers (in this replay only: a seek undoes it).
+    /// Replaces the debugged process's registers (in this replay only: a seek undoes it). Registers
+    /// put back as they were where the diversion began end it (that is how gdb ends `call f()`):
+    /// the replay returns to that position exactly, memory included.
     pub fn set_registers(&mut self, registers: &Registers) -> TimelineResult<()> {
-        self.diverted = true;
-        Ok(self.session.set_registers(self.pid, registers)?)
+        self.begin_diversion()?;
+        self.session.set_registers(self.pid, registers)?;
+        if let Some(diversion) = &self.diversion {
+            if diversion.registers.first_difference(registers).is_none() {
+                let origin = diversion.origin.clone();
+                self.seek(&origin)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the debugger has taken the process off its recording (see [`Self::set_registers`]).
+    pub fn is_diverted(&self) -> bool {
+        self.diversion.is_some()
+    }
+
+    fn begin_diversion(&mut self) -> TimelineResult<()> {
+        if self.diversion.is_none() {
+            let registers = self.registers()?;
+            self.diversion = Some(Diversion {
+                origin: self.position.clone(),
+                registers,
+            });
+        }
+        Ok(())
+    }
+
+    /// Runs the diverted process forward (one instruction if `single_step`): no event is replayed,
+    /// and a system call stops it, as the recording has no result for it.
+    fn run_diverted(&mut self, single_step: bool) -> TimelineResult<Stop> {
+        let traps = self.traps.clone();
+        self.session.set_traps(traps.clone());
+        self.session.set_single_step(single_step);
+        let outcome = self.session.run_diverted();
+        self.session.set_single_step(false);
+        Ok(match outcome? {
+            Diverted::Trapped(trap) if single_step => match self.stop_for(&trap, &traps) {
+                Stop::Watch(watch) => Stop::Watch(watch),
+                _ => Stop::Step,
+            },
+            Diverted::Trapped(trap) => self.stop_for(&trap, &traps),
+            Diverted::SystemCall(number) => Stop::DivertedSystemCall(number),
+            Diverted::Signal(signal) => Stop::Signal(signal),
+            Diverted::Ended(status) => Stop::Exited(status),
+        })
     }
 
     /// Reads the debugged process's memory.
@@ -218,7 +319,7 @@ impl ReplayTimeline {
     /// Writes the debugged process's memory (in this replay only: a seek undoes it; the trace and the
     /// checkpoints keep the recorded contents).
     pub fn write_memory(&mut self, address: u64, bytes: &[u8]) -> TimelineResult<()> {
-        self.diverted = true;
+        self.begin_diversion()?;
         Ok(self.session.write_memory(self.pid, address, bytes)?)
     }
 
@@ -286,7 +387,7 @@ impl ReplayTimeline {
             .watchpoints
             .iter()
             .flatten()
-            .filter(|watch| watch.access != crate::trap::Access::Read)
+            .filter(|watch| watch.catches_writes())
             .find(|watch| {
                 writes.iter().any(|(address, length)| {
                     *address < watch.address + watch.length && watch.address < address + length
@@ -313,6 +414,9 @@ impl ReplayTimeline {
     pub fn resume(&mut self, mut interrupted: impl FnMut() -> bool) -> TimelineResult<Stop> {
         if let Some(stop) = self.exited() {
             return Ok(stop);
+        }
+        if self.diversion.is_some() {
+            return self.run_diverted(false);
         }
         let traps = self.traps.clone();
         self.session.set_traps(traps.clone());
@@ -353,6 +457,9 @@ impl ReplayTimeline {
         if let Some(stop) = self.exited() {
             return Ok(stop);
         }
+        if self.diversion.is_some() {
+            return self.run_diverted(true);
+        }
         let traps = self.traps.clone();
         self.session.set_traps(traps.clone());
         self.session.set_single_step(true);
@@ -391,7 +498,7 @@ impl ReplayTimeline {
     }
 
     fn consider_checkpoint(&mut self) {
-        if !self.diverted {
+        if self.diversion.is_none() {
             self.checkpoints.consider(&mut self.session);
         }
     }
@@ -399,7 +506,21 @@ impl ReplayTimeline {
     /// Replaces the live replay by one at `target`: a copy kept nearby in its stretch, else the latest
     /// checkpoint before it, replayed forward.
     pub fn seek(&mut self, target: &Position) -> TimelineResult<()> {
-        let (mut position, operations) = match self.nearby.nearest(target) {
+        // Copies made while scanning sit apart from those made while moving around, so that moving
+        // around (which keeps a copy at every stop) does not push out the ones further back.
+        let from_scan = match (
+            self.scanned.nearest_cost(target),
+            self.nearby.nearest_cost(target),
+        ) {
+            (Some(scanned), Some(nearby)) => scanned < nearby,
+            (scanned, _) => scanned.is_some(),
+        };
+        let store = if from_scan {
+            &mut self.scanned
+        } else {
+            &mut self.nearby
+        };
+        let (mut position, operations) = match store.nearest(target) {
             Some((session, base, rest)) => {
                 self.session = session;
                 (base, rest)
@@ -412,7 +533,7 @@ impl ReplayTimeline {
                 (boundary, target.operations.clone())
             }
         };
-        self.diverted = false;
+        self.diversion = None;
         for operation in operations {
             match operation {
                 Operation::Steps(mut left) => {
@@ -534,6 +655,7 @@ impl ReplayTimeline {
                 self.session.set_traps(armed.clone());
                 self.session.set_single_step(false);
                 let (mut own, mut all) = (0, 0);
+                let mut next_copy = monotonic_ns() + SCAN_COPY_EVERY_NS;
                 while own < *hits {
                     let Progress::Trapped(trap) = self.session.advance()? else {
                         return Err(lost("an event came first"));
@@ -550,12 +672,16 @@ impl ReplayTimeline {
                             traps: armed.clone(),
                             hits: all,
                         });
+                        if monotonic_ns() >= next_copy {
+                            self.scanned.keep(&here, &mut self.session);
+                            next_copy = monotonic_ns() + SCAN_COPY_EVERY_NS;
+                        }
                         hit(here, self.stop_for(&trap, &armed), own == *hits);
                     }
                 }
             }
             Operation::Steps(count) => {
-                self.session.set_traps(extra.clone());
+                self.session.set_traps(extra.without_execution());
                 self.session.set_single_step(true);
                 for done in 1..=*count {
                     let progress = self.session.advance();
@@ -603,6 +729,9 @@ impl ReplayTimeline {
             return Ok(Some(Stop::Watch(*watch)));
         }
         let rip = self.registers()?.rip;
+        if let Some(watch) = traps.executes_at(rip) {
+            return Ok(Some(Stop::Watch(watch)));
+        }
         Ok(traps
             .breakpoints
             .contains(&rip)
@@ -619,6 +748,11 @@ impl ReplayTimeline {
     ) -> TimelineResult<Stop> {
         let traps = self.traps.clone();
         let origin = self.position.clone();
+        if let Some((position, stop, index)) = self.hits.previous(&traps, &origin) {
+            let answered = self.go_to_hit(&position, &stop)?;
+            self.hits.answered = Some((answered, index));
+            return Ok(stop);
+        }
         let mut until = origin.clone();
         if !traps.is_empty() {
             // Scan back one checkpoint interval, then two, four…: few restores (each costs a copy and
@@ -647,18 +781,14 @@ impl ReplayTimeline {
                     }
                     other => other?,
                 };
-                if let Some((position, stop)) = found {
-                    if matches!(stop, Stop::Watch(_)) {
-                        // Backward, an access is met before the instruction that makes it executes
-                        // (for a system call's results, the `syscall` instruction).
-                        match self.step_back(&position) {
-                            Ok(_) => {}
-                            Err(TimelineError::TooFar { .. }) => self.seek(&position)?,
-                            Err(error) => return Err(error),
-                        }
-                    } else {
-                        self.seek(&position)?;
-                    }
+                if let Some((position, stop)) = found.last().cloned() {
+                    let index = found.len() - 1;
+                    let answered = self.go_to_hit(&position, &stop)?;
+                    self.hits = HitCache {
+                        traps: traps.clone(),
+                        hits: found,
+                        answered: Some((answered, index)),
+                    };
                     return Ok(stop);
                 }
                 until = Position::at_event(checkpoint);
@@ -672,19 +802,36 @@ impl ReplayTimeline {
         Ok(Stop::Start)
     }
 
-    /// Replays from the current position (an event boundary) to `until` with `traps` armed; the last
-    /// trap met strictly before `until`.
+    /// Goes to a trap found going backward; returns where that leaves the process. A watchpoint
+    /// stops before the instruction that made the access: backward, an access is met before the
+    /// instruction that makes it executes (for a system call's results, the `syscall` instruction).
+    fn go_to_hit(&mut self, position: &Position, stop: &Stop) -> TimelineResult<Position> {
+        if matches!(stop, Stop::Watch(_)) {
+            match self.step_back(position) {
+                Ok(_) => {}
+                Err(TimelineError::TooFar { .. }) => self.seek(position)?,
+                Err(error) => return Err(error),
+            }
+        } else {
+            self.seek(position)?;
+        }
+        Ok(self.position.clone())
+    }
+
+    /// Replays from the current position (an event boundary) to `until` with `traps` armed; every
+    /// trap met strictly before `until`, in order.
     fn last_hit(
         &mut self,
         traps: &TrapSet,
         until: &Position,
         interrupted: &mut dyn FnMut() -> bool,
-    ) -> TimelineResult<Option<(Position, Stop)>> {
-        let mut last = None;
+    ) -> TimelineResult<Vec<(Position, Stop)>> {
+        let mut hits = Vec::new();
         self.session.set_traps(traps.clone());
         self.session.set_single_step(false);
         let mut position = Position::at_event(self.session.event_number());
         let mut count = 0u64;
+        let mut next_copy = monotonic_ns() + SCAN_COPY_EVERY_NS;
         while position.event < until.event {
             count += 1;
             if count.is_multiple_of(256) && interrupted() {
@@ -694,14 +841,19 @@ impl ReplayTimeline {
                 Progress::Event { number, pid } => {
                     position = Position::at_event(number);
                     if let Some(stop) = self.kernel_write_stop(pid, traps) {
-                        last = Some((position.clone(), stop));
+                        hits.push((position.clone(), stop));
                     }
                     self.consider_checkpoint();
                 }
                 Progress::Trapped(trap) if trap.exiting => break,
                 Progress::Trapped(trap) => {
                     position.push_hit(traps);
-                    last = Some((position.clone(), self.stop_for(&trap, traps)));
+                    hits.push((position.clone(), self.stop_for(&trap, traps)));
+                    if monotonic_ns() >= next_copy {
+                        // Going back hit by hit later replays from the nearest of these.
+                        self.scanned.keep(&position, &mut self.session);
+                        next_copy = monotonic_ns() + SCAN_COPY_EVERY_NS;
+                    }
                 }
                 Progress::Finished(_) => break,
             }
@@ -713,22 +865,39 @@ impl ReplayTimeline {
                 // A breakpoint that completes the final operation is `until` itself, not before it;
                 // an access that does was made by the instruction before `until`.
                 if !(is_last && completes) || matches!(stop, Stop::Watch(_)) {
-                    last = Some((here, stop));
+                    hits.push((here, stop));
                 }
             })?;
             position.operations.push(operation.clone());
         }
-        Ok(last)
+        Ok(hits)
     }
 
     /// Goes back one instruction of the debugged process; if that takes too many single steps, stays
     /// where it is and says so ([`TimelineError::TooFar`]).
     pub fn reverse_step(&mut self) -> TimelineResult<Stop> {
         let target = self.position.clone();
+        let answered_here = self
+            .hits
+            .answered
+            .as_ref()
+            .filter(|(position, _)| *position == target)
+            .map(|(_, index)| *index);
         match self.step_back(&target) {
             Err(error @ TimelineError::TooFar { .. }) => {
                 self.seek(&target)?;
                 Err(error)
+            }
+            Ok(stop) => {
+                // gdb steps back off a breakpoint before it reverse-continues: the hit before the
+                // one it stood at is still the next one back (unless it is this very instruction).
+                if let Some(mut index) = answered_here {
+                    if index > 0 && self.hits.hits[index - 1].0 == self.position {
+                        index -= 1;
+                    }
+                    self.hits.answered = Some((self.position.clone(), index));
+                }
+                Ok(stop)
             }
             outcome => outcome,
         }
@@ -809,11 +978,192 @@ impl ReplayTimeline {
             Operation::Run { traps, .. } => (prefix, Some(traps)),
             Operation::ToExit => (prefix, None),
         };
+        // Single steps first, within a small budget (the previous trap is often one loop iteration
+        // back); past it, a landmark closer to `target`.
         self.seek(&from)?;
-        let steps = self.steps_to_next_trap(traps.as_ref(), target)?;
+        let quick = self.step_limit.min(QUICK_STEPS);
+        let (from, steps) = match (
+            self.steps_to_next_trap(traps.as_ref(), target, quick),
+            &traps,
+        ) {
+            (Err(TimelineError::TooFar { .. }), Some(traps)) => {
+                let from = self.landmark_before(&from, traps, target)?;
+                self.seek(&from)?;
+                let steps = self.steps_to_next_trap(Some(traps), target, self.step_limit)?;
+                (from, steps)
+            }
+            (Err(TimelineError::TooFar { .. }), None) => {
+                self.seek(&from)?;
+                let steps = self.steps_to_next_trap(None, target, self.step_limit)?;
+                (from, steps)
+            }
+            (outcome, _) => (from, outcome?),
+        };
         let mut previous = from;
         previous.push_steps(steps - 1);
         Ok(previous)
+    }
+
+    /// A position between `from` and `target` (reached from `from` by running to the next trap of
+    /// `traps`) from which few single steps lead to `target`: the last time before `target` that the
+    /// process executed a landmark instruction, found by runs with hardware execution breakpoints
+    /// that count their hits, at one ptrace stop per hit where single steps would take one per
+    /// instruction.
+    ///
+    /// For a watchpoint hit the landmark is the instruction the process stands at (inside a loop,
+    /// one iteration back however many iterations lie between). For a breakpoint hit that address
+    /// is the breakpoint itself, first reached at `target`; the landmark is then the instruction
+    /// before it, among the addresses that end there or at the return address on the stack (a call),
+    /// tried a few at a time (a debug register armed inside an instruction never fires) and kept if
+    /// it ran last. `from` itself when nothing qualifies.
+    fn landmark_before(
+        &mut self,
+        from: &Position,
+        traps: &TrapSet,
+        target: &Position,
+    ) -> TimelineResult<Position> {
+        self.seek(target)?;
+        let registers = self.registers()?;
+        let at = registers.rip;
+        let reached_first = traps.breakpoints.contains(&at) || traps.executes_at(at).is_some();
+        let (base, candidates) = if reached_first {
+            // `target` is a hit of this breakpoint, met with everything armed.
+            let return_address = self
+                .read_memory(registers.rsp, 8)
+                .ok()
+                .and_then(|bytes| bytes.try_into().ok())
+                .map(u64::from_le_bytes);
+            let candidates = predecessor_candidates(at, return_address)
+                .into_iter()
+                // Only code the process can run: the debug registers refuse other addresses.
+                .filter(|address| {
+                    (0x1000..USER_SPACE_END).contains(address)
+                        && self.read_memory(*address, 1).is_ok()
+                })
+                .collect();
+            (traps.clone(), candidates)
+        } else {
+            // No breakpoint of `traps` is met before `target` (it is the next trap), and `target` is
+            // no breakpoint hit: the watchpoints alone find it, and the run pays for no breakpoint
+            // bytes.
+            let watches = TrapSet {
+                watchpoints: traps.watchpoints,
+                ..TrapSet::default()
+            };
+            (watches, vec![at])
+        };
+        let free = base
+            .watchpoints
+            .iter()
+            .filter(|slot| slot.is_none())
+            .count();
+        if free == 0 {
+            if reached_first {
+                return Ok(from.clone());
+            }
+            // An int3 at the address the process stands at: an instruction start, so safe.
+            let mut armed = base;
+            armed.breakpoints.insert(at);
+            let found = self.count_landmark_hits(from, traps, &armed, &[], Some(at), target)?;
+            return Ok(found.map_or_else(
+                || from.clone(),
+                |(_, hits)| from.then(Operation::Run { traps: armed, hits }),
+            ));
+        }
+        // A tournament: each run arms the best landmark so far and new candidates in the free
+        // debug registers; hits within one run are comparable.
+        let mut best: Option<(u64, TrapSet, u64)> = None;
+        let mut rest = candidates.into_iter();
+        loop {
+            let mut batch: Vec<u64> = best.iter().map(|(address, _, _)| *address).collect();
+            let kept = batch.len();
+            while batch.len() < free {
+                match rest.next() {
+                    Some(candidate) if !batch.contains(&candidate) => batch.push(candidate),
+                    Some(_) => {}
+                    None => break,
+                }
+            }
+            if batch.len() == kept {
+                break;
+            }
+            let mut armed = base.clone();
+            let mut landmarks = Vec::new();
+            for address in &batch {
+                let watch = Watchpoint {
+                    address: *address,
+                    length: 1,
+                    access: Access::Execute,
+                };
+                if let Some(slot) = armed.watchpoints.iter().position(Option::is_none) {
+                    armed.watchpoints[slot] = Some(watch);
+                    landmarks.push(watch);
+                }
+            }
+            if let Some((address, hits)) =
+                self.count_landmark_hits(from, traps, &armed, &landmarks, None, target)?
+            {
+                best = Some((address, armed, hits));
+            }
+        }
+        Ok(match best {
+            Some((_, armed, hits)) => from.then(Operation::Run { traps: armed, hits }),
+            None => from.clone(),
+        })
+    }
+
+    /// Runs from `from` with `armed` to the next trap of `traps` (which is `target`); the landmark
+    /// (among `landmarks`, or the int3 at `breakpoint`) hit last before it, and the number of traps
+    /// met up to that hit. Keeps copies on the way so that the seek that follows is short.
+    fn count_landmark_hits(
+        &mut self,
+        from: &Position,
+        traps: &TrapSet,
+        armed: &TrapSet,
+        landmarks: &[Watchpoint],
+        breakpoint: Option<u64>,
+        target: &Position,
+    ) -> TimelineResult<Option<(u64, u64)>> {
+        let lost = |what: &str| TimelineError::Lost {
+            position: target.to_string(),
+            what: what.to_string(),
+        };
+        self.seek(from)?;
+        self.session.set_traps(armed.clone());
+        self.session.set_single_step(false);
+        let (mut met, mut last) = (0u64, None);
+        let mut next_copy = monotonic_ns() + LANDMARK_COPY_EVERY_NS;
+        loop {
+            let Progress::Trapped(trap) = self.session.advance()? else {
+                return Err(lost("an event came first"));
+            };
+            if trap.exiting {
+                return Err(lost("the process reached its exit"));
+            }
+            if is_hit(&trap, armed, traps) {
+                return Ok(last);
+            }
+            met += 1;
+            let fired = armed.fired(trap.watch_slots);
+            let landmark = landmarks
+                .iter()
+                .find(|watch| fired.contains(watch))
+                .map(|watch| watch.address)
+                .or(trap
+                    .breakpoint
+                    .filter(|address| Some(*address) == breakpoint));
+            if let Some(address) = landmark {
+                last = Some((address, met));
+                if monotonic_ns() >= next_copy {
+                    let here = from.then(Operation::Run {
+                        traps: armed.clone(),
+                        hits: met,
+                    });
+                    self.scanned.keep(&here, &mut self.session);
+                    next_copy = monotonic_ns() + LANDMARK_COPY_EVERY_NS;
+                }
+            }
+        }
     }
 
     /// Single-steps until the next trap of `traps` (the exit call if `None`), as a run would meet it;
@@ -822,6 +1172,7 @@ impl ReplayTimeline {
         &mut self,
         traps: Option<&TrapSet>,
         target: &Position,
+        limit: u64,
     ) -> TimelineResult<u64> {
         let lost = |what: &str| TimelineError::Lost {
             position: target.to_string(),
@@ -833,7 +1184,7 @@ impl ReplayTimeline {
             // The run meets this breakpoint at once: no instruction lies between.
             return Err(lost("a breakpoint where the run starts"));
         }
-        self.session.set_traps(armed.clone());
+        self.session.set_traps(armed.without_execution());
         self.session.set_single_step(true);
         let mut steps = 0u64;
         let result = loop {
@@ -850,9 +1201,9 @@ impl ReplayTimeline {
                 };
             }
             steps += 1;
-            if steps > self.step_limit {
+            if steps > limit {
                 break Err(TimelineError::TooFar {
-                    limit: self.step_limit,
+                    limit,
                     event: target.event,
                 });
             }
@@ -867,6 +1218,26 @@ impl ReplayTimeline {
         self.session.set_single_step(false);
         result
     }
+}
+
+/// Addresses where the instruction before the one at `at` may start, likeliest first: a conditional
+/// jump not taken (2 or 6 bytes) or a call (5 bytes; else 2, 3, 6 or 7) ending at `at` or at the
+/// return address on the stack, then every other length up to 15 bytes ending at `at`.
+fn predecessor_candidates(at: u64, return_address: Option<u64>) -> Vec<u64> {
+    let mut candidates = vec![at.wrapping_sub(2), at.wrapping_sub(6)];
+    if let Some(after_call) = return_address {
+        candidates.extend([5, 2, 3, 6, 7].map(|length| after_call.wrapping_sub(length)));
+    }
+    candidates.extend(
+        [5, 3, 4, 1, 7, 8, 9, 10, 11, 12, 13, 14, 15].map(|length| at.wrapping_sub(length)),
+    );
+    let mut unique = Vec::with_capacity(candidates.len());
+    for candidate in candidates {
+        if !unique.contains(&candidate) {
+            unique.push(candidate);
+        }
+    }
+    unique
 }
 
 /// Whether `trap` (met with `armed`) is one of `traps`.
