@@ -328,6 +328,10 @@ pub enum Op {
     },
     /// Loads the value at a `Ptr` plus a byte offset, guarding its type (`ty` of the instruction).
     VLoad(Ref, i32),
+    /// Loads 64 raw bits at a `Ptr` plus a byte offset, without a guard (the result is an `Int`
+    /// or `Ptr`): fields of a record a helper has just filled in. The recorder emits such loads
+    /// right after their call, so that no later call overwrites the record first.
+    Load(Ref, i32),
     /// Guard and address of an array element (LuaJIT's AREF with its bounds check): `key`, a
     /// number, must be an integer in `1..=len`; the result is `base + (key-1) * slot size`.
     /// Operands: array base (`Ptr`), key (`Num`), length (`Int`).
@@ -392,7 +396,7 @@ impl Ins {
             Op::Float(op, a, b) => ([a, b, a, a], if op.is_unary() { 1 } else { 2 }),
             Op::Guard(_, a, b) => ([a, b, a, a], 2),
             Op::Call { args, nargs, .. } => (args, nargs as usize),
-            Op::VLoad(a, _) | Op::Conv(a) => ([a, a, a, a], 1),
+            Op::VLoad(a, _) | Op::Load(a, _) | Op::Conv(a) => ([a, a, a, a], 1),
             Op::Phi(a, b) | Op::VStore(a, b) => ([a, b, a, a], 2),
             Op::ArrayRef(a, b, c) => ([a, b, c, a], 3),
             Op::HashRef(a, b, c, d) => ([a, b, c, d], 4),
@@ -658,6 +662,7 @@ impl Ir {
                 }
                 Op::VLoad(p, 0) => format!("VLOAD  {}", self.ref_text(p)),
                 Op::VLoad(p, off) => format!("VLOAD  {}  {off:+}", self.ref_text(p)),
+                Op::Load(p, off) => format!("LOAD   {}  {off:+}", self.ref_text(p)),
                 Op::GcCheck => "GCSTEP".to_string(),
                 Op::Conv(a) => format!("CONV   {}", self.ref_text(a)),
                 Op::Loop => "LOOP".to_string(),

@@ -434,6 +434,17 @@ impl Lowering<'_> {
                 let p = self.gp_of(ptr, X14)?;
                 self.typed_load(i, p, offset as i64, true)?;
             }
+            Op::Load(ptr, offset) => {
+                if self.locs[i] != Loc::None {
+                    let p = self.gp_of(ptr, X14)?;
+                    let (dst, spill) = self.dst(i);
+                    let Loc::Gp(g) = dst else {
+                        return Err(Error::TraceLimit("a raw load into a float register"));
+                    };
+                    self.a.load(Width::B8, g.into(), p.into(), offset as i64)?;
+                    self.finish_dst(dst, spill)?;
+                }
+            }
             Op::Float(op, a, b) => {
                 let x = self.fp_of(a, fp(30))?;
                 let y = if op.is_unary() {

@@ -34,6 +34,8 @@ pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
         // A value load reads what its helper call returned: if that call was reused, so is the
         // load that followed it (the same stores lie between); a fresh call has no earlier load.
         Op::VLoad(..) => None,
+        // The same for a record's fields: equal loads read the same call's record.
+        Op::Load(..) => None,
         Op::ArrayRef(..) | Op::HashRef(..) => None,
         _ => return None,
     };

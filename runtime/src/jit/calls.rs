@@ -11,7 +11,7 @@
 use jit_aarch64::ir::{Effect, HelperId, Memory};
 use jit_aarch64::Helper;
 
-use super::state::TraceState;
+use super::state::{TableLayout, TraceState};
 use super::value_bits::{value_from_tag, value_of};
 use crate::heap::{Function, Upval};
 use crate::value::{FuncRef, TableRef, Value};
@@ -225,32 +225,21 @@ extern "C" fn tab_next(state: u64, table: u64, tag: u64, payload: u64) -> u64 {
     }
 }
 
-/// The address of a table's array part (inline element access).
-extern "C" fn tab_array_ptr(state: u64, table: u64) -> u64 {
+/// A table's layout (array and hash part addresses and lengths, whether it has a metatable),
+/// written to the trace state; returns the record's address.
+extern "C" fn tab_layout(state: u64, table: u64) -> u64 {
     // SAFETY: helpers are only called from traces (see `context`).
-    let (_, vm) = unsafe { context(state) };
-    vm.heap.table(TableRef(table as u32)).array.as_ptr() as u64
-}
-
-/// The length of a table's array part.
-extern "C" fn tab_array_len(state: u64, table: u64) -> u64 {
-    // SAFETY: helpers are only called from traces (see `context`).
-    let (_, vm) = unsafe { context(state) };
-    vm.heap.table(TableRef(table as u32)).array.len() as u64
-}
-
-/// The address of a table's hash part (inline field access).
-extern "C" fn tab_hash_ptr(state: u64, table: u64) -> u64 {
-    // SAFETY: helpers are only called from traces (see `context`).
-    let (_, vm) = unsafe { context(state) };
-    vm.heap.table(TableRef(table as u32)).hash_part().0 as u64
-}
-
-/// The number of slots of a table's hash part.
-extern "C" fn tab_hash_len(state: u64, table: u64) -> u64 {
-    // SAFETY: helpers are only called from traces (see `context`).
-    let (_, vm) = unsafe { context(state) };
-    vm.heap.table(TableRef(table as u32)).hash_part().1 as u64
+    let (state, vm) = unsafe { context(state) };
+    let t = vm.heap.table(TableRef(table as u32));
+    let (hash_ptr, hash_len) = t.hash_part();
+    state.layout = TableLayout {
+        array_ptr: t.array.as_ptr() as u64,
+        array_len: t.array.len() as u64,
+        has_meta: t.metatable.is_some() as u64,
+        hash_ptr: hash_ptr as u64,
+        hash_len: hash_len as u64,
+    };
+    &state.layout as *const TableLayout as u64
 }
 
 /// The environment table of a closure (globals).
@@ -258,13 +247,6 @@ extern "C" fn closure_env(state: u64, closure: u64) -> u64 {
     // SAFETY: helpers are only called from traces (see `context`).
     let (_, vm) = unsafe { context(state) };
     env_of(vm, closure).0 as u64
-}
-
-/// Whether a table has a metatable (1) or not (0).
-extern "C" fn tab_has_meta(state: u64, table: u64) -> u64 {
-    // SAFETY: helpers are only called from traces (see `context`).
-    let (_, vm) = unsafe { context(state) };
-    vm.heap.table(TableRef(table as u32)).metatable.is_some() as u64
 }
 
 extern "C" fn tab_len(state: u64, table: u64) -> u64 {
@@ -457,12 +439,8 @@ calls! {
     TAB_GET_STR: "tab_get_str", Int3(tab_get_str), load(FIELDS, Some(1));
     TAB_SET_NUM: "tab_set_num", Int6(tab_set_num), store(ENTRIES | LAYOUT, Some(1));
     TAB_SET_STR: "tab_set_str", Int6(tab_set_str), store(FIELDS, Some(1));
-    TAB_HASH_PTR: "tab_hash_ptr", Int2(tab_hash_ptr), load(LAYOUT, None);
-    TAB_HASH_LEN: "tab_hash_len", Int2(tab_hash_len), load(LAYOUT, None);
+    TAB_LAYOUT: "tab_layout", Int2(tab_layout), load(LAYOUT, None);
     CLOSURE_ENV: "closure_env", Int2(closure_env), PURE;
-    TAB_ARRAY_PTR: "tab_array_ptr", Int2(tab_array_ptr), load(LAYOUT, None);
-    TAB_ARRAY_LEN: "tab_array_len", Int2(tab_array_len), load(LAYOUT, None);
-    TAB_HAS_META: "tab_has_meta", Int2(tab_has_meta), PURE;
     TAB_LEN: "tab_len", Int2(tab_len), load(FIELDS | ENTRIES, None);
     TAB_NEXT: "tab_next", Int4(tab_next), load(FIELDS | ENTRIES, None);
     STR_LEN: "str_len", Int2(str_len), PURE;

@@ -22,6 +22,7 @@ use jit_aarch64::ir::{
 };
 
 use super::calls;
+use super::state::TableLayout;
 use super::value_bits::{constant, ir_type, payload_of, tag_of};
 use crate::bytecode::{Op as Bc, Proto, Rk, RK_CONSTANT};
 use crate::heap::Function;
@@ -31,6 +32,15 @@ use crate::vm::Vm;
 /// Why recording stopped without a trace (LuaJIT's lj_traceerr.h texts).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Abort(pub String);
+
+/// The IR values of a table's layout fields (see [`TableLayout`]).
+struct LayoutRefs {
+    array_ptr: Ref,
+    array_len: Ref,
+    has_meta: Ref,
+    hash_ptr: Ref,
+    hash_len: Ref,
+}
 
 impl Abort {
     fn nyi_bytecode(op: &Bc) -> Abort {
@@ -333,6 +343,21 @@ impl Recorder {
             },
             ty,
         )?)
+    }
+
+    /// Table `tr`'s layout: one helper call fills in a record and the loads of all its fields
+    /// follow the call at once (unused ones die in DCE), so that no other call can overwrite
+    /// the record before a field is read, whichever of these loads CSE later reuses.
+    fn table_layout(&mut self, tr: Ref) -> Result<LayoutRefs, Abort> {
+        let record = self.call(calls::TAB_LAYOUT, &[tr], IrType::Ptr)?;
+        let mut field = |offset, ty| self.ir.emit(Op::Load(record, offset), ty);
+        Ok(LayoutRefs {
+            array_ptr: field(TableLayout::ARRAY_PTR, IrType::Ptr)?,
+            array_len: field(TableLayout::ARRAY_LEN, IrType::Int)?,
+            has_meta: field(TableLayout::HAS_META, IrType::Int)?,
+            hash_ptr: field(TableLayout::HASH_PTR, IrType::Ptr)?,
+            hash_len: field(TableLayout::HASH_LEN, IrType::Int)?,
+        })
     }
 
     /// A helper returning a value's address or 0: guard non-zero, then load with a type guard.
@@ -901,13 +926,14 @@ impl Recorder {
         if table.metatable.is_some() || i as f64 != n || i < 1 || i as usize > table.array.len() {
             return Ok(None);
         }
-        let meta = self.call(calls::TAB_HAS_META, &[tr], IrType::Int)?;
+        let layout = self.table_layout(tr)?;
         let zero = self.ir.int(0);
-        self.guard(Cmp::Eq, meta, zero)?;
-        let base = self.call(calls::TAB_ARRAY_PTR, &[tr], IrType::Ptr)?;
-        let len = self.call(calls::TAB_ARRAY_LEN, &[tr], IrType::Int)?;
+        self.guard(Cmp::Eq, layout.has_meta, zero)?;
         self.ensure_snapshot();
-        Ok(Some(self.ir.emit(Op::ArrayRef(base, k, len), IrType::Ptr)?))
+        Ok(Some(self.ir.emit(
+            Op::ArrayRef(layout.array_ptr, k, layout.array_len),
+            IrType::Ptr,
+        )?))
     }
 
     /// The address of the value of string key `key` in `t`'s hash part when the key is there
@@ -929,16 +955,15 @@ impl Recorder {
         let Some(slot) = table.str_slot(s) else {
             return Ok(None);
         };
+        let layout = self.table_layout(tr)?;
         if store || table.get_str(key).is_nil() {
             if table.metatable.is_some() {
                 return Ok(None);
             }
-            let meta = self.call(calls::TAB_HAS_META, &[tr], IrType::Int)?;
             let zero = self.ir.int(0);
-            self.guard(Cmp::Eq, meta, zero)?;
+            self.guard(Cmp::Eq, layout.has_meta, zero)?;
         }
-        let base = self.call(calls::TAB_HASH_PTR, &[tr], IrType::Ptr)?;
-        let len = self.call(calls::TAB_HASH_LEN, &[tr], IrType::Int)?;
+        let (base, len) = (layout.hash_ptr, layout.hash_len);
         let index = self.ir.int(slot as i64);
         let k = self.payload_const(key);
         self.ensure_snapshot();

@@ -29,6 +29,8 @@ pub struct TraceState {
     /// Values a helper returns by address (`next` returns a key and its value).
     pub result: Value,
     pub result2: Value,
+    /// A table's layout as `tab_layout` returns it (see [`TableLayout`]).
+    pub layout: TableLayout,
     /// x0..x30 at the last exit.
     pub gpr: [u64; 31],
     /// d0..d31 at the last exit.
@@ -46,11 +48,33 @@ impl Default for TraceState {
             base: 0,
             result: Value::Nil,
             result2: Value::Nil,
+            layout: TableLayout::default(),
             gpr: [0; 31],
             fpr: [0; 32],
             spill: [0; MAX_SPILLS],
         }
     }
+}
+
+/// What a trace needs of a table to address its elements and fields inline, filled in by one
+/// helper call: the trace loads each field at its offset right after the call.
+#[derive(Clone, Copy, Default, Debug)]
+#[repr(C)]
+pub struct TableLayout {
+    pub array_ptr: u64,
+    pub array_len: u64,
+    /// 1 when the table has a metatable.
+    pub has_meta: u64,
+    pub hash_ptr: u64,
+    pub hash_len: u64,
+}
+
+impl TableLayout {
+    pub const ARRAY_PTR: i32 = std::mem::offset_of!(TableLayout, array_ptr) as i32;
+    pub const ARRAY_LEN: i32 = std::mem::offset_of!(TableLayout, array_len) as i32;
+    pub const HAS_META: i32 = std::mem::offset_of!(TableLayout, has_meta) as i32;
+    pub const HASH_PTR: i32 = std::mem::offset_of!(TableLayout, hash_ptr) as i32;
+    pub const HASH_LEN: i32 = std::mem::offset_of!(TableLayout, hash_len) as i32;
 }
 
 /// How `Value` is laid out (pinned by `value.rs`'s layout test and [`tests`] here).

@@ -415,11 +415,16 @@ impl Vm {
             })
             .collect();
         let engine = self.jit.engine.as_ref().expect("created above");
-        let listing = format!(
-            "---- TRACE {number} mcode {}\n{}",
-            assembled.code.bytes().len(),
-            engine.listing(&assembled.code, &symbols)
-        );
+        // Disassembling costs more than compiling: only for a dump that prints it.
+        let listing = if self.jit.log.dump.is_some() {
+            format!(
+                "---- TRACE {number} mcode {}\n{}",
+                assembled.code.bytes().len(),
+                engine.listing(&assembled.code, &symbols)
+            )
+        } else {
+            String::new()
+        };
         let trace = Trace {
             number,
             proto: rec.proto.clone(),
