@@ -329,9 +329,12 @@ pub enum Op {
     /// Loads the value at a `Ptr` plus a byte offset, guarding its type (`ty` of the instruction).
     VLoad(Ref, i32),
     /// Loads 64 raw bits at a `Ptr` plus a byte offset, without a guard (the result is an `Int`
-    /// or `Ptr`): fields of a record a helper has just filled in. The recorder emits such loads
-    /// right after their call, so that no later call overwrites the record first.
+    /// or `Ptr`): a field of a table's layout record (`TableParts`), memory of `layout_classes`.
     Load(Ref, i32),
+    /// The address of the layout record of table `a` (a `Tab` handle) in the runtime's table
+    /// arena, computed inline (see [`crate::asm::TableAccess`]); its fields are read with `Load`.
+    /// It moves when the arena grows, so it reads memory of `layout_classes` as those loads do.
+    TableParts(Ref),
     /// Guard and address of an array element (LuaJIT's AREF with its bounds check): `key`, a
     /// number, must be an integer in `1..=len`; the result is `base + (key-1) * slot size`.
     /// Operands: array base (`Ptr`), key (`Num`), length (`Int`).
@@ -396,7 +399,7 @@ impl Ins {
             Op::Float(op, a, b) => ([a, b, a, a], if op.is_unary() { 1 } else { 2 }),
             Op::Guard(_, a, b) => ([a, b, a, a], 2),
             Op::Call { args, nargs, .. } => (args, nargs as usize),
-            Op::VLoad(a, _) | Op::Load(a, _) | Op::Conv(a) => ([a, a, a, a], 1),
+            Op::VLoad(a, _) | Op::Load(a, _) | Op::TableParts(a) | Op::Conv(a) => ([a, a, a, a], 1),
             Op::Phi(a, b) | Op::VStore(a, b) => ([a, b, a, a], 2),
             Op::ArrayRef(a, b, c) => ([a, b, c, a], 3),
             Op::HashRef(a, b, c, d) => ([a, b, c, d], 4),
@@ -491,6 +494,8 @@ pub struct Ir {
     pub array_classes: u8,
     /// The same for hash slots (`HashRef`).
     pub field_classes: u8,
+    /// The memory classes that stores changing a table's layout record (or moving it) write.
+    pub layout_classes: u8,
 }
 
 impl Ir {
@@ -506,6 +511,7 @@ impl Ir {
             passes,
             array_classes: u8::MAX,
             field_classes: u8::MAX,
+            layout_classes: u8::MAX,
         }
     }
 
@@ -663,6 +669,7 @@ impl Ir {
                 Op::VLoad(p, 0) => format!("VLOAD  {}", self.ref_text(p)),
                 Op::VLoad(p, off) => format!("VLOAD  {}  {off:+}", self.ref_text(p)),
                 Op::Load(p, off) => format!("LOAD   {}  {off:+}", self.ref_text(p)),
+                Op::TableParts(t) => format!("TPARTS {}", self.ref_text(t)),
                 Op::GcCheck => "GCSTEP".to_string(),
                 Op::Conv(a) => format!("CONV   {}", self.ref_text(a)),
                 Op::Loop => "LOOP".to_string(),

@@ -110,6 +110,7 @@ fn run(ir: &Ir, stack: &mut [[u64; 2]]) -> (u32, Vec<u64>, Vec<Loc>) {
         allocated_ptr_offset: 8,
         threshold_ptr_offset: 16,
         exit_handler: executor.code_address(handler).unwrap(),
+        tables: None,
         helpers: vec![],
         fuse_pairs: true,
         fuse_mode: jit_aarch64::fuse::Mode::Correct,

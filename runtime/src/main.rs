@@ -9,6 +9,12 @@ use runtime::value::Value;
 use runtime::vm::{Vm, VmOptions};
 use std::io::Write;
 
+/// Lua programs allocate many small objects (tables, their parts, strings): mimalloc serves
+/// them several times faster than the system allocator. Nothing the program observes depends on
+/// it: addresses never reach Lua, and `collectgarbage("count")` is the runtime's own accounting.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bisect;
 mod hunt;
 mod seed_tool;

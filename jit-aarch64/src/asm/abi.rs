@@ -29,6 +29,9 @@ pub struct TraceAbi {
     /// Byte offsets of pointers to the heap's allocated-bytes counter and GC threshold.
     pub allocated_ptr_offset: u32,
     pub threshold_ptr_offset: u32,
+    /// How a trace finds a table's layout record (`TableParts`); `None` where the runtime
+    /// offers none (such IR fails to assemble).
+    pub tables: Option<TableAccess>,
     /// Address of the exit handler (from [`exit_handler`], installed once).
     pub exit_handler: u64,
     /// Call addresses of the runtime's helpers, by `HelperId`.
@@ -39,6 +42,16 @@ pub struct TraceAbi {
     pub fuse_mode: crate::fuse::Mode,
     /// `-Ofuse=check`: verify every pair made.
     pub fuse_check: bool,
+}
+
+/// Where tables live: a table handle `h` has its layout record at
+/// `*(*(state + arena_ptr_offset)) + h * stride + record_offset` (the trace state holds the
+/// address of the arena's base pointer, which changes when the arena grows).
+#[derive(Clone, Copy, Debug)]
+pub struct TableAccess {
+    pub arena_ptr_offset: u32,
+    pub stride: u32,
+    pub record_offset: u32,
 }
 
 /// Bytes of machine stack the enter stub uses: x19..x30 and d8..d15.

@@ -17,11 +17,13 @@ pub mod abi;
 
 use crate::assembler::{Assembler, Code, Fusing};
 use crate::error::{Error, Result};
-use crate::inst::{Cond, FloatOp as A64FloatOp, FloatUnaryOp, Inst, Label, LiteralDst, Width};
+use crate::inst::{
+    Cond, FloatOp as A64FloatOp, FloatUnaryOp, Inst, IntOp, Label, LiteralDst, Width,
+};
 use crate::ir::{Cmp, FloatOp, Ir, IrType, Op, Ref, ValueLayout};
 use crate::reg::{Base, Data, Fp, Gp, X0, X14, X15, X16, X17, X19, X20};
 
-pub use abi::TraceAbi;
+pub use abi::{TableAccess, TraceAbi};
 
 /// Where a value lives for its whole live range.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -442,6 +444,42 @@ impl Lowering<'_> {
                         return Err(Error::TraceLimit("a raw load into a float register"));
                     };
                     self.a.load(Width::B8, g.into(), p.into(), offset as i64)?;
+                    self.finish_dst(dst, spill)?;
+                }
+            }
+            Op::TableParts(t) => {
+                if self.locs[i] != Loc::None {
+                    let access = self
+                        .abi
+                        .tables
+                        .ok_or(Error::TraceLimit("no inline table access"))?;
+                    let t = self.gp_of(t, X14)?;
+                    let (dst, spill) = self.dst(i);
+                    let Loc::Gp(g) = dst else {
+                        return Err(Error::TraceLimit("a table record in a float register"));
+                    };
+                    self.a.load(
+                        Width::B8,
+                        X16.into(),
+                        X20.into(),
+                        access.arena_ptr_offset as i64,
+                    )?;
+                    self.a.load(Width::B8, X16.into(), X16.into(), 0)?;
+                    self.a.mov_imm(X17, access.stride as u64);
+                    self.a.push(Inst::Int {
+                        op: IntOp::Mul,
+                        dst: X17,
+                        lhs: t,
+                        rhs: X17,
+                    });
+                    self.a.push(Inst::Int {
+                        op: IntOp::Add,
+                        dst: g,
+                        lhs: X16,
+                        rhs: X17,
+                    });
+                    self.a
+                        .add_imm(g.into(), g.into(), access.record_offset as i64)?;
                     self.finish_dst(dst, spill)?;
                 }
             }

@@ -34,8 +34,16 @@ pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
         // A value load reads what its helper call returned: if that call was reused, so is the
         // load that followed it (the same stores lie between); a fresh call has no earlier load.
         Op::VLoad(..) => None,
-        // The same for a record's fields: equal loads read the same call's record.
-        Op::Load(..) => None,
+        // A table's layout record and its fields: memory that stores of `layout_classes` change
+        // (a table growing, the arena growing).
+        Op::Load(p, _) | Op::TableParts(p) => Some((
+            Memory {
+                classes: ir.layout_classes,
+                key: None,
+                forwardable: false,
+            },
+            [p, p, p, p],
+        )),
         Op::ArrayRef(..) | Op::HashRef(..) => None,
         _ => return None,
     };

@@ -6,12 +6,16 @@ pub struct Arena<T> {
     marks: Vec<bool>,
     free: Vec<u32>,
     live: usize,
+    /// The address of `slots`' buffer, kept for compiled traces (see [`Arena::base_address`]).
+    base: usize,
 }
 
 impl<T> Default for Arena<T> {
     fn default() -> Self {
+        let slots = Vec::new();
         Arena {
-            slots: Vec::new(),
+            base: slots.as_ptr() as usize,
+            slots,
             marks: Vec::new(),
             free: Vec::new(),
             live: 0,
@@ -28,8 +32,27 @@ impl<T> Arena<T> {
         } else {
             self.slots.push(Some(value));
             self.marks.push(false);
+            self.base = self.slots.as_ptr() as usize;
             (self.slots.len() - 1) as u32
         }
+    }
+
+    /// Where the address of the slots' buffer is kept: slot `i` starts at that address plus
+    /// `i * STRIDE` (the buffer moves when the arena grows; this location does not).
+    pub fn base_address(&self) -> *const usize {
+        &self.base
+    }
+
+    /// Bytes from one slot to the next.
+    pub const STRIDE: usize = std::mem::size_of::<Option<T>>();
+
+    /// Bytes from the start of an occupied slot to its value, if any slot is occupied (the
+    /// same for every slot: `Option`'s layout is fixed per type but not specified).
+    pub fn value_offset(&self) -> Option<usize> {
+        self.slots.iter().find_map(|slot| {
+            slot.as_ref()
+                .map(|v| v as *const T as usize - slot as *const Option<T> as usize)
+        })
     }
 
     #[inline]

@@ -11,7 +11,7 @@ mod userdata;
 pub use arena::Arena;
 pub use function::{Function, LuaClosure, NativeClosure, NativeFn, Special, Upval};
 pub use string::{LuaStr, StringHasher};
-pub use table::Table;
+pub use table::{Table, TableLayout};
 pub use userdata::Userdata;
 
 use crate::value::{FuncRef, StrRef, TableRef, ThreadRef, UpvalRef, UserdataRef, Value};
@@ -95,7 +95,13 @@ impl Heap {
 
     #[inline]
     pub fn table(&self, t: TableRef) -> &Table {
-        self.tables.get(t.0)
+        let table = self.tables.get(t.0);
+        debug_assert!(
+            table.layout_in_sync(),
+            "table {} layout record is stale",
+            t.0
+        );
+        table
     }
 
     #[inline]

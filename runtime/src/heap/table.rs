@@ -39,7 +39,35 @@ pub struct Table {
     /// Slots whose key is not nil (live entries and tombstones).
     used: usize,
     seed: u64,
+    /// Change it with [`Table::set_metatable`], which keeps `layout` up to date.
     pub metatable: Option<TableRef>,
+    /// Where the parts are, for compiled traces (they read it in place).
+    layout: TableLayout,
+}
+
+/// What a compiled trace reads of a table to address its elements and fields without calling
+/// into the runtime: a copy of the parts' addresses and lengths that every method changing them
+/// (and [`Table::set_metatable`]) refreshes. `repr(C)`: traces read the fields at the offsets
+/// below.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct TableLayout {
+    pub array_ptr: u64,
+    pub array_len: u64,
+    /// 1 when the table has a metatable.
+    pub has_meta: u64,
+    pub hash_ptr: u64,
+    pub hash_len: u64,
+}
+
+impl TableLayout {
+    pub const ARRAY_PTR: i32 = std::mem::offset_of!(TableLayout, array_ptr) as i32;
+    pub const ARRAY_LEN: i32 = std::mem::offset_of!(TableLayout, array_len) as i32;
+    pub const HAS_META: i32 = std::mem::offset_of!(TableLayout, has_meta) as i32;
+    pub const HASH_PTR: i32 = std::mem::offset_of!(TableLayout, hash_ptr) as i32;
+    pub const HASH_LEN: i32 = std::mem::offset_of!(TableLayout, hash_len) as i32;
+    /// Byte offset of the record in a [`Table`].
+    pub const IN_TABLE: usize = std::mem::offset_of!(Table, layout);
 }
 
 #[inline]
@@ -70,11 +98,37 @@ impl Table {
             used: 0,
             seed,
             metatable: None,
+            layout: TableLayout::default(),
         };
         if nhash > 0 {
             t.entries = vec![EMPTY; capacity_for(nhash)];
         }
+        t.sync_layout();
         t
+    }
+
+    pub fn set_metatable(&mut self, metatable: Option<TableRef>) {
+        self.metatable = metatable;
+        self.sync_layout();
+    }
+
+    fn current_layout(&self) -> TableLayout {
+        TableLayout {
+            array_ptr: self.array.as_ptr() as u64,
+            array_len: self.array.len() as u64,
+            has_meta: self.metatable.is_some() as u64,
+            hash_ptr: self.entries.as_ptr() as u64,
+            hash_len: self.entries.len() as u64,
+        }
+    }
+
+    fn sync_layout(&mut self) {
+        self.layout = self.current_layout();
+    }
+
+    /// Whether the record traces read matches the parts (checked in debug builds).
+    pub fn layout_in_sync(&self) -> bool {
+        self.layout == self.current_layout()
     }
 
     /// Approximate heap bytes held, for GC pacing.
@@ -268,6 +322,7 @@ impl Table {
                 }
             }
         }
+        self.sync_layout();
     }
 
     fn set_hashed(&mut self, key: Value, value: Value) {
@@ -396,6 +451,7 @@ impl Table {
             self.entries[i] = e;
             self.used += 1;
         }
+        self.sync_layout();
     }
 
     /// The length operator on a table without `__len`: a border, found as Lua 5.1 does.

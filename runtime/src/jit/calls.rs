@@ -11,7 +11,7 @@
 use jit_aarch64::ir::{Effect, HelperId, Memory};
 use jit_aarch64::Helper;
 
-use super::state::{TableLayout, TraceState};
+use super::state::TraceState;
 use super::value_bits::{value_from_tag, value_of};
 use crate::heap::{Function, Upval};
 use crate::value::{FuncRef, TableRef, Value};
@@ -225,23 +225,6 @@ extern "C" fn tab_next(state: u64, table: u64, tag: u64, payload: u64) -> u64 {
     }
 }
 
-/// A table's layout (array and hash part addresses and lengths, whether it has a metatable),
-/// written to the trace state; returns the record's address.
-extern "C" fn tab_layout(state: u64, table: u64) -> u64 {
-    // SAFETY: helpers are only called from traces (see `context`).
-    let (state, vm) = unsafe { context(state) };
-    let t = vm.heap.table(TableRef(table as u32));
-    let (hash_ptr, hash_len) = t.hash_part();
-    state.layout = TableLayout {
-        array_ptr: t.array.as_ptr() as u64,
-        array_len: t.array.len() as u64,
-        has_meta: t.metatable.is_some() as u64,
-        hash_ptr: hash_ptr as u64,
-        hash_len: hash_len as u64,
-    };
-    &state.layout as *const TableLayout as u64
-}
-
 /// The environment table of a closure (globals).
 extern "C" fn closure_env(state: u64, closure: u64) -> u64 {
     // SAFETY: helpers are only called from traces (see `context`).
@@ -397,7 +380,7 @@ pub const ENTRIES: u8 = 2;
 const UPVALUES: u8 = 4;
 /// Where a table's array part is and how long: changed by stores through helpers (which may
 /// grow or rehash the table), never by element stores within the array.
-const LAYOUT: u8 = 8;
+pub const LAYOUT: u8 = 8;
 
 /// Reads `classes`, keyed by argument `key` (counting the trace state as none).
 const fn load(classes: u8, key: Option<u8>) -> Effect {
@@ -439,13 +422,12 @@ calls! {
     TAB_GET_STR: "tab_get_str", Int3(tab_get_str), load(FIELDS, Some(1));
     TAB_SET_NUM: "tab_set_num", Int6(tab_set_num), store(ENTRIES | LAYOUT, Some(1));
     TAB_SET_STR: "tab_set_str", Int6(tab_set_str), store(FIELDS, Some(1));
-    TAB_LAYOUT: "tab_layout", Int2(tab_layout), load(LAYOUT, None);
     CLOSURE_ENV: "closure_env", Int2(closure_env), PURE;
     TAB_LEN: "tab_len", Int2(tab_len), load(FIELDS | ENTRIES, None);
     TAB_NEXT: "tab_next", Int4(tab_next), load(FIELDS | ENTRIES, None);
     STR_LEN: "str_len", Int2(str_len), PURE;
     STR_CONCAT: "str_concat", Int6(str_concat), store(0, None);
-    TAB_NEW: "tab_new", Int3(tab_new), store(0, None);
+    TAB_NEW: "tab_new", Int3(tab_new), store(LAYOUT, None);
     STR_BYTE: "str_byte", Int3(str_byte), store(0, None);
     STR_METHOD: "str_method", Int2(str_method), store(0, None);
     GLOBAL_GET: "global_get", Int3(global_get), load(FIELDS, Some(1));

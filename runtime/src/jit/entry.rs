@@ -28,7 +28,12 @@ pub struct Engine {
 impl Engine {
     /// An engine whose traces share one code area of `code_area` bytes (`maxmcode`); the
     /// enter stub and exit handler live outside it, so a flush can empty it.
-    pub fn new(fuse: bool, code_area: usize) -> jit_aarch64::Result<Engine> {
+    /// `table_offset`: where a table sits in its arena slot (see `state::abi`).
+    pub fn new(
+        fuse: bool,
+        code_area: usize,
+        table_offset: Option<usize>,
+    ) -> jit_aarch64::Result<Engine> {
         let mut executor = host_executor()?;
         let helpers = CALLS
             .iter()
@@ -41,7 +46,7 @@ impl Engine {
         let handler = executor.install(abi::exit_handler(g, f)?.bytes())?;
         let exit_handler = executor.code_address(handler)?;
         executor.reserve_code_area(code_area)?;
-        let abi = state::abi(exit_handler, helpers.clone(), fuse);
+        let abi = state::abi(exit_handler, helpers.clone(), fuse, table_offset);
         Ok(Engine {
             executor,
             state,
@@ -118,6 +123,7 @@ impl Vm {
         st.ticks = self.ticks;
         st.allocated_ptr = std::ptr::addr_of!(self.heap.allocated) as u64;
         st.threshold_ptr = std::ptr::addr_of!(self.heap.threshold) as u64;
+        st.tables_arena = self.heap.tables.base_address() as u64;
         st.base = base as u64;
         st.vm = vm as u64;
         let state_ptr = st as *mut TraceState as u64;

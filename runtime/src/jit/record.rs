@@ -22,10 +22,10 @@ use jit_aarch64::ir::{
 };
 
 use super::calls;
-use super::state::TableLayout;
 use super::value_bits::{constant, ir_type, payload_of, tag_of};
 use crate::bytecode::{Op as Bc, Proto, Rk, RK_CONSTANT};
 use crate::heap::Function;
+use crate::heap::TableLayout;
 use crate::value::{FuncRef, Value};
 use crate::vm::Vm;
 
@@ -171,6 +171,7 @@ impl Recorder {
         let mut ir = Ir::new(passes);
         ir.array_classes = calls::ENTRIES;
         ir.field_classes = calls::FIELDS;
+        ir.layout_classes = calls::LAYOUT;
         Recorder {
             ir,
             frames: vec![RecFrame {
@@ -345,11 +346,10 @@ impl Recorder {
         )?)
     }
 
-    /// Table `tr`'s layout: one helper call fills in a record and the loads of all its fields
-    /// follow the call at once (unused ones die in DCE), so that no other call can overwrite
-    /// the record before a field is read, whichever of these loads CSE later reuses.
+    /// Table `tr`'s layout, read inline from the record the table keeps for traces (unused
+    /// fields die in DCE).
     fn table_layout(&mut self, tr: Ref) -> Result<LayoutRefs, Abort> {
-        let record = self.call(calls::TAB_LAYOUT, &[tr], IrType::Ptr)?;
+        let record = self.ir.emit(Op::TableParts(tr), IrType::Ptr)?;
         let mut field = |offset, ty| self.ir.emit(Op::Load(record, offset), ty);
         Ok(LayoutRefs {
             array_ptr: field(TableLayout::ARRAY_PTR, IrType::Ptr)?,

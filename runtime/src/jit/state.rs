@@ -6,9 +6,10 @@
 
 use std::mem::offset_of;
 
-use jit_aarch64::asm::TraceAbi;
+use jit_aarch64::asm::{TableAccess, TraceAbi};
 use jit_aarch64::ir::ValueLayout;
 
+use crate::heap::{Arena, Table, TableLayout};
 use crate::value::Value;
 
 /// Spill slots a trace may use.
@@ -29,8 +30,8 @@ pub struct TraceState {
     /// Values a helper returns by address (`next` returns a key and its value).
     pub result: Value,
     pub result2: Value,
-    /// A table's layout as `tab_layout` returns it (see [`TableLayout`]).
-    pub layout: TableLayout,
+    /// Address of the table arena's base pointer (see `Arena::base_address`).
+    pub tables_arena: u64,
     /// x0..x30 at the last exit.
     pub gpr: [u64; 31],
     /// d0..d31 at the last exit.
@@ -48,33 +49,12 @@ impl Default for TraceState {
             base: 0,
             result: Value::Nil,
             result2: Value::Nil,
-            layout: TableLayout::default(),
+            tables_arena: 0,
             gpr: [0; 31],
             fpr: [0; 32],
             spill: [0; MAX_SPILLS],
         }
     }
-}
-
-/// What a trace needs of a table to address its elements and fields inline, filled in by one
-/// helper call: the trace loads each field at its offset right after the call.
-#[derive(Clone, Copy, Default, Debug)]
-#[repr(C)]
-pub struct TableLayout {
-    pub array_ptr: u64,
-    pub array_len: u64,
-    /// 1 when the table has a metatable.
-    pub has_meta: u64,
-    pub hash_ptr: u64,
-    pub hash_len: u64,
-}
-
-impl TableLayout {
-    pub const ARRAY_PTR: i32 = std::mem::offset_of!(TableLayout, array_ptr) as i32;
-    pub const ARRAY_LEN: i32 = std::mem::offset_of!(TableLayout, array_len) as i32;
-    pub const HAS_META: i32 = std::mem::offset_of!(TableLayout, has_meta) as i32;
-    pub const HASH_PTR: i32 = std::mem::offset_of!(TableLayout, hash_ptr) as i32;
-    pub const HASH_LEN: i32 = std::mem::offset_of!(TableLayout, hash_len) as i32;
 }
 
 /// How `Value` is laid out (pinned by `value.rs`'s layout test and [`tests`] here).
@@ -93,7 +73,13 @@ pub const VALUE_LAYOUT: ValueLayout = ValueLayout {
 };
 
 /// The trace ABI for this state's layout.
-pub fn abi(exit_handler: u64, helpers: Vec<u64>, fuse_pairs: bool) -> TraceAbi {
+/// `table_offset` is the byte offset of a table's value in its arena slot, when known.
+pub fn abi(
+    exit_handler: u64,
+    helpers: Vec<u64>,
+    fuse_pairs: bool,
+    table_offset: Option<usize>,
+) -> TraceAbi {
     TraceAbi {
         gpr_offset: offset_of!(TraceState, gpr) as u32,
         fpr_offset: offset_of!(TraceState, fpr) as u32,
@@ -102,6 +88,11 @@ pub fn abi(exit_handler: u64, helpers: Vec<u64>, fuse_pairs: bool) -> TraceAbi {
         ticks_offset: offset_of!(TraceState, ticks) as u32,
         allocated_ptr_offset: offset_of!(TraceState, allocated_ptr) as u32,
         threshold_ptr_offset: offset_of!(TraceState, threshold_ptr) as u32,
+        tables: table_offset.map(|offset| TableAccess {
+            arena_ptr_offset: offset_of!(TraceState, tables_arena) as u32,
+            stride: Arena::<Table>::STRIDE as u32,
+            record_offset: (offset + TableLayout::IN_TABLE) as u32,
+        }),
         exit_handler,
         helpers,
         fuse_pairs,

@@ -373,7 +373,8 @@ impl Vm {
         let fuse = self.jit.params.flags.fuse;
         if self.jit.engine.is_none() {
             let area = self.jit.params.maxmcode as usize * 1024;
-            match super::entry::Engine::new(fuse, area) {
+            let table_offset = self.heap.tables.value_offset();
+            match super::entry::Engine::new(fuse, area, table_offset) {
                 Ok(engine) => self.jit.engine = Some(Box::new(engine)),
                 Err(e) => {
                     self.jit.unavailable = true;

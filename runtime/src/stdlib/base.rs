@@ -360,7 +360,7 @@ fn setmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             return Err(vm.rt_error("cannot change a protected metatable"));
         }
     }
-    vm.heap.table_mut(t).metatable = mt;
+    vm.heap.table_mut(t).set_metatable(mt);
     vm.ret1(Value::Table(t))
 }
 

@@ -118,7 +118,7 @@ fn setmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         _ => return Err(vm.arg_error(1, "nil or table expected")),
     };
     match v {
-        Value::Table(t) => vm.heap.table_mut(t).metatable = mt,
+        Value::Table(t) => vm.heap.table_mut(t).set_metatable(mt),
         Value::Userdata(u) => vm.heap.userdata.get_mut(u.0).metatable = mt,
         Value::String(_) => vm.string_meta = mt,
         _ => return Err(vm.rt_error("cannot set the metatable of this type")),
