@@ -137,9 +137,14 @@ impl Vm {
                         trace.number, p.parent, p.exit
                     );
                 }
-                None => {
-                    let _ = writeln!(out, "[TRACE {:>3} {start} loop]", trace.number);
-                }
+                None => match trace.link {
+                    Some(to) => {
+                        let _ = writeln!(out, "[TRACE {:>3} {start} -> {to}]", trace.number);
+                    }
+                    None => {
+                        let _ = writeln!(out, "[TRACE {:>3} {start} loop]", trace.number);
+                    }
+                },
             }
         }
     }

@@ -735,7 +735,7 @@ impl Recorder {
                 if self.frames.len() == 1 && pc == self.loop_pc {
                     return self.close_for_loop(vm, a);
                 }
-                return Err(Abort("inner loop in root trace".into()));
+                return self.root_at_inner_loop(vm, pc, Some(a));
             }
             Bc::Loop => {
                 if self.frames.len() == 1 && pc == self.loop_pc {
@@ -743,9 +743,11 @@ impl Recorder {
                     self.close_loop();
                     return Ok(Step::Done);
                 }
-                return Err(Abort("inner loop in root trace".into()));
+                return self.root_at_inner_loop(vm, pc, None);
             }
-            Bc::ForPrep { .. } => return Err(Abort("inner loop in root trace".into())),
+            // An inner loop: recorded up to its loop op, where the trace links to the loop's
+            // own trace or aborts (`root_at_inner_loop`).
+            Bc::ForPrep { a, .. } => self.record_for_prep(vm, a)?,
             Bc::TForCall { a, c } => self.record_iterator(vm, a, c)?,
             Bc::TForLoop { a, .. } => {
                 if self.frames.len() != 1 || pc != self.loop_pc {
@@ -1457,20 +1459,7 @@ impl Recorder {
             // Below its start frame a side trace cannot link: the interpreter goes on here.
             return Ok(self.close_side());
         }
-        let proto = self.frame().proto.clone();
-        let target = match proto.jit.state(pc) {
-            super::hotcount::HotState::Trace(n) => Some(n),
-            _ => None,
-        };
-        let linkable = target.filter(|&n| {
-            self.frames.len() == 1
-                && vm.jit.allows(n)
-                && vm
-                    .jit
-                    .traces
-                    .get(n as usize - 1)
-                    .is_some_and(|t| t.closure == self.frame().closure && t.parent.is_none())
-        });
+        let linkable = self.loop_trace(vm, pc);
         let continues = match for_reg {
             Some(a) => match self.for_continues(vm, a) {
                 Some(c) => c,
@@ -1486,11 +1475,54 @@ impl Recorder {
             self.record_loop_op(vm, for_reg, continues)?;
             return Ok(Step::Continue);
         };
+        self.link_at_loop(vm, for_reg, n)
+    }
+
+    /// The root trace of the loop whose loop op is at `pc`, when a trace may link to it here:
+    /// it is allowed to run and belongs to this closure, and the recording is in its start
+    /// frame (the linked trace runs with this base).
+    fn loop_trace(&self, vm: &Vm, pc: usize) -> Option<u32> {
+        let target = match self.frame().proto.jit.state(pc) {
+            super::hotcount::HotState::Trace(n) => Some(n),
+            _ => None,
+        };
+        target.filter(|&n| {
+            self.frames.len() == 1
+                && vm.jit.allows(n)
+                && vm.jit.traces.get(n as usize - 1).is_some_and(|t| {
+                    t.closure == self.frame().closure && t.parent.is_none() && t.loop_pc == pc
+                })
+        })
+    }
+
+    /// Records the loop op (which goes on looping) and ends the trace with a jump to root
+    /// trace `n` of that loop.
+    fn link_at_loop(&mut self, vm: &Vm, for_reg: Option<u8>, n: u32) -> Result<Step, Abort> {
         self.record_loop_op(vm, for_reg, true)?;
         self.ir.tail = self.written_entries();
         self.ir.tail_ticks = self.ticks;
         self.link = Some(n);
         Ok(Step::Done)
+    }
+
+    /// A root trace reaches the loop op of an inner loop. When that loop has a root trace and
+    /// goes on, this trace links to it (LuaJIT links at `JFORI`/`JLOOP` the same way: the outer
+    /// loop's trace runs up to the inner loop's and jumps there); otherwise the recording
+    /// aborts, as an inner loop cannot be part of a root trace.
+    fn root_at_inner_loop(
+        &mut self,
+        vm: &Vm,
+        pc: usize,
+        for_reg: Option<u8>,
+    ) -> Result<Step, Abort> {
+        let continues = match for_reg {
+            Some(a) => self.for_continues(vm, a) == Some(true),
+            None => true,
+        };
+        match self.loop_trace(vm, pc).filter(|_| continues) {
+            Some(n) => self.link_at_loop(vm, for_reg, n),
+            None => Err(Abort("inner loop in root trace".into())),
+        }
     }
 
     /// A loop op recorded as a plain instruction: a `ForLoop` tests and (`continues`) steps its
@@ -1551,7 +1583,9 @@ impl Recorder {
 
     /// Runs the optimization passes that work on the finished IR.
     pub fn optimize(&mut self) {
-        if self.limits.loop_opt && self.side.is_none() {
+        // Only a trace that closes its own loop has one to optimize: a root trace that links to
+        // another loop's trace runs its path once and jumps.
+        if self.limits.loop_opt && self.side.is_none() && self.link.is_none() {
             // On failure (type instability) the trace runs one iteration per pass instead.
             let _ = jit_aarch64::opt::loop_::optimize(&mut self.ir);
         }

@@ -97,6 +97,8 @@ impl Vm {
                 // Where the interpreter would raise "stack overflow" at an inlined call, let it.
                 let room = self.th.frames.len() + self.jit.reach.max_depth < self.frame_limit;
                 (trace.closure == closure
+                    && trace.loop_pc == pc
+                    && trace.parent.is_none()
                     && room
                     && self.jit.allows(t)
                     && self.no_upvalue_open_from(base, self.jit.reach.upvalue_floor))
@@ -107,9 +109,7 @@ impl Vm {
                 let left = match proto.jit.state(pc) {
                     HotState::Count(n) => n,
                     _ => {
-                        if !self.jit.touched.iter().any(|p| Rc::ptr_eq(p, proto)) {
-                            self.jit.touched.push(proto.clone());
-                        }
+                        self.jit_touch(proto);
                         hotcount::start_count(self.jit.seed, self.jit.params.hotloop, proto.id, pc)
                     }
                 }
@@ -236,6 +236,13 @@ impl Vm {
     }
 
     /// Stops entering trace `t`: its loop stays interpreted (blacklisted, as after aborts).
+    /// Remembers that `proto` holds hot-loop state, for `flush` to reset.
+    fn jit_touch(&mut self, proto: &Rc<Proto>) {
+        if !self.jit.touched.iter().any(|p| Rc::ptr_eq(p, proto)) {
+            self.jit.touched.push(proto.clone());
+        }
+    }
+
     pub(crate) fn jit_retire(&mut self, t: u32) {
         let trace = &self.jit.traces[t as usize - 1];
         let (proto, pc) = (trace.proto.clone(), trace.loop_pc);
@@ -311,10 +318,16 @@ impl Vm {
                             Some(number);
                         self.jit.traces[root as usize - 1].side_count += 1;
                     }
-                    None => trace
-                        .proto
-                        .jit
-                        .set_state(trace.loop_pc, HotState::Trace(number)),
+                    None => {
+                        // The prototype may have been counted before a flush that forgot it
+                        // (`maxtrace` flushes as recording starts): a flush must find this
+                        // state again, or a later trace numbered `number` would be entered here.
+                        self.jit_touch(&trace.proto);
+                        trace
+                            .proto
+                            .jit
+                            .set_state(trace.loop_pc, HotState::Trace(number));
+                    }
                 }
                 self.jit.traces.push(trace);
                 if parent.is_some() {
