@@ -195,6 +195,9 @@ struct Lowering<'a> {
     a: Assembler,
     exits: Vec<Label>,
     loop_label: Label,
+    /// In a run of slot write-backs (a tail, an exit thunk: nothing else emitted between the
+    /// stores), the tag x16 still holds from the previous store, so it is not set again.
+    tag_in_x16: Option<u64>,
 }
 
 /// The source of a back-edge move.
@@ -741,7 +744,11 @@ impl Lowering<'_> {
 
     /// Writes a value (tag and payload) at `base + offset`.
     fn store_value(&mut self, base: Gp, offset: i64, value: Ref) -> Result<()> {
-        self.store_value_as(base, offset, value, true)
+        // Not part of a run: x16 holds nothing known before, and after it nothing may rely on it.
+        self.tag_in_x16 = None;
+        self.store_value_as(base, offset, value, true)?;
+        self.tag_in_x16 = None;
+        Ok(())
     }
 
     /// Writes a value's payload and, with `with_tag`, its tag as a whole word (the padding after
@@ -754,8 +761,9 @@ impl Lowering<'_> {
         let tag = layout
             .tag(ty)
             .ok_or(Error::TraceLimit("an internal type stored as a value"))?;
-        if with_tag {
+        if with_tag && self.tag_in_x16 != Some(tag as u64) {
             self.a.mov_imm(X16, tag as u64);
+            self.tag_in_x16 = Some(tag as u64);
         }
         let payload = offset + layout.payload_offset as i64;
         match ty {
@@ -892,6 +900,7 @@ pub fn assemble(
         a,
         exits,
         loop_label,
+        tag_in_x16: None,
     };
     l.a.bind(start);
     for i in 0..ir.insts.len() {
@@ -899,6 +908,7 @@ pub fn assemble(
     }
     if let Some(target) = ir.link_entry {
         // Linked: write the slots back, tick the clock, continue in the other trace.
+        l.tag_in_x16 = None;
         for e in &ir.tail {
             l.store_slot_back(e.slot, e.value)?;
         }
@@ -908,6 +918,7 @@ pub fn assemble(
     } else if let Some(snap) = ir.exit_tail {
         // A trace that does not loop: write the slots back, then leave through the final
         // snapshot (the runtime pops and pushes frames and carries on at its pc).
+        l.tag_in_x16 = None;
         for e in &ir.tail {
             l.store_slot_back(e.slot, e.value)?;
         }
@@ -924,6 +935,7 @@ pub fn assemble(
         l.a.push(Inst::Branch(loop_label));
     } else {
         // Tail: write back the iteration's slots, tick the clock, start over.
+        l.tag_in_x16 = None;
         for e in &ir.tail {
             l.store_slot_back(e.slot, e.value)?;
         }
@@ -994,6 +1006,7 @@ pub fn exit_thunk(
         a,
         exits: Vec::new(),
         loop_label,
+        tag_in_x16: None,
     };
     for e in &s.entries {
         let offset = e.slot as i64 * layout.slot_size as i64;
