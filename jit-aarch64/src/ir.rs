@@ -337,8 +337,11 @@ pub enum Op {
     TableParts(Ref),
     /// Guard and address of an array element (LuaJIT's AREF with its bounds check): `key`, a
     /// number, must be an integer in `1..=len`; the result is `base + (key-1) * slot size`.
-    /// Operands: array base (`Ptr`), key (`Num`), length (`Int`).
+    /// Operands: array base (`Ptr`), key (`Num`, or the `Int` of a `ToIndex`), length (`Int`).
     ArrayRef(Ref, Ref, Ref),
+    /// Guard: number `a` is an integer (NaN and fractions leave); the result is that integer
+    /// (`Int`). Elements of several tables at one key share it (one conversion, CSE'd).
+    ToIndex(Ref),
     /// Guard and address of a hash slot's value (LuaJIT's HREFK): slot `index` (an `Int`
     /// constant) of a hash part at `base` with `len` slots must hold the string whose payload is
     /// `key` (an `Int` constant); the result is the address of that slot's value.
@@ -371,9 +374,12 @@ impl Ins {
     /// Whether the instruction can leave the trace.
     pub fn is_guard(&self) -> bool {
         match self.op {
-            Op::Guard(..) | Op::GcCheck | Op::VLoad(..) | Op::ArrayRef(..) | Op::HashRef(..) => {
-                true
-            }
+            Op::Guard(..)
+            | Op::GcCheck
+            | Op::VLoad(..)
+            | Op::ArrayRef(..)
+            | Op::HashRef(..)
+            | Op::ToIndex(_) => true,
             Op::SLoad { check, .. } => check,
             _ => false,
         }
@@ -399,7 +405,9 @@ impl Ins {
             Op::Float(op, a, b) => ([a, b, a, a], if op.is_unary() { 1 } else { 2 }),
             Op::Guard(_, a, b) => ([a, b, a, a], 2),
             Op::Call { args, nargs, .. } => (args, nargs as usize),
-            Op::VLoad(a, _) | Op::Load(a, _) | Op::TableParts(a) | Op::Conv(a) => ([a, a, a, a], 1),
+            Op::VLoad(a, _) | Op::Load(a, _) | Op::TableParts(a) | Op::Conv(a) | Op::ToIndex(a) => {
+                ([a, a, a, a], 1)
+            }
             Op::Phi(a, b) | Op::VStore(a, b) => ([a, b, a, a], 2),
             Op::ArrayRef(a, b, c) => ([a, b, c, a], 3),
             Op::HashRef(a, b, c, d) => ([a, b, c, d], 4),
@@ -670,6 +678,7 @@ impl Ir {
                 Op::VLoad(p, off) => format!("VLOAD  {}  {off:+}", self.ref_text(p)),
                 Op::Load(p, off) => format!("LOAD   {}  {off:+}", self.ref_text(p)),
                 Op::TableParts(t) => format!("TPARTS {}", self.ref_text(t)),
+                Op::ToIndex(k) => format!("TOINT  {}", self.ref_text(k)),
                 Op::GcCheck => "GCSTEP".to_string(),
                 Op::Conv(a) => format!("CONV   {}", self.ref_text(a)),
                 Op::Loop => "LOOP".to_string(),

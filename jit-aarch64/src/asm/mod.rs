@@ -421,6 +421,7 @@ impl Lowering<'_> {
         match ins.op {
             Op::Nop | Op::Phi(..) => {}
             Op::ArrayRef(base, key, len) => self.array_ref(i, base, key, len)?,
+            Op::ToIndex(key) => self.to_index(i, key)?,
             Op::HashRef(base, len, index, key) => self.hash_ref(i, base, len, index, key)?,
             Op::VStore(p, value) => {
                 let p = self.gp_of(p, X15)?;
@@ -838,22 +839,46 @@ impl Lowering<'_> {
     }
 
     /// `ArrayRef`: integral key in `1..=len`, else exit; the element's address.
-    fn array_ref(&mut self, i: usize, base: Ref, key: Ref, len: Ref) -> Result<()> {
+    /// `ToIndex`: the integer value of a number key, or leave.
+    fn to_index(&mut self, i: usize, key: Ref) -> Result<()> {
         let snap = self.ir.insts[i].snap;
+        let (dst, spill) = match self.locs[i] {
+            Loc::None => (Loc::Gp(X16), None),
+            _ => self.dst(i),
+        };
+        let Loc::Gp(d) = dst else {
+            return Err(Error::TraceLimit("an index in a float register"));
+        };
+        self.integer_of(key, d, snap)?;
+        self.finish_dst(dst, spill)
+    }
+
+    /// `dst` = number `key` converted to an integer; leaves through `snap` unless exact.
+    fn integer_of(&mut self, key: Ref, dst: Gp, snap: Option<u32>) -> Result<()> {
         let k = self.fp_of(key, fp(30))?;
-        self.a.push(Inst::FloatToInt { dst: X16, src: k });
+        self.a.push(Inst::FloatToInt { dst, src: k });
         self.a.push(Inst::IntToFloat {
             dst: fp(31),
-            src: X16,
+            src: dst,
         });
         self.a.push(Inst::FloatCmp {
             lhs: fp(31),
             rhs: k,
         });
         // Not an integer (or NaN: unordered compares not equal).
-        self.guard_branch(Cond::Ne, snap)?;
+        self.guard_branch(Cond::Ne, snap)
+    }
+
+    fn array_ref(&mut self, i: usize, base: Ref, key: Ref, len: Ref) -> Result<()> {
+        let snap = self.ir.insts[i].snap;
+        let index = if self.ir.ty(key) == IrType::Int {
+            self.gp_of(key, X16)?
+        } else {
+            self.integer_of(key, X16, snap)?;
+            X16
+        };
         let n = self.gp_of(len, X15)?;
-        self.a.add_imm(X16.into(), X16.into(), -1)?;
+        self.a.add_imm(X16.into(), index.into(), -1)?;
         self.a.push(Inst::Cmp { lhs: X16, rhs: n });
         // key - 1 >= len, unsigned: also catches keys below 1.
         self.guard_branch(Cond::Hs, snap)?;

@@ -9,7 +9,7 @@ use crate::ir::{Const, Effect, Ir, IrType, Memory, Op, Ref};
 /// An earlier instruction computing the same value as `op`.
 pub fn find(ir: &Ir, op: Op, ty: IrType) -> Option<Ref> {
     let reads = match op {
-        Op::Float(..) | Op::Guard(..) | Op::Conv(_) => None,
+        Op::Float(..) | Op::Guard(..) | Op::Conv(_) | Op::ToIndex(_) => None,
         Op::Call {
             effect: Effect::Pure,
             ..
@@ -76,9 +76,21 @@ fn element(ir: &Ir, p: Ref) -> Option<(u8, Ref)> {
         return None;
     }
     match ir.insts.get(p.index())?.op {
-        Op::ArrayRef(_, key, _) => Some((ir.array_classes, key)),
+        // Keyed by the number, as the helpers' stores of entries are (not by its `ToIndex`).
+        Op::ArrayRef(_, key, _) => Some((ir.array_classes, number_key(ir, key))),
         Op::HashRef(_, _, _, key) => Some((ir.field_classes, key)),
         _ => None,
+    }
+}
+
+/// The number an array key stands for: the operand of a `ToIndex`, or the key itself.
+fn number_key(ir: &Ir, key: Ref) -> Ref {
+    if key.is_const() {
+        return key;
+    }
+    match ir.insts.get(key.index()).map(|ins| ins.op) {
+        Some(Op::ToIndex(n)) => n,
+        _ => key,
     }
 }
 

@@ -206,6 +206,7 @@ pub fn substitute(op: Op, f: impl Fn(Ref) -> Ref) -> Op {
         Op::VLoad(a, off) => Op::VLoad(f(a), off),
         Op::Load(a, off) => Op::Load(f(a), off),
         Op::TableParts(a) => Op::TableParts(f(a)),
+        Op::ToIndex(a) => Op::ToIndex(f(a)),
         Op::Conv(a) => Op::Conv(f(a)),
         Op::Phi(a, b) => Op::Phi(f(a), f(b)),
         Op::ArrayRef(a, b, c) => Op::ArrayRef(f(a), f(b), f(c)),

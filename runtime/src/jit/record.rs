@@ -932,8 +932,14 @@ impl Recorder {
         let zero = self.ir.int(0);
         self.guard(Cmp::Eq, layout.has_meta, zero)?;
         self.ensure_snapshot();
+        // A variable key is converted once, whichever tables it indexes (`q[i] = p[i]`).
+        let index = if k.is_const() {
+            k
+        } else {
+            self.ir.emit(Op::ToIndex(k), IrType::Int)?
+        };
         Ok(Some(self.ir.emit(
-            Op::ArrayRef(layout.array_ptr, k, layout.array_len),
+            Op::ArrayRef(layout.array_ptr, index, layout.array_len),
             IrType::Ptr,
         )?))
     }
