@@ -421,7 +421,7 @@ impl Lowering<'_> {
         match ins.op {
             Op::Nop | Op::Phi(..) => {}
             Op::ArrayRef(base, key, len) => self.array_ref(i, base, key, len)?,
-            Op::ToIndex(key) => self.to_index(i, key)?,
+            Op::ToIndex(key) => self.lower_to_index(i, key)?,
             Op::HashRef(base, len, index, key) => self.hash_ref(i, base, len, index, key)?,
             Op::VStore(p, value) => {
                 let p = self.gp_of(p, X15)?;
@@ -840,7 +840,7 @@ impl Lowering<'_> {
 
     /// `ArrayRef`: integral key in `1..=len`, else exit; the element's address.
     /// `ToIndex`: the integer value of a number key, or leave.
-    fn to_index(&mut self, i: usize, key: Ref) -> Result<()> {
+    fn lower_to_index(&mut self, i: usize, key: Ref) -> Result<()> {
         let snap = self.ir.insts[i].snap;
         let (dst, spill) = match self.locs[i] {
             Loc::None => (Loc::Gp(X16), None),
