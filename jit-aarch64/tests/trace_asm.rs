@@ -96,10 +96,10 @@ fn sum_loop(loop_opt: bool) -> Ir {
 fn run(ir: &Ir, stack: &mut [[u64; 2]]) -> (u32, Vec<u64>, Vec<Loc>) {
     let mut executor = host_executor().expect("an executor for this host");
     let enter = executor
-        .install(abi::enter_stub().unwrap().bytes())
+        .install(abi::enter_stub(TICKS).unwrap().bytes())
         .unwrap();
     let handler = executor
-        .install(abi::exit_handler(GPR, FPR).unwrap().bytes())
+        .install(abi::exit_handler(GPR, FPR, TICKS).unwrap().bytes())
         .unwrap();
     let abi = TraceAbi {
         gpr_offset: GPR,

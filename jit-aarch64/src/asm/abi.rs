@@ -14,6 +14,11 @@ use crate::imm::Imm12;
 use crate::inst::{ImmOp, Inst, Width};
 use crate::reg::{Base, Data, Fp, Gp, X0, X1, X17, X19, X2, X20};
 
+/// The register that holds the virtual clock's tick counter while traces run: loaded by the
+/// enter stub, advanced by traces and exit thunks, stored back by the exit handler (so a loop
+/// iteration ticks with one `add`, not a load, an add and a store).
+pub const TICKS: Gp = crate::reg::X28;
+
 /// Offsets into the runtime's trace state and the addresses a trace calls.
 #[derive(Clone, Debug)]
 pub struct TraceAbi {
@@ -68,7 +73,8 @@ fn callee_saved() -> impl Iterator<Item = (Data, i64)> {
 }
 
 /// `enter(entry, base, state)`: saves callee-saved registers, sets x19/x20, jumps to `entry`.
-pub fn enter_stub() -> Result<Code> {
+/// Loads the virtual clock into x28, where traces count it ([`TICKS`]).
+pub fn enter_stub(ticks_offset: u32) -> Result<Code> {
     let mut a = Assembler::new();
     a.push(Inst::IntImm {
         op: ImmOp::Sub,
@@ -81,14 +87,16 @@ pub fn enter_stub() -> Result<Code> {
     }
     a.push(Inst::Mov { dst: X19, src: X1 });
     a.push(Inst::Mov { dst: X20, src: X2 });
+    a.load(Width::B8, TICKS.into(), X20.into(), ticks_offset as i64)?;
     a.push(Inst::JumpReg(X0));
     a.finish(Fusing::Pairs)
 }
 
-/// The shared exit handler: saves every register into the state, returns w17 to the caller of
-/// the enter stub.
-pub fn exit_handler(gpr_offset: u32, fpr_offset: u32) -> Result<Code> {
+/// The shared exit handler: saves every register into the state and the clock from x28 into
+/// its tick counter, returns w17 to the caller of the enter stub.
+pub fn exit_handler(gpr_offset: u32, fpr_offset: u32, ticks_offset: u32) -> Result<Code> {
     let mut a = Assembler::new();
+    a.store(Width::B8, TICKS.into(), X20.into(), ticks_offset as i64)?;
     for n in 0..=30u8 {
         let r = Gp::new(n).expect("x0..x30");
         a.store(

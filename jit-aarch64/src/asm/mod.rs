@@ -8,7 +8,8 @@
 //! registers; when a class runs out, values go to spill slots in the runtime's trace state.
 //!
 //! Fixed registers (the trace ABI, shared with [`abi`]): x19 = the Lua stack base of the trace's
-//! frame, x20 = the runtime's trace state (spill area, exit save area, clock), x0..x7 helper
+//! frame, x20 = the runtime's trace state (spill area, exit save area), x28 = the virtual clock's
+//! tick counter (`abi::TICKS`), x0..x7 helper
 //! arguments, x14/x15 and d30/d31 scratch for spilled or constant operands, x16/x17 the
 //! instruction layer's scratch. x18, x29 and x30 are never used.
 #![forbid(unsafe_code)]
@@ -49,7 +50,8 @@ pub struct Assembled {
 }
 
 const GP_CALLER: [u8; 6] = [8, 9, 10, 11, 12, 13];
-const GP_CALLEE: [u8; 8] = [21, 22, 23, 24, 25, 26, 27, 28];
+/// x28 is not here: it holds the clock ([`abi::TICKS`]).
+const GP_CALLEE: [u8; 7] = [21, 22, 23, 24, 25, 26, 27];
 const FP_CALLER: [u8; 22] = [
     0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29,
 ];
@@ -623,11 +625,11 @@ impl Lowering<'_> {
 
     fn add_ticks(&mut self) -> Result<()> {
         if self.ir.tail_ticks > 0 {
-            let ticks = self.abi.ticks_offset as i64;
-            self.a.load(Width::B8, X16.into(), X20.into(), ticks)?;
-            self.a
-                .add_imm(X16.into(), X16.into(), self.ir.tail_ticks as i64)?;
-            self.a.store(Width::B8, X16.into(), X20.into(), ticks)?;
+            self.a.add_imm(
+                abi::TICKS.into(),
+                abi::TICKS.into(),
+                self.ir.tail_ticks as i64,
+            )?;
         }
         Ok(())
     }
@@ -1038,10 +1040,7 @@ pub fn exit_thunk(
         l.store_value_as(X19, offset, e.value, true)?;
     }
     if s.ticks > 0 {
-        let ticks = abi.ticks_offset as i64;
-        l.a.load(Width::B8, X16.into(), X20.into(), ticks)?;
-        l.a.add_imm(X16.into(), X16.into(), s.ticks as i64)?;
-        l.a.store(Width::B8, X16.into(), X20.into(), ticks)?;
+        l.a.add_imm(abi::TICKS.into(), abi::TICKS.into(), s.ticks as i64)?;
     }
     l.a.load_literal(LiteralDst::Gp(X16), target);
     l.a.push(Inst::JumpReg(X16));

@@ -40,10 +40,11 @@ impl Engine {
             .map(|c| executor.helper_address(c.helper))
             .collect::<jit_aarch64::Result<Vec<u64>>>()?;
         let state = Box::<TraceState>::default();
-        let enter = executor.install(abi::enter_stub()?.bytes())?;
+        let ticks = std::mem::offset_of!(TraceState, ticks) as u32;
+        let enter = executor.install(abi::enter_stub(ticks)?.bytes())?;
         let g = std::mem::offset_of!(TraceState, gpr) as u32;
         let f = std::mem::offset_of!(TraceState, fpr) as u32;
-        let handler = executor.install(abi::exit_handler(g, f)?.bytes())?;
+        let handler = executor.install(abi::exit_handler(g, f, ticks)?.bytes())?;
         let exit_handler = executor.code_address(handler)?;
         executor.reserve_code_area(code_area)?;
         let abi = state::abi(exit_handler, helpers.clone(), fuse, table_offset);
