@@ -542,6 +542,18 @@ impl Lowering<'_> {
                     let x = self.fp_of(a, fp(30))?;
                     let y = self.fp_of(b, fp(31))?;
                     self.a.push(Inst::FloatCmp { lhs: x, rhs: y });
+                } else if let Some(k) = self.ir.const_of(b) {
+                    // Against a constant: `cbz`/`cbnz` for zero, else `cmp` with an immediate.
+                    let x = self.gp_of(a, X14)?;
+                    if k.bits() == 0 && matches!(cmp, Cmp::Eq | Cmp::Ne) {
+                        let exit = self.exit_label(ins.snap)?;
+                        self.a.push(match cmp {
+                            Cmp::Eq => Inst::BranchNonZero(x, exit),
+                            _ => Inst::BranchZero(x, exit),
+                        });
+                        return Ok(());
+                    }
+                    self.cmp_imm(x, k.bits())?;
                 } else {
                     let x = self.gp_of(a, X14)?;
                     let y = self.gp_of(b, X15)?;
