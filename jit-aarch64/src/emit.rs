@@ -322,6 +322,11 @@ fn encode_inst(
         Inst::FloatCmpZero { lhs } => a64!(ops ; fcmp D(lhs.number()), 0.0),
         Inst::FloatToBits { dst, src } => a64!(ops ; fmov X(dst.number()), D(src.number())),
         Inst::BitsToFloat { dst, src } => a64!(ops ; fmov D(dst.number()), X(src.number())),
+        Inst::FloatImm { dst, imm } => {
+            // FMOV (scalar, immediate), double: 0x1e601000 | imm8 << 13 | Rd.
+            let word = 0x1e60_1000u32 | u32::from(imm.bits()) << 13 | u32::from(dst.number());
+            a64!(ops ; .u32 word);
+        }
         Inst::IntToFloat { dst, src } => a64!(ops ; scvtf D(dst.number()), X(src.number())),
         Inst::FloatToInt { dst, src } => a64!(ops ; fcvtzs X(dst.number()), D(src.number())),
         Inst::Branch(l) => {

@@ -189,6 +189,43 @@ impl ShiftAmount {
     }
 }
 
+/// The 8-bit immediate of `FMOV (scalar, immediate)`: the doubles ±n/16 × 2^r with n in 16..=31
+/// and r in -3..=4 (1.0, 0.5, 2.0, 10.0, 31.0, 0.125, …; not 0.0).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct FpImm8(u8);
+
+impl FpImm8 {
+    /// `Some` when `value` is exactly representable in the 8-bit form.
+    pub fn new(value: f64) -> Option<FpImm8> {
+        let bits = value.to_bits();
+        if bits & 0xffff_ffff_ffff != 0 {
+            return None;
+        }
+        let sign = (bits >> 63) as u8;
+        let b = ((bits >> 61) & 1) as u8;
+        // Bit 62 is NOT(b) and bits 61..=54 all equal b.
+        let replicated = (bits >> 54) & 0xff;
+        if ((bits >> 62) & 1) as u8 == b || replicated != if b == 1 { 0xff } else { 0 } {
+            return None;
+        }
+        let low = ((bits >> 48) & 0x3f) as u8;
+        Some(FpImm8(sign << 7 | b << 6 | low))
+    }
+
+    /// The 8 bits as encoded (abcdefgh).
+    pub const fn bits(self) -> u8 {
+        self.0
+    }
+
+    /// The double it stands for (the architecture's VFPExpandImm).
+    pub fn value(self) -> f64 {
+        let imm = u64::from(self.0);
+        let (a, b) = (imm >> 7, (imm >> 6) & 1);
+        let exponent_top = (b ^ 1) << 62 | if b == 1 { 0xff << 54 } else { 0 };
+        f64::from_bits(a << 63 | exponent_top | (imm & 0x3f) << 48)
+    }
+}
+
 impl fmt::Display for Imm12 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{:#x}", self.value())
@@ -198,6 +235,21 @@ impl fmt::Display for Imm12 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn float_immediates_round_trip_and_reject_the_rest() {
+        for bits in 0..=255u8 {
+            let value = FpImm8(bits).value();
+            assert_eq!(FpImm8::new(value), Some(FpImm8(bits)), "{value}");
+        }
+        assert_eq!(FpImm8::new(1.0).map(FpImm8::bits), Some(0x70));
+        for ok in [0.5, 2.0, -2.0, 10.0, 31.0, 0.125, 1.9375] {
+            assert_eq!(FpImm8::new(ok).map(FpImm8::value), Some(ok));
+        }
+        for no in [0.0, -0.0, 0.1, 32.0, 0.0625, f64::NAN, f64::INFINITY, 1e300] {
+            assert_eq!(FpImm8::new(no), None, "{no}");
+        }
+    }
 
     #[test]
     fn scaled_offsets_reject_negative_unaligned_and_too_large() {

@@ -6,7 +6,7 @@
 //! immediate with its real sign and scale.
 #![forbid(unsafe_code)]
 
-use crate::imm::{Imm12, MoveWide, PairOffset, SImm9, ScaledOffset, ShiftAmount};
+use crate::imm::{FpImm8, Imm12, MoveWide, PairOffset, SImm9, ScaledOffset, ShiftAmount};
 use crate::reg::{Base, Data, Fp, Gp};
 
 /// A code position that branches can target. Created by [`crate::Assembler::new_label`].
@@ -430,6 +430,8 @@ pub enum Inst {
     FloatToBits { dst: Gp, src: Fp },
     /// `fmov dd, xn`: a double from raw bits.
     BitsToFloat { dst: Fp, src: Gp },
+    /// `fmov dd, #imm`: a double constant of the 8-bit form.
+    FloatImm { dst: Fp, imm: FpImm8 },
     /// `scvtf dd, xn`: signed integer to double.
     IntToFloat { dst: Fp, src: Gp },
     /// `fcvtzs xd, dn`: double to signed integer, rounding toward zero (saturating).

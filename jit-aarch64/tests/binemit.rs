@@ -15,7 +15,7 @@
 //! in memory order). Debian package: `binutils-aarch64-linux-gnu`.
 
 use jit_aarch64::disasm;
-use jit_aarch64::imm::{Imm12, MoveWide, PairOffset, SImm9, ScaledOffset, ShiftAmount};
+use jit_aarch64::imm::{FpImm8, Imm12, MoveWide, PairOffset, SImm9, ScaledOffset, ShiftAmount};
 use jit_aarch64::inst::{
     Addressing, BitIndex, Cond, FloatOp, FloatUnaryOp, ImmOp, Inst, IntOp, Label, LiteralDst,
     MemOp, MoveOp, PairOp, ShiftOp, Width,
@@ -255,6 +255,9 @@ const ROWS: &[Row] = &[
         (|_| Inst::FloatCmpZero { lhs: V31 }, "e823601e", "fcmp d31, #0.0"),
         (|_| Inst::FloatToBits { dst: X5, src: V6 }, "c500669e", "fmov x5, d6"),
         (|_| Inst::BitsToFloat { dst: V7, src: X8 }, "0701679e", "fmov d7, x8"),
+        (|_| Inst::FloatImm { dst: V0, imm: FpImm8::new(1.0).unwrap() }, "00106e1e", "fmov d0, #1.0"),
+        (|_| Inst::FloatImm { dst: V7, imm: FpImm8::new(-0.5).unwrap() }, "07107c1e", "fmov d7, #-0.5"),
+        (|_| Inst::FloatImm { dst: V30, imm: FpImm8::new(31.0).unwrap() }, "1ef0671e", "fmov d30, #31.0"),
         (|_| Inst::IntToFloat { dst: V9, src: X10 }, "4901629e", "scvtf d9, x10"),
         (|_| Inst::FloatToInt { dst: X11, src: V12 }, "8b01789e", "fcvtzs x11, d12"),
         (|_| Inst::CallReg(X16), "00023fd6", "blr x16"),

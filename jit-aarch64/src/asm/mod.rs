@@ -297,7 +297,10 @@ impl Lowering<'_> {
     /// The value of number `r` in a floating-point register.
     fn fp_of(&mut self, r: Ref, scratch: Fp) -> Result<Fp> {
         if let Some(k) = self.ir.const_of(r) {
-            self.a.load_literal(LiteralDst::Fp(scratch), k.bits());
+            match crate::imm::FpImm8::new(f64::from_bits(k.bits())) {
+                Some(imm) => self.a.push(Inst::FloatImm { dst: scratch, imm }),
+                None => self.a.load_literal(LiteralDst::Fp(scratch), k.bits()),
+            }
             return Ok(scratch);
         }
         match self.locs[r.index()] {
