@@ -304,12 +304,26 @@ impl Compiler<'_> {
             let _ = line;
             return Ok(());
         }
+        // A label the enclosing block already has (a backward jump) resolves them now; the rest
+        // wait there for a label further on.
         let parent_active = block.active_at_start;
         for mut g in block.gotos {
             if g.active > parent_active {
                 g.active = parent_active;
             }
-            self.fs().blocks.last_mut().expect("parent").gotos.push(g);
+            let parent = self.fs().blocks.last_mut().expect("parent");
+            match parent.labels.iter().find(|l| l.name == g.name) {
+                Some(label) => {
+                    let (pc, active) = (label.pc, label.active);
+                    self.patch_jump(g.pc, pc);
+                    if g.active > active {
+                        if let Op::Jmp { close, .. } = &mut self.fs().code[g.pc] {
+                            *close = active as u8 + 1;
+                        }
+                    }
+                }
+                None => parent.gotos.push(g),
+            }
         }
         Ok(())
     }

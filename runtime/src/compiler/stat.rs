@@ -11,8 +11,30 @@ use crate::syntax::ast::{
 impl Compiler<'_> {
     /// Compiles the statements of a block in the current scope (the caller opens the scope).
     pub(super) fn block(&mut self, block: &Block) -> CompileResult<()> {
-        for stat in &block.stats {
-            self.stat(stat)?;
+        self.block_with_trailing_labels(block, true)
+    }
+
+    /// Compiles a block's statements. With `trailing_outside`, labels that end the block (only
+    /// labels follow them) are out of the scope of the block's locals, as in LuaJIT
+    /// (`parse_label`): `goto continue` may then skip a `local`. A `repeat` body passes false,
+    /// because its locals stay visible in the `until` condition.
+    fn block_with_trailing_labels(
+        &mut self,
+        block: &Block,
+        trailing_outside: bool,
+    ) -> CompileResult<()> {
+        let start_active = self.active_count();
+        for (i, stat) in block.stats.iter().enumerate() {
+            let trailing = trailing_outside
+                && block.stats[i..]
+                    .iter()
+                    .all(|s| matches!(s.kind, StatKind::Label(_)));
+            if let (true, StatKind::Label(name)) = (trailing, &stat.kind) {
+                self.set_line(stat.line);
+                self.label(name, stat.line, start_active)?;
+            } else {
+                self.stat(stat)?;
+            }
             debug_assert!(self.free_reg() >= self.active_count());
             let active = self.active_count();
             self.set_free_reg(active);
@@ -57,7 +79,7 @@ impl Compiler<'_> {
                 self.fs().last_target = start;
                 self.enter_block(true);
                 self.enter_block(false);
-                self.block(body)?;
+                self.block_with_trailing_labels(body, false)?;
                 self.set_line(body.end_line);
                 let exits = self.condition(cond, true)?;
                 let scope_start = self.fs_ref().blocks.last().expect("scope").active_at_start;
@@ -177,10 +199,15 @@ impl Compiler<'_> {
             }
             StatKind::Goto(name) => {
                 let active = self.active_count();
-                let label = self.find_visible_label(name);
+                // Only a label of this very block resolves a goto at once; one of an enclosing
+                // block waits until the goto leaves the blocks in between, so that a label of
+                // the same name further on in them wins, as in LuaJIT (lj_parse.c gola_*).
+                let label = self.find_block_label(name);
                 // A backward goto closes a loop: mark it where the jump leaves, as LuaJIT puts
                 // BC_LOOP before the JMP (lj_parse.c parse_goto), so the JIT counts and traces it.
-                if label.is_some() {
+                // LuaJIT marks only a goto to a label of its own block; this marks one to any
+                // visible label, so that `if c then goto top end` loops get traces too.
+                if self.has_visible_label(name) {
                     self.emit(Op::Loop);
                 }
                 let j = self.emit(Op::Jmp {
@@ -209,28 +236,38 @@ impl Compiler<'_> {
                         });
                 }
             }
-            StatKind::Label(name) => self.label(name, stat.line)?,
+            StatKind::Label(name) => {
+                let active = self.active_count();
+                self.label(name, stat.line, active)?
+            }
         }
         Ok(())
     }
 
-    fn find_visible_label(&self, name: &[u8]) -> Option<(usize, usize)> {
+    fn has_visible_label(&self, name: &[u8]) -> bool {
         self.fs_ref()
             .blocks
             .iter()
-            .rev()
-            .flat_map(|b| b.labels.iter())
-            .find(|l| l.name == name)
+            .any(|b| b.labels.iter().any(|l| l.name == name))
+    }
+
+    fn find_block_label(&self, name: &[u8]) -> Option<(usize, usize)> {
+        self.fs_ref()
+            .blocks
+            .last()
+            .and_then(|b| b.labels.iter().find(|l| l.name == name))
             .map(|l| (l.pc, l.active))
     }
 
-    fn label(&mut self, name: &Name, line: Line) -> CompileResult<()> {
-        if self.find_visible_label(name).is_some() {
+    /// Defines a label whose scope holds `active` locals and resolves the block's pending gotos
+    /// to it. A name may be reused in a nested block (LuaJIT checks duplicates per block).
+    fn label(&mut self, name: &Name, line: Line, active: usize) -> CompileResult<()> {
+        let block = self.fs_ref().blocks.last().expect("block");
+        if block.labels.iter().any(|l| l.name == *name) {
             let n = String::from_utf8_lossy(name).into_owned();
             return self.error(line, format!("duplicate label '{n}'"));
         }
         let pc = self.pc();
-        let active = self.active_count();
         self.fs().last_target = pc;
         let block = self.fs().blocks.last_mut().expect("block");
         block.labels.push(Label {
