@@ -400,7 +400,19 @@ fn lua_quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
+/// Writing to a closed pipe ends the program with SIGPIPE, as it does LuaJIT and every Unix
+/// filter (`runtime gen.lua | head` stops; the shell sees status 141). Rust ignores the signal
+/// by default, which would turn each write into an error the script never sees.
+fn default_sigpipe() {
+    // SAFETY: called first thing in `main`, before any thread starts; restoring a signal's
+    // default disposition has no other effect on this process's memory.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() {
+    default_sigpipe();
     let argv: Vec<String> = std::env::args().collect();
     // `runtime hunt ...`: the seed sweep (a script named `hunt` runs as `runtime ./hunt`).
     if argv.get(1).is_some_and(|a| a == "hunt") {
