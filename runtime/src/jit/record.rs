@@ -1364,7 +1364,7 @@ impl Recorder {
         };
         let (idx, limit, step) = (n(0)?, n(1)?, n(2)?);
         let next = idx + step;
-        Some(if step > 0.0 {
+        Some(if !step.is_sign_negative() {
             next <= limit
         } else {
             limit <= next
@@ -1392,11 +1392,8 @@ impl Recorder {
             return Err(Abort("NYI: non-number for loop".into()));
         };
         let next = idx + step;
-        let passes = if step > 0.0 {
-            next <= limit
-        } else {
-            limit <= next
-        };
+        let upward = !step.is_sign_negative();
+        let passes = if upward { next <= limit } else { limit <= next };
         if passes != continues {
             return Err(Abort(abort.into()));
         }
@@ -1405,16 +1402,19 @@ impl Recorder {
             self.reg(vm, a as u32 + 1)?,
             self.reg(vm, a as u32 + 2)?,
         );
-        let zero = self.ir.num(0.0);
-        if step > 0.0 {
-            self.guard(Cmp::Gt, ir_step, zero)?;
+        // The direction is the step's sign bit, as the interpreter's: a guard on the raw bits
+        // as a signed integer (+0 and -0 differ, NaN has a sign too).
+        let step_bits = self.ir.emit(Op::Conv(ir_step), IrType::Int)?;
+        let zero = self.ir.int(0);
+        if upward {
+            self.guard(Cmp::Ge, step_bits, zero)?;
         } else {
-            self.guard(Cmp::Ule, ir_step, zero)?;
+            self.guard(Cmp::Lt, step_bits, zero)?;
         }
         let ir_next = self
             .ir
             .emit(Op::Float(FloatOp::Add, ir_idx, ir_step), IrType::Num)?;
-        let (low, high) = if step > 0.0 {
+        let (low, high) = if upward {
             (ir_next, ir_limit)
         } else {
             (ir_limit, ir_next)

@@ -617,7 +617,9 @@ impl Vm {
                             (num!(&slots[0]), num!(&slots[1]), num!(&slots[2]))
                         {
                             let idx = idx + step;
-                            if if step > 0.0 {
+                            // The step's sign bit says which way, as in LuaJIT: `for i=1,2,0`
+                            // loops upward for ever, a step of -0 counts downward.
+                            if if !step.is_sign_negative() {
                                 idx <= limit
                             } else {
                                 limit <= idx
