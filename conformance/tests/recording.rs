@@ -630,11 +630,11 @@ fn damage(trace: &Path, damage: Damage) -> Result<(), Failed> {
         Damage::FlipHeaderByte => flip("header", |length| length - 3)?,
         Damage::TruncateEvents => {
             let path = trace.join("events");
-            let length = std::fs::metadata(&path)?.len();
+            let cut = cut_inside_a_block(&std::fs::read(&path)?)?;
             std::fs::OpenOptions::new()
                 .write(true)
                 .open(&path)?
-                .set_len(length - length / 3)?;
+                .set_len(cut)?;
         }
         Damage::WrongVersion => {
             std::fs::write(trace.join("version"), "retrace trace format 999\n")?
@@ -687,6 +687,28 @@ fn one_line_error(run: &Run, wanted: &str) -> Result<(), Failed> {
         .into());
     }
     Ok(())
+}
+
+/// A length that ends the events stream in the middle of the compressed payload of the block that
+/// holds its two-thirds point: a cut on a block boundary would read as a stream that merely stops
+/// (no end record), which is a different error.
+fn cut_inside_a_block(events: &[u8]) -> Result<u64, Failed> {
+    const BLOCK_HEADER: usize = 12;
+    let target = events.len() - events.len() / 3;
+    let mut start = 0;
+    while start + BLOCK_HEADER <= events.len() {
+        let compressed = u32::from_le_bytes(events[start + 4..start + 8].try_into()?) as usize;
+        let end = start + BLOCK_HEADER + compressed;
+        if end >= target && compressed >= 2 {
+            return Ok((start + BLOCK_HEADER + compressed / 2) as u64);
+        }
+        start = end;
+    }
+    Err(format!(
+        "no block of the {}-byte events stream holds byte {target}",
+        events.len()
+    )
+    .into())
 }
 
 fn bad_trace(kind: Damage, wanted: &str) -> Result<(), Failed> {
