@@ -4,6 +4,7 @@
 
 mod arena;
 mod function;
+pub mod pacing;
 mod string;
 pub mod table;
 mod userdata;
@@ -35,6 +36,8 @@ pub struct Heap {
     pub threshold: usize,
     /// Hard limit from `--max-memory` (0 = none).
     pub max_memory: usize,
+    /// How `threshold` is chosen after each collection.
+    pub pacing: pacing::Pacing,
     pub next_proto_id: u32,
 }
 
@@ -53,6 +56,7 @@ impl Heap {
             allocated: 0,
             threshold: 1 << 20,
             max_memory: 0,
+            pacing: pacing::Pacing::default(),
             next_proto_id: 0,
         }
     }

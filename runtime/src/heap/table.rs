@@ -2,9 +2,10 @@
 //!
 //! The position of a key in the hash part — and therefore `pairs` order — is a pure function of
 //! the seeded key hashes and the sequence of operations: strings carry their seeded hash, other
-//! heap objects hash by handle mixed with the seed, numbers by their bits. Nothing depends on a
-//! machine address. Removing a key keeps it as a tombstone (key with a nil value) so `next`
-//! stays valid when a traversal assigns nil to existing fields, as Lua allows.
+//! heap objects hash by handle mixed with the seed, numbers and booleans by their bits mixed with
+//! the seed. Nothing depends on a machine address. Removing a key keeps it as a tombstone (key
+//! with a nil value) so `next` stays valid when a traversal assigns nil to existing fields, as Lua
+//! allows.
 
 use crate::value::{StrRef, TableRef, Value};
 
@@ -142,9 +143,9 @@ impl Table {
             Value::String(s) => s.hash as u64,
             Value::Number(n) => {
                 let n = if n == 0.0 { 0.0 } else { n };
-                mix64(n.to_bits())
+                mix64(self.seed ^ n.to_bits())
             }
-            Value::Boolean(b) => b as u64 + 1,
+            Value::Boolean(b) => mix64(self.seed ^ (5 << 40) ^ b as u64),
             Value::Table(h) => mix64(self.seed ^ (h.0 as u64) ^ (1 << 40)),
             Value::Function(h) => mix64(self.seed ^ (h.0 as u64) ^ (2 << 40)),
             Value::Userdata(h) => mix64(self.seed ^ (h.0 as u64) ^ (3 << 40)),

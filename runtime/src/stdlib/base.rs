@@ -455,12 +455,41 @@ fn collectgarbage(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             vm.ret1(Value::Number(kb))
         }
         b"step" => {
-            vm.collect_garbage();
-            vm.run_finalizers()?;
-            vm.ret1(Value::Boolean(true))
+            let kib = vm.opt_int(1, 0)?.max(0) as u64;
+            let heap = &mut vm.heap;
+            let finished = heap.pacing.step(kib, heap.allocated, heap.threshold);
+            if finished {
+                vm.collect_garbage();
+                vm.run_finalizers()?;
+            }
+            vm.ret1(Value::Boolean(finished))
         }
-        b"stop" | b"restart" | b"setpause" | b"setstepmul" => vm.ret1(Value::Number(0.0)),
-        b"isrunning" => vm.ret1(Value::Boolean(true)),
+        b"stop" => {
+            vm.heap.pacing.stopped = true;
+            let limit = vm.heap.max_memory;
+            vm.heap.threshold = if limit > 0 { limit } else { usize::MAX };
+            vm.ret1(Value::Number(0.0))
+        }
+        b"restart" => {
+            vm.heap.pacing.stopped = false;
+            vm.heap.threshold = vm.heap.allocated;
+            vm.ret1(Value::Number(0.0))
+        }
+        b"setpause" | b"setstepmul" => {
+            let value = vm.opt_int(1, 0)?.clamp(0, u32::MAX as i64) as u32;
+            let pacing = &mut vm.heap.pacing;
+            let field = if opt == b"setpause" {
+                &mut pacing.pause
+            } else {
+                &mut pacing.stepmul
+            };
+            let previous = std::mem::replace(field, value);
+            vm.ret1(Value::Number(previous as f64))
+        }
+        b"isrunning" => {
+            let running = !vm.heap.pacing.stopped;
+            vm.ret1(Value::Boolean(running))
+        }
         _ => {
             let text = String::from_utf8_lossy(opt).into_owned();
             Err(vm.arg_error(0, &format!("invalid option '{text}'")))

@@ -11,9 +11,6 @@ use crate::heap::{Function, Upval};
 use crate::value::Value;
 use std::collections::HashSet;
 
-/// Minimum heap size before a collection, in bytes.
-const MIN_THRESHOLD: usize = 1 << 20;
-
 struct Marker {
     gray: Vec<Value>,
     protos_seen: HashSet<u32>,
@@ -39,17 +36,8 @@ impl Vm {
         self.mark_roots(&mut m);
         self.propagate(&mut m);
         // Userdata with __gc that became unreachable: resurrect and queue them.
-        let gc_name = Value::String(self.names.gc);
-        let mut to_finalize = Vec::new();
-        for (i, u) in self.heap.userdata.iter() {
-            if !self.heap.userdata.is_marked(i) && !u.finalized {
-                if let Some(mt) = u.metatable {
-                    if !self.heap.table(mt).get_str(gc_name).is_nil() {
-                        to_finalize.push(i);
-                    }
-                }
-            }
-        }
+        let mut to_finalize = self.unfinalized_userdata();
+        to_finalize.retain(|&i| !self.heap.userdata.is_marked(i));
         for i in to_finalize {
             self.heap.userdata.get_mut(i).finalized = true;
             let v = Value::Userdata(crate::value::UserdataRef(i));
@@ -216,9 +204,15 @@ impl Vm {
                 Value::Thread(h) => !heap.threads.is_marked(h.0),
                 _ => false,
             };
+            // A userdata queued for finalization is kept alive for its `__gc`, but weak values
+            // forget it first (weak keys keep it), as in Lua 5.1 and LuaJIT.
+            let finalized = |v: Value| match v {
+                Value::Userdata(h) => heap.userdata.get(h.0).finalized,
+                _ => false,
+            };
             let mut doomed = Vec::new();
             heap.tables.get(t.0).for_each(|k, v| {
-                if (weak_k && dead(k)) || (weak_v && dead(v)) {
+                if (weak_k && dead(k)) || (weak_v && (dead(v) || finalized(v))) {
                     doomed.push(k);
                 }
             });
@@ -250,14 +244,10 @@ impl Vm {
             bytes += 256 + t.state.stack.len() * 16;
         }
         self.heap.allocated = bytes;
-        self.heap.threshold = (bytes * 2).max(MIN_THRESHOLD);
-        if self.heap.max_memory > 0 {
-            // Check the limit no later than when it is reached.
-            self.heap.threshold = self
-                .heap
-                .threshold
-                .min(self.heap.max_memory.max(bytes + 4096));
-        }
+        self.heap.threshold = self
+            .heap
+            .pacing
+            .threshold_after(bytes, self.heap.max_memory);
     }
 
     /// Runs queued `__gc` metamethods (errors in finalizers propagate, as in LuaJIT).
@@ -272,15 +262,33 @@ impl Vm {
     }
 
     /// Closing the state (program exit): every userdata whose `__gc` has not run yet is
-    /// finalized, most recently created first, as `lua_close` does. Errors are ignored.
+    /// finalized, most recently created first, as `lua_close` does; userdata those finalizers
+    /// create are finalized in further rounds, at most ten as in LuaJIT. Errors are ignored.
     pub fn close(&mut self) {
         if self.jit.stats {
             self.flush_stdout();
             eprintln!("{}", self.jit.stats_line());
         }
+        for _round in 0..10 {
+            let pending = self.unfinalized_userdata();
+            if pending.is_empty() {
+                break;
+            }
+            for i in pending.into_iter().rev() {
+                self.heap.userdata.get_mut(i).finalized = true;
+                let u = Value::Userdata(crate::value::UserdataRef(i));
+                let tm = self.metamethod(u, self.names.gc);
+                let _ = self.call_n(tm, &[u], 0);
+            }
+            let _ = self.run_finalizers();
+        }
+        self.flush_stdout();
+    }
+
+    /// Userdata with a `__gc` metamethod that has not run, oldest first.
+    fn unfinalized_userdata(&self) -> Vec<u32> {
         let gc_name = Value::String(self.names.gc);
-        let mut pending: Vec<u32> = self
-            .heap
+        self.heap
             .userdata
             .iter()
             .filter(|(_, u)| {
@@ -289,16 +297,7 @@ impl Vm {
                         .is_some_and(|mt| !self.heap.table(mt).get_str(gc_name).is_nil())
             })
             .map(|(i, _)| i)
-            .collect();
-        pending.reverse();
-        for i in pending {
-            self.heap.userdata.get_mut(i).finalized = true;
-            let u = Value::Userdata(crate::value::UserdataRef(i));
-            let tm = self.metamethod(u, self.names.gc);
-            let _ = self.call_n(tm, &[u], 0);
-        }
-        let _ = self.run_finalizers();
-        self.flush_stdout();
+            .collect()
     }
 
     /// `collectgarbage("count")`: kilobytes in use.
