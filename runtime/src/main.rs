@@ -271,7 +271,7 @@ fn report(vm: &mut Vm, failure: Failure, rerun: &Option<String>) {
         if let Some(tb) = failure.traceback {
             let _ = writeln!(err, "{tb}");
         }
-        if let Some(cmd) = rerun {
+        if let Some(cmd) = rerun.as_ref().filter(|_| failure.while_running) {
             let _ = writeln!(err, "rerun: {cmd}");
         }
     }

@@ -10,6 +10,20 @@ use crate::vm::{LuaError, Vm};
 pub struct Failure {
     pub message: Option<String>,
     pub traceback: Option<String>,
+    /// Raised while the chunk ran (not while it was read or compiled): only then can the
+    /// seed matter, so only then is a `rerun:` line worth printing.
+    pub while_running: bool,
+}
+
+impl Failure {
+    /// A chunk that could not be read or compiled.
+    fn loading(message: String) -> Failure {
+        Failure {
+            message: Some(message),
+            traceback: None,
+            while_running: false,
+        }
+    }
 }
 
 /// Text of an error value as the standalone interpreter prints it.
@@ -38,6 +52,7 @@ fn failure(vm: &mut Vm, err: Box<LuaError>) -> Failure {
     Failure {
         message,
         traceback: err.traceback.clone(),
+        while_running: true,
     }
 }
 
@@ -48,19 +63,13 @@ pub fn run_source(
     chunk_name: &[u8],
     args: &[Value],
 ) -> Result<(), Failure> {
-    let f = load_chunk(vm, source, chunk_name).map_err(|message| Failure {
-        message: Some(message),
-        traceback: None,
-    })?;
+    let f = load_chunk(vm, source, chunk_name).map_err(Failure::loading)?;
     call_main(vm, f, args)
 }
 
 /// Loads and runs a script file (`-` for stdin).
 pub fn run_file(vm: &mut Vm, path: &str, args: &[Value]) -> Result<(), Failure> {
-    let f = load_file(vm, Some(path)).map_err(|message| Failure {
-        message: Some(message),
-        traceback: None,
-    })?;
+    let f = load_file(vm, Some(path)).map_err(Failure::loading)?;
     call_main(vm, f, args)
 }
 

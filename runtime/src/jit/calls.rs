@@ -175,7 +175,8 @@ extern "C" fn tab_new(state: u64, array: u64, hash: u64) -> u64 {
 /// `a .. b` for strings and numbers, as the interpreter's `Concat` of two registers: the same
 /// bytes, interned the same way, with the same allocation accounting. Returns the result's
 /// address, or 0 (nothing done) when an operand is no string or number or the result would
-/// pass `--max-memory`: the interpreter then redoes the instruction and raises.
+/// pass `--max-memory` or the longest string: the interpreter then redoes the instruction and
+/// raises.
 extern "C" fn str_concat(
     state: u64,
     tag1: u64,
@@ -192,12 +193,15 @@ extern "C" fn str_concat(
     ) else {
         return 0;
     };
+    if vm.concat_overflows(&[x, y]) {
+        return 0;
+    }
     let mut buf = Vec::new();
     if !vm.concat_piece(x, &mut buf) || !vm.concat_piece(y, &mut buf) {
         return 0;
     }
     let limit = vm.heap.max_memory;
-    if (limit > 0 && vm.heap.allocated + buf.len() > limit) || buf.len() > (1usize << 40) {
+    if limit > 0 && vm.heap.allocated + buf.len() > limit {
         return 0;
     }
     let v = vm.str_value(&buf);

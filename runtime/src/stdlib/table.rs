@@ -98,6 +98,10 @@ fn concat(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let mut k = i;
     while k <= j {
         let v = get(vm, t, k);
+        if out.len() + vm.concat_length(v) + sep.len() > crate::vm::MAX_STRING_LENGTH {
+            // LuaJIT's buffers stop at its largest string.
+            return Err(vm.rt_error("not enough memory"));
+        }
         if !vm.concat_piece(v, &mut out) {
             let ty = v.type_name();
             return Err(vm.rt_error(&format!(

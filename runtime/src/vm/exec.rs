@@ -926,6 +926,9 @@ impl Vm {
                 while start > first && is_stringy(self.th.stack[start - 1]) {
                     start -= 1;
                 }
+                if self.concat_overflows(&self.th.stack[start..=last]) {
+                    return Err(self.error_at(0, "string length overflow"));
+                }
                 let mut buf = Vec::new();
                 for i in start..=last {
                     let v = self.th.stack[i];

@@ -384,6 +384,22 @@ impl Vm {
     }
 
     /// Appends the string form of a concatenation operand (strings and numbers only).
+    /// Whether a concatenation of `values` would pass LuaJIT's largest string
+    /// (`LJ_MAX_STR`), counting a number as its longest text; `..` then raises
+    /// "string length overflow" instead of building gigabytes.
+    pub fn concat_overflows(&self, values: &[Value]) -> bool {
+        let total: usize = values.iter().map(|&v| self.concat_length(v)).sum();
+        total > MAX_STRING_LENGTH
+    }
+
+    /// Bytes `concat_piece` appends for `v` at most.
+    pub fn concat_length(&self, v: Value) -> usize {
+        match v {
+            Value::String(s) => self.heap.str_bytes(s).len(),
+            _ => 32,
+        }
+    }
+
     pub fn concat_piece(&self, v: Value, out: &mut Vec<u8>) -> bool {
         match v {
             Value::String(s) => {
@@ -398,3 +414,6 @@ impl Vm {
         }
     }
 }
+
+/// LuaJIT's `LJ_MAX_STR`: the longest string `..` may build.
+pub const MAX_STRING_LENGTH: usize = 0x7fff_ff00;

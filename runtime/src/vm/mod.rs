@@ -13,6 +13,7 @@ pub mod coroutine;
 mod error;
 mod exec;
 mod meta;
+pub use meta::MAX_STRING_LENGTH;
 mod registers;
 pub mod thread;
 
