@@ -96,8 +96,10 @@ mod tests {
     #[test]
     fn steps_complete_a_cycle_after_work_proportional_to_the_live_heap() {
         let count = |live: usize, stepmul: u32| {
-            let mut p = Pacing::default();
-            p.stepmul = stepmul;
+            let mut p = Pacing {
+                stepmul,
+                ..Pacing::default()
+            };
             let threshold = p.threshold_after(live, 0);
             (1..1000).find(|_| p.step(0, live, threshold)).unwrap()
         };
