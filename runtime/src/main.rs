@@ -7,7 +7,7 @@ use runtime::jit::JitParams;
 use runtime::run::{run_file, run_source, Failure};
 use runtime::value::Value;
 use runtime::vm::{Vm, VmOptions};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 /// Lua programs allocate many small objects (tables, their parts, strings): mimalloc serves
 /// them several times faster than the system allocator. Nothing the program observes depends on
@@ -17,6 +17,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bisect;
 mod hunt;
+mod repl;
 mod seed_tool;
 
 const USAGE: &str = "usage: runtime [options] [script [args]]
@@ -38,7 +39,9 @@ Available options are:
                     fuse fma), parameters (-Ohotloop=N: maxtrace maxrecord maxirconst
                     maxside maxsnap minstitch hotloop hotexit tryside instunroll loopunroll
                     callunroll recunroll sizemcode maxmcode), or a list: -Ohotloop=1,-fold.
+  -i                Enter interactive mode after executing 'script' (and show the version).
   -v                Show version information.
+  -h, --help        Show this help and exit.
   --deterministic   Virtual clocks: the run is a pure function of the seed and inputs.
   --seed N          Seed for hashing, table order, math.random and JIT decisions.
   --max-memory N    Limit the Lua heap to N bytes (suffixes k, m, g).
@@ -86,6 +89,10 @@ struct Invocation {
     /// Index in argv of the script (for the `arg` table).
     script_index: usize,
     version: bool,
+    /// `-i`: the interactive loop after the script.
+    interactive: bool,
+    /// `-h`/`--help`.
+    help: bool,
     deterministic: bool,
     seed: Option<u64>,
     max_memory: usize,
@@ -112,6 +119,8 @@ fn parse_args(argv: &[String]) -> Result<Invocation> {
         script_args: Vec::new(),
         script_index: argv.len(),
         version: false,
+        interactive: false,
+        help: false,
         deterministic: false,
         seed: None,
         max_memory: 0,
@@ -133,6 +142,11 @@ fn parse_args(argv: &[String]) -> Result<Invocation> {
             }
             "-" => break,
             "-v" => inv.version = true,
+            "-i" => {
+                inv.interactive = true;
+                inv.version = true;
+            }
+            "-h" | "--help" => inv.help = true,
             "--deterministic" => inv.deterministic = true,
             "--seed" => {
                 let v = value(&mut i, "--seed")?;
@@ -290,6 +304,10 @@ fn shell_quote(s: &str) -> String {
 
 fn run(argv: Vec<String>) -> Result<i32> {
     let inv = parse_args(&argv)?;
+    if inv.help {
+        println!("{USAGE}");
+        return Ok(0);
+    }
     let seed = inv.seed.map(Seed).unwrap_or_else(Seed::from_entropy);
     let rerun = if inv.deterministic {
         None
@@ -325,11 +343,7 @@ fn run(argv: Vec<String>) -> Result<i32> {
     vm.set_global("arg", Value::Table(arg));
 
     if inv.version {
-        println!(
-            "Retrace runtime {} -- Lua 5.1 (LuaJIT 2.1 dialect), seed {}",
-            env!("CARGO_PKG_VERSION"),
-            seed.0
-        );
+        print_version(seed);
     }
     for action in &inv.actions {
         let result = match action {
@@ -361,11 +375,18 @@ fn run(argv: Vec<String>) -> Result<i32> {
             return Ok(1);
         }
     }
-    let run_stdin = inv.script.is_none() && inv.actions.is_empty() && !inv.version;
-    let script = inv
-        .script
-        .clone()
-        .or(if run_stdin { Some("-".into()) } else { None });
+    // Nothing to do but read standard input: a terminal gets the interactive loop, anything
+    // else is a script, as with `lua5.1` and `luajit`.
+    let only_stdin = inv.script.is_none() && inv.actions.is_empty() && !inv.version;
+    let terminal = only_stdin && std::io::stdin().is_terminal();
+    if terminal {
+        print_version(seed);
+    }
+    let script = inv.script.clone().or(if only_stdin && !terminal {
+        Some("-".into())
+    } else {
+        None
+    });
     if let Some(script) = script {
         let args: Vec<Value> = inv
             .script_args
@@ -378,8 +399,19 @@ fn run(argv: Vec<String>) -> Result<i32> {
             return Ok(1);
         }
     }
+    if inv.interactive || terminal {
+        repl::run(&mut vm);
+    }
     finish(&mut vm);
     Ok(0)
+}
+
+fn print_version(seed: Seed) {
+    println!(
+        "Retrace runtime {} -- Lua 5.1 (LuaJIT 2.1 dialect), seed {}",
+        env!("CARGO_PKG_VERSION"),
+        seed.0
+    );
 }
 
 /// Runs finalizers and flushes every output, `-jdump`/`-jv` logs included.

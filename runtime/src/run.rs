@@ -47,7 +47,8 @@ pub fn error_text(vm: &mut Vm, err: &LuaError) -> Option<String> {
     }
 }
 
-fn failure(vm: &mut Vm, err: Box<LuaError>) -> Failure {
+/// An error the running chunk did not catch, ready to report.
+pub fn failure(vm: &mut Vm, err: Box<LuaError>) -> Failure {
     let message = error_text(vm, &err);
     Failure {
         message,

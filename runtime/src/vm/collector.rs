@@ -251,7 +251,7 @@ impl Vm {
     }
 
     /// Runs queued `__gc` metamethods (errors in finalizers propagate, as in LuaJIT).
-    pub(crate) fn run_finalizers(&mut self) -> LuaResult<()> {
+    pub fn run_finalizers(&mut self) -> LuaResult<()> {
         while let Some(u) = self.pending_finalizers.pop() {
             let tm = self.metamethod(u, self.names.gc);
             if !tm.is_nil() {
