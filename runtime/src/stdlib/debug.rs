@@ -1,10 +1,11 @@
-//! The `debug` library: tracebacks, function and frame information, raw metatables, upvalues.
-//! Hooks are accepted but never fire (the interpreter has no hook points yet).
+//! The `debug` library: tracebacks, function and frame information, raw metatables, upvalues,
+//! hooks (their events come from `crate::vm::hook`).
 
 use super::new_library;
+use crate::bytecode::Op;
 use crate::heap::{Function, Upval};
 use crate::value::Value;
-use crate::vm::{LuaResult, Vm};
+use crate::vm::{hook, LuaResult, Vm};
 
 pub fn open(vm: &mut Vm) {
     new_library(
@@ -19,8 +20,8 @@ pub fn open(vm: &mut Vm) {
             ("getupvalue", getupvalue),
             ("setupvalue", setupvalue),
             ("getlocal", getlocal),
-            ("sethook", |_, _| Ok(0)),
-            ("gethook", |_, _| Ok(0)),
+            ("sethook", sethook),
+            ("gethook", gethook),
         ],
     );
 }
@@ -44,11 +45,21 @@ fn traceback(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     vm.ret1(v)
 }
 
+/// `debug.getinfo([thread,] f | level [, what])`: the fields `what` asks for (default all):
+/// `S` source, `l` current line, `u` upvalues, `n` name, `f` function, `L` active lines.
 fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let (func, frame_index) = match vm.arg(0) {
+    let first = after_thread(vm);
+    let what = match vm.opt_str(first + 1)? {
+        Some(letters) => letters.to_vec(),
+        None => b"flnSu".to_vec(),
+    };
+    if what.iter().any(|c| !b"SlunfL".contains(c)) {
+        return Err(vm.arg_error(first + 1, "invalid option"));
+    }
+    let (func, frame_index) = match vm.arg(first) {
         f @ Value::Function(_) => (f, None),
         _ => {
-            let level = vm.check_int(0)?;
+            let level = vm.check_int(first)?;
             let n = vm.th.frames.len() as i64;
             if level < 0 || level >= n {
                 return vm.ret1(Value::Nil);
@@ -58,10 +69,78 @@ fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         }
     };
     let Value::Function(fr) = func else {
-        unreachable!()
+        unreachable!("getinfo resolved a function")
     };
     let t = vm.heap.new_table(0, 12);
-    let (source, short_src, what, line_defined, last_line, nups) = match vm.heap.function(fr) {
+    if what.contains(&b'S') {
+        source_fields(vm, t, fr);
+    }
+    if what.contains(&b'l') {
+        let current = match frame_index.map(|i| &vm.th.frames[i]) {
+            Some(f) => match &f.proto {
+                Some(p) => crate::vm::current_line(p, f) as f64,
+                None => -1.0,
+            },
+            None => -1.0,
+        };
+        vm.set_field(t, "currentline", Value::Number(current));
+    }
+    if what.contains(&b'u') {
+        let (nups, nparams, vararg) = match vm.heap.function(fr) {
+            Function::Lua(cl) => (
+                cl.upvalues.len(),
+                cl.proto.num_params as usize,
+                cl.proto.is_vararg,
+            ),
+            Function::Native(n) => (n.upvalues.len(), 0, true),
+        };
+        vm.set_field(t, "nups", Value::Number(nups as f64));
+        vm.set_field(t, "nparams", Value::Number(nparams as f64));
+        vm.set_field(t, "isvararg", Value::Boolean(vararg));
+    }
+    if what.contains(&b'n') {
+        let name = frame_index.and_then(|i| frame_name(vm, i));
+        let (namewhat, name) = match name {
+            Some((kind, name)) => (kind, vm.str_value(name.as_bytes())),
+            None => ("", Value::Nil),
+        };
+        vm.set_field(t, "name", name);
+        let namewhat = vm.str_value(namewhat.as_bytes());
+        vm.set_field(t, "namewhat", namewhat);
+    }
+    if what.contains(&b'f') {
+        vm.set_field(t, "func", func);
+    }
+    if what.contains(&b'L') {
+        let lines = match vm.heap.function(fr) {
+            // Not the function's closing return, which LuaJIT does not list either.
+            Function::Lua(cl) => {
+                let lines = &cl.proto.lines;
+                Some(lines[..lines.len().saturating_sub(1)].to_vec())
+            }
+            Function::Native(_) => None,
+        };
+        let active = match lines {
+            Some(lines) => {
+                let set = vm.heap.new_table(0, lines.len());
+                for line in lines {
+                    vm.heap
+                        .table_mut(set)
+                        .set(Value::Number(line as f64), Value::Boolean(true))
+                        .map_err(|_| vm.rt_error("invalid line number"))?;
+                }
+                Value::Table(set)
+            }
+            None => Value::Nil,
+        };
+        vm.set_field(t, "activelines", active);
+    }
+    vm.ret1(Value::Table(t))
+}
+
+/// `source`, `short_src`, `what`, `linedefined`, `lastlinedefined`.
+fn source_fields(vm: &mut Vm, t: crate::value::TableRef, fr: crate::value::FuncRef) {
+    let (source, short_src, what, line_defined, last_line) = match vm.heap.function(fr) {
         Function::Lua(cl) => {
             let p = &cl.proto;
             let what = if p.line_defined == 0 { "main" } else { "Lua" };
@@ -71,17 +150,9 @@ fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
                 what,
                 p.line_defined as f64,
                 p.last_line_defined as f64,
-                cl.upvalues.len(),
             )
         }
-        Function::Native(n) => (
-            "=[C]".to_string(),
-            "[C]".to_string(),
-            "C",
-            -1.0,
-            -1.0,
-            n.upvalues.len(),
-        ),
+        Function::Native(_) => ("=[C]".to_string(), "[C]".to_string(), "C", -1.0, -1.0),
     };
     let v = vm.str_value(source.as_bytes());
     vm.set_field(t, "source", v);
@@ -91,17 +162,26 @@ fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     vm.set_field(t, "what", v);
     vm.set_field(t, "linedefined", Value::Number(line_defined));
     vm.set_field(t, "lastlinedefined", Value::Number(last_line));
-    vm.set_field(t, "nups", Value::Number(nups as f64));
-    vm.set_field(t, "func", func);
-    let current = match frame_index.map(|i| &vm.th.frames[i]) {
-        Some(f) => match &f.proto {
-            Some(p) => crate::vm::current_line(p, f) as f64,
-            None => -1.0,
-        },
-        None => -1.0,
-    };
-    vm.set_field(t, "currentline", Value::Number(current));
-    vm.ret1(Value::Table(t))
+}
+
+/// How the caller of frame `index` named the function it called (`global 'f'`, `method 'm'`,
+/// ...): from the caller's call instruction, when the caller is a Lua function that called it
+/// directly (not through `pcall` or a native). A tail-called function has the name of the call
+/// it replaced, as in LuaJIT.
+fn frame_name(vm: &Vm, index: usize) -> Option<(&'static str, String)> {
+    let frame = &vm.th.frames[index];
+    if index == 0 || frame.via_pcall {
+        return None;
+    }
+    let caller = &vm.th.frames[index - 1];
+    let proto = caller.proto.as_ref()?;
+    let pc = caller.pc.checked_sub(1)?;
+    match proto.code.get(pc)? {
+        Op::Call { a, .. } | Op::TailCall { a, .. } if caller.base + *a as usize == frame.func => {
+            crate::vm::describe_register(proto, vm, pc, *a)
+        }
+        _ => None,
+    }
 }
 
 fn getmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
@@ -240,4 +320,52 @@ fn getlocal(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         }
         _ => vm.ret1(Value::Nil),
     }
+}
+
+/// Index of the first argument after an optional thread (the hook is the state's, as in
+/// LuaJIT, so the thread itself is not used).
+fn after_thread(vm: &Vm) -> usize {
+    usize::from(matches!(vm.arg(0), Value::Thread(_)))
+}
+
+/// `debug.sethook([thread,] [hook, mask [, count]])`.
+fn sethook(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let first = after_thread(vm);
+    let function = vm.arg(first);
+    if function.is_nil() {
+        vm.hooks.set(Value::Nil, 0, 0);
+        return Ok(0);
+    }
+    let letters = vm.check_str(first + 1)?;
+    if !matches!(function, Value::Function(_)) {
+        return Err(vm.arg_type_error(first, "function"));
+    }
+    let count = vm.opt_int(first + 2, 0)?.clamp(0, u32::MAX as i64) as u32;
+    let mut mask = 0;
+    for (letter, bit) in [(b'c', hook::CALL), (b'r', hook::RETURN), (b'l', hook::LINE)] {
+        if letters.contains(&letter) {
+            mask |= bit;
+        }
+    }
+    if count > 0 {
+        mask |= hook::COUNT;
+    }
+    vm.hooks.set(function, mask, count);
+    Ok(0)
+}
+
+/// `debug.gethook([thread])`: the hook, its mask letters and its count.
+fn gethook(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let hooks = vm.hooks.clone();
+    let mut letters = Vec::new();
+    for (letter, bit) in [(b'c', hook::CALL), (b'r', hook::RETURN), (b'l', hook::LINE)] {
+        if hooks.mask & bit != 0 {
+            letters.push(letter);
+        }
+    }
+    vm.push(hooks.function);
+    let letters = vm.str_value(&letters);
+    vm.push(letters);
+    vm.push(Value::Number(hooks.count as f64));
+    Ok(3)
 }

@@ -195,6 +195,9 @@ impl Vm {
         self.th
             .frames
             .push_native(func_slot, closure, nresults, nargs, via_pcall);
+        if self.hooks.wants(super::hook::CALL) {
+            self.hook_native_call()?;
+        }
         let n = f(self, nargs)?;
         self.th.frames.drop_top();
         let first = self.th.top - n;

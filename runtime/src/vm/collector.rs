@@ -79,6 +79,9 @@ impl Vm {
         }
         m.gray.extend(self.temp_roots.iter().copied());
         m.gray.extend(self.pending_finalizers.iter().copied());
+        if is_collectable(self.hooks.function) {
+            m.gray.push(self.hooks.function);
+        }
         let names = &self.names;
         for s in [
             names.index,

@@ -5,7 +5,7 @@
 use super::arith::{ArithOp, ArithOutcome};
 use super::call::Precall;
 use super::thread::{Continuation, FrameKind};
-use super::{describe_register, registers, LuaError, LuaResult, Vm};
+use super::{describe_register, hook, registers, LuaError, LuaResult, Vm};
 use crate::bytecode::{Op, Proto, Rk, RK_CONSTANT};
 use crate::heap::{Function, LuaClosure, Upval};
 use crate::value::{FuncRef, Value};
@@ -25,7 +25,7 @@ impl Vm {
     /// Runs until the frame count drops to `entry`, catching errors at protected frames above it.
     pub(crate) fn execute(&mut self, entry: usize) -> LuaResult<Exit> {
         loop {
-            let result = if self.jit.recording() || self.jit.stats {
+            let result = if self.jit.recording() || self.jit.stats || self.hooks.mask != 0 {
                 self.run::<true>(entry)
             } else {
                 self.run::<false>(entry)
@@ -69,9 +69,9 @@ impl Vm {
         }
     }
 
-    /// The dispatch loop. `RECORDING` is the variant that shows each instruction to the trace
-    /// recorder first (LuaJIT swaps dispatch tables for this), and counts instructions for
-    /// `-jstats`; the plain one pays nothing.
+    /// The dispatch loop. `RECORDING` is the instrumented variant: it shows each instruction to
+    /// the trace recorder first (LuaJIT swaps dispatch tables for this), counts instructions for
+    /// `-jstats` and calls debug hooks; the plain one pays nothing but a check at frame entry.
     fn run<const RECORDING: bool>(&mut self, entry: usize) -> LuaResult<Exit> {
         'frame: loop {
             let fi = self.th.frames.len() - 1;
@@ -85,6 +85,13 @@ impl Vm {
             let mut pc = frame.pc;
             let code = &proto.code[..];
             let k = &proto.constants[..];
+            if self.hooks.mask != 0 {
+                if !RECORDING {
+                    // A hook was set: its events come from the instrumented variant.
+                    return Ok(Exit::Switch);
+                }
+                self.hook_frame_entry(pc)?;
+            }
 
             macro_rules! reg {
                 ($r:expr) => {
@@ -195,7 +202,7 @@ impl Vm {
                     let loop_pc: usize = $loop_pc;
                     if self.jit.enabled
                         && !proto.jit.is_blacklisted(loop_pc)
-                        && !(RECORDING && self.jit.recording())
+                        && !(RECORDING && (self.jit.recording() || self.hooks.mask != 0))
                     {
                         self.th.frames[fi].pc = pc;
                         match self.jit_hot_loop(&proto, closure, base, loop_pc) {
@@ -235,9 +242,19 @@ impl Vm {
             }
 
             loop {
-                if RECORDING && !self.jit_record(&proto, base, pc) {
-                    self.th.frames[fi].pc = pc;
-                    return Ok(Exit::Switch);
+                if RECORDING {
+                    if self.hooks.mask & (hook::LINE | hook::COUNT) != 0 {
+                        // Positioned at this instruction, for the hook's `getinfo` and errors.
+                        self.th.frames[fi].pc = pc + 1;
+                        self.hook_instruction(&proto, fi, pc)?;
+                    }
+                    if (self.jit.recording() || self.jit.stats)
+                        && !self.jit_record(&proto, base, pc)
+                        && self.hooks.mask == 0
+                    {
+                        self.th.frames[fi].pc = pc;
+                        return Ok(Exit::Switch);
+                    }
                 }
                 let op = registers::fetch(code, pc);
                 pc += 1;
@@ -493,6 +510,10 @@ impl Vm {
                                     self.th.top = base + proto.max_stack;
                                 }
                                 gc_point!();
+                                if !RECORDING && self.hooks.mask != 0 {
+                                    // The native set a hook (`debug.sethook`).
+                                    return Ok(Exit::Switch);
+                                }
                             }
                             Precall::Yield { first, count } => {
                                 return Ok(Exit::Yielded { first, count })
@@ -551,6 +572,10 @@ impl Vm {
                         } else {
                             self.th.top - first
                         };
+                        if RECORDING && self.hooks.mask & hook::RETURN != 0 {
+                            self.th.frames[fi].pc = pc;
+                            self.hook_return()?;
+                        }
                         if !self.th.open_upvals.is_empty() {
                             self.close_upvals(base);
                         }

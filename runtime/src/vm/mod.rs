@@ -12,6 +12,7 @@ pub mod collector;
 pub mod coroutine;
 mod error;
 mod exec;
+pub mod hook;
 mod meta;
 pub use meta::MAX_STRING_LENGTH;
 mod registers;
@@ -74,6 +75,8 @@ pub struct Vm {
     pub(crate) frame_limit: usize,
     /// The next native call is a tail call: it has no Lua caller frame.
     pub(crate) detach_next_native: bool,
+    /// `debug.sethook`'s hook.
+    pub hooks: hook::Hooks,
 }
 
 impl Vm {
@@ -116,6 +119,7 @@ impl Vm {
             jit: Box::default(),
             detach_next_native: false,
             frame_limit: MAX_FRAMES,
+            hooks: hook::Hooks::default(),
         };
         vm.jit.seed = vm.options.seed;
         crate::stdlib::open_all(&mut vm);

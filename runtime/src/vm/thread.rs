@@ -215,6 +215,9 @@ pub struct ThreadState {
     /// Nested interpreter entries (metamethods and natives calling back into Lua) on this thread;
     /// a yield is only possible when this is zero.
     pub nested: usize,
+    /// Frame index and pc of the last instruction the line hook saw on this thread (None: a
+    /// frame was entered since, so the next instruction reports its line).
+    pub hook_last: Option<(usize, usize)>,
 }
 
 /// Where the values passed to `coroutine.resume` land in a suspended coroutine.
