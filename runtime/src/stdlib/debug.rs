@@ -1,6 +1,7 @@
 //! The `debug` library: tracebacks, function and frame information, raw metatables, upvalues,
 //! hooks (their events come from `crate::vm::hook`).
 
+use super::debug_locals::{self, frame_at, state, thread_arg, FrameAt};
 use super::new_library;
 use crate::bytecode::Op;
 use crate::heap::{Function, Upval};
@@ -19,18 +20,25 @@ pub fn open(vm: &mut Vm) {
             ("getregistry", getregistry),
             ("getupvalue", getupvalue),
             ("setupvalue", setupvalue),
-            ("getlocal", getlocal),
+            ("getlocal", debug_locals::getlocal),
+            ("setlocal", debug_locals::setlocal),
+            ("upvalueid", upvalueid),
+            ("upvaluejoin", upvaluejoin),
             ("sethook", sethook),
             ("gethook", gethook),
         ],
     );
 }
 
+/// `debug.traceback([thread,] [msg [, level]])`: a message that is not a string (or number)
+/// is returned unchanged; level defaults to 1 (the caller) on the running thread, 0 on another.
 fn traceback(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let msg = vm.arg(0);
+    let (thread, first) = thread_arg(vm);
+    let msg = vm.arg(first);
     if !msg.is_nil() && !matches!(msg, Value::String(_) | Value::Number(_)) {
         return vm.ret1(msg);
     }
+    let level = vm.opt_int(first + 1, if thread.is_none() { 1 } else { 0 })?;
     let mut text = match msg {
         Value::Nil => Vec::new(),
         v => {
@@ -39,8 +47,24 @@ fn traceback(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             t
         }
     };
-    // Skip the traceback function's own frame.
-    text.extend_from_slice(vm.traceback(1).as_bytes());
+    let skip = level.max(0) as usize;
+    let listing = match thread {
+        None => vm.traceback(skip),
+        Some(t) => {
+            // The listing reads the running thread's state: show it the other one's for a
+            // moment (no Lua code runs in between).
+            std::mem::swap(&mut vm.th, &mut vm.heap.threads.get_mut(t.0).state);
+            let mut listing = vm.traceback(skip.saturating_sub(1));
+            let in_yield = vm.th.yield_results.is_some();
+            std::mem::swap(&mut vm.th, &mut vm.heap.threads.get_mut(t.0).state);
+            if in_yield && skip == 0 {
+                // Level 0 of a suspended coroutine is the `yield` it waits in.
+                listing.insert_str("stack traceback:".len(), "\n\t[C]: in function 'yield'");
+            }
+            listing
+        }
+    };
+    text.extend_from_slice(listing.as_bytes());
     let v = vm.new_string(&text)?;
     vm.ret1(v)
 }
@@ -48,7 +72,7 @@ fn traceback(vm: &mut Vm, _: usize) -> LuaResult<usize> {
 /// `debug.getinfo([thread,] f | level [, what])`: the fields `what` asks for (default all):
 /// `S` source, `l` current line, `u` upvalues, `n` name, `f` function, `L` active lines.
 fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let first = after_thread(vm);
+    let (thread, first) = thread_arg(vm);
     let what = match vm.opt_str(first + 1)? {
         Some(letters) => letters.to_vec(),
         None => b"flnSu".to_vec(),
@@ -56,16 +80,15 @@ fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     if what.iter().any(|c| !b"SlunfL".contains(c)) {
         return Err(vm.arg_error(first + 1, "invalid option"));
     }
-    let (func, frame_index) = match vm.arg(first) {
+    let (func, frame) = match vm.arg(first) {
         f @ Value::Function(_) => (f, None),
         _ => {
             let level = vm.check_int(first)?;
-            let n = vm.th.frames.len() as i64;
-            if level < 0 || level >= n {
+            let Some(at) = frame_at(vm, thread, level) else {
                 return vm.ret1(Value::Nil);
-            }
-            let index = (n - 1 - level) as usize;
-            (Value::Function(vm.th.frames[index].closure), Some(index))
+            };
+            let closure = state(vm, thread).frames[at.index].closure;
+            (Value::Function(closure), Some(at))
         }
     };
     let Value::Function(fr) = func else {
@@ -76,7 +99,7 @@ fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         source_fields(vm, t, fr);
     }
     if what.contains(&b'l') {
-        let current = match frame_index.map(|i| &vm.th.frames[i]) {
+        let current = match frame.map(|at| &state(vm, at.thread).frames[at.index]) {
             Some(f) => match &f.proto {
                 Some(p) => crate::vm::current_line(p, f) as f64,
                 None => -1.0,
@@ -99,7 +122,7 @@ fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         vm.set_field(t, "isvararg", Value::Boolean(vararg));
     }
     if what.contains(&b'n') {
-        let name = frame_index.and_then(|i| frame_name(vm, i));
+        let name = frame.and_then(|at| frame_name(vm, at));
         let (namewhat, name) = match name {
             Some((kind, name)) => (kind, vm.str_value(name.as_bytes())),
             None => ("", Value::Nil),
@@ -164,23 +187,24 @@ fn source_fields(vm: &mut Vm, t: crate::value::TableRef, fr: crate::value::FuncR
     vm.set_field(t, "lastlinedefined", Value::Number(last_line));
 }
 
-/// How the caller of frame `index` named the function it called (`global 'f'`, `method 'm'`,
-/// ...): from the caller's call instruction, when the caller is a Lua function that called it
-/// directly (not through `pcall` or a native). A tail-called function has the name of the call
-/// it replaced, as in LuaJIT.
-fn frame_name(vm: &Vm, index: usize) -> Option<(&'static str, String)> {
-    let frame = &vm.th.frames[index];
-    if index == 0 || frame.via_pcall {
+/// How the caller of a frame named the function it called (`global 'f'`, `method 'm'`, ...),
+/// when the caller is a Lua function that called it directly (not through `pcall` or a
+/// native). A tail-called function has the name of the call it replaced, as in LuaJIT.
+fn frame_name(vm: &Vm, at: FrameAt) -> Option<(&'static str, String)> {
+    let frames = &state(vm, at.thread).frames;
+    let frame = &frames[at.index];
+    if at.index == 0 || frame.via_pcall {
         return None;
     }
-    let caller = &vm.th.frames[index - 1];
-    let proto = caller.proto.as_ref()?;
-    let pc = caller.pc.checked_sub(1)?;
-    match proto.code.get(pc)? {
-        Op::Call { a, .. } | Op::TailCall { a, .. } if caller.base + *a as usize == frame.func => {
-            crate::vm::describe_register(proto, vm, pc, *a)
-        }
-        _ => None,
+    let caller = &frames[at.index - 1];
+    let named = match caller.proto.as_ref()?.code.get(caller.pc.checked_sub(1)?)? {
+        Op::Call { a, .. } | Op::TailCall { a, .. } => caller.base + *a as usize == frame.func,
+        _ => true,
+    };
+    if named {
+        vm.call_site_name(caller)
+    } else {
+        None
     }
 }
 
@@ -201,7 +225,11 @@ fn setmetatable(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         Value::Table(t) => vm.heap.table_mut(t).set_metatable(mt),
         Value::Userdata(u) => vm.heap.userdata.get_mut(u.0).metatable = mt,
         Value::String(_) => vm.string_meta = mt,
-        _ => return Err(vm.rt_error("cannot set the metatable of this type")),
+        other => {
+            if let Some(slot) = vm.type_meta.slot(other) {
+                *slot = mt;
+            }
+        }
     }
     vm.ret1(v)
 }
@@ -293,44 +321,10 @@ fn setupvalue(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     vm.ret1(name)
 }
 
-fn getlocal(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let level = vm.check_int(0)?;
-    let n = vm.check_int(1)?;
-    let frames = vm.th.frames.len() as i64;
-    if level < 1 || level >= frames {
-        return Err(vm.arg_error(0, "level out of range"));
-    }
-    let f = vm.th.frames[(frames - 1 - level) as usize].clone();
-    let Some(p) = &f.proto else {
-        return vm.ret1(Value::Nil);
-    };
-    let pc = f.pc.saturating_sub(1);
-    let active: Vec<_> = p
-        .locals
-        .iter()
-        .filter(|l| l.start_pc <= pc && pc < l.end_pc)
-        .collect();
-    match active.get((n - 1).max(0) as usize) {
-        Some(l) if n >= 1 => {
-            let name = vm.new_string(&l.name)?;
-            let v = vm.th.stack[f.base + l.reg as usize];
-            vm.push(name);
-            vm.push(v);
-            Ok(2)
-        }
-        _ => vm.ret1(Value::Nil),
-    }
-}
-
-/// Index of the first argument after an optional thread (the hook is the state's, as in
-/// LuaJIT, so the thread itself is not used).
-fn after_thread(vm: &Vm) -> usize {
-    usize::from(matches!(vm.arg(0), Value::Thread(_)))
-}
-
 /// `debug.sethook([thread,] [hook, mask [, count]])`.
 fn sethook(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let first = after_thread(vm);
+    // The hook is the state's, as in LuaJIT: a thread argument is skipped.
+    let (_, first) = thread_arg(vm);
     let function = vm.arg(first);
     if function.is_nil() {
         vm.hooks.set(Value::Nil, 0, 0);
@@ -368,4 +362,70 @@ fn gethook(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     vm.push(letters);
     vm.push(Value::Number(hooks.count as f64));
     Ok(3)
+}
+
+/// The upvalue cell of upvalue `n` (1-based) of the Lua function at argument `i`.
+fn upvalue_cell(vm: &mut Vm, i: usize) -> LuaResult<crate::value::UpvalRef> {
+    let f = match vm.arg(i) {
+        Value::Function(f) => f,
+        _ => return Err(vm.arg_type_error(i, "function")),
+    };
+    let n = vm.check_int(i + 1)?;
+    let cell = match vm.heap.function(f) {
+        Function::Lua(cl) => usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|n| cl.upvalues.get(n).copied()),
+        Function::Native(_) => None,
+    };
+    cell.ok_or_else(|| vm.arg_error(i + 1, "invalid upvalue index"))
+}
+
+/// `debug.upvalueid(f, n)`: a light userdata naming the upvalue's cell, equal for closures
+/// sharing it.
+fn upvalueid(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let cell = upvalue_cell(vm, 0)?;
+    // One userdata per cell, kept in a weak-valued registry table while anyone holds it.
+    let registry = vm.registry;
+    let ids_key = vm.str_value(b"debug.upvalueid");
+    let ids = match vm.heap.table(registry).get(ids_key) {
+        Value::Table(t) => t,
+        _ => {
+            let ids = vm.heap.new_table(0, 4);
+            let meta = vm.heap.new_table(0, 1);
+            let mode = vm.str_value(b"v");
+            vm.set_field(meta, "__mode", mode);
+            vm.heap.table_mut(ids).set_metatable(Some(meta));
+            vm.set_field(registry, "debug.upvalueid", Value::Table(ids));
+            ids
+        }
+    };
+    let key = Value::Number(cell.0 as f64);
+    let id = match vm.heap.table(ids).get(key) {
+        id @ Value::Userdata(_) => id,
+        _ => {
+            let id = Value::Userdata(vm.heap.new_userdata(crate::heap::Userdata {
+                metatable: None,
+                env: None,
+                payload: Box::new(()),
+                finalized: false,
+            }));
+            let _ = vm.heap.table_mut(ids).set(key, id);
+            id
+        }
+    };
+    vm.ret1(id)
+}
+
+/// `debug.upvaluejoin(f1, n1, f2, n2)`: upvalue `n1` of `f1` becomes upvalue `n2` of `f2`.
+fn upvaluejoin(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let target = upvalue_cell(vm, 2)?;
+    upvalue_cell(vm, 0)?;
+    let (Value::Function(f), n) = (vm.arg(0), vm.check_int(1)?) else {
+        unreachable!("checked by upvalue_cell")
+    };
+    if let Function::Lua(cl) = vm.heap.functions.get_mut(f.0) {
+        cl.upvalues[n as usize - 1] = target;
+    }
+    Ok(0)
 }

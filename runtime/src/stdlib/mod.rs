@@ -4,6 +4,7 @@ pub mod base;
 pub mod bit;
 pub mod coroutine;
 pub mod debug;
+mod debug_locals;
 pub mod io;
 pub mod jit;
 pub mod jit_util;

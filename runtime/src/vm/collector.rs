@@ -74,7 +74,10 @@ impl Vm {
     fn mark_roots(&mut self, m: &mut Marker) {
         m.gray.push(Value::Table(self.globals));
         m.gray.push(Value::Table(self.registry));
-        if let Some(t) = self.string_meta {
+        for t in std::iter::once(self.string_meta)
+            .chain(self.type_meta.all())
+            .flatten()
+        {
             m.gray.push(Value::Table(t));
         }
         m.gray.extend(self.temp_roots.iter().copied());

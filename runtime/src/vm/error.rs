@@ -138,10 +138,16 @@ impl Vm {
             match &f.proto {
                 Some(p) => {
                     out.push_str(&format!("{}:{}: ", p.source, current_line(p, f)));
+                    // A function `pcall` called is unnamed: its caller is the C frame below.
+                    let name = if f.via_pcall {
+                        None
+                    } else {
+                        self.frame_name(caller, f)
+                    };
                     if i == 0 && p.line_defined == 0 {
                         out.push_str("in main chunk");
                     } else {
-                        match self.frame_name(caller, f) {
+                        match name {
                             Some((kind, name)) => out.push_str(&format!("in {kind} '{name}'")),
                             None if p.line_defined == 0 => out.push_str("in main chunk"),
                             None => out.push_str(&format!(
@@ -162,6 +168,13 @@ impl Vm {
             if f.tail_calls > 0 {
                 out.push_str("\n\t(tail call): ?");
             }
+            if f.via_pcall {
+                let protector = match f.kind {
+                    super::thread::FrameKind::Xpcall => "xpcall",
+                    _ => "pcall",
+                };
+                out.push_str(&format!("\n\t[C]: in function '{protector}'"));
+            }
         }
         out
     }
@@ -173,19 +186,22 @@ impl Vm {
                 return Some(("function", n.name.to_string()));
             }
         }
-        let caller = caller?;
+        let (kind, name) = self.call_site_name(caller?)?;
+        let kind = match kind {
+            "global" | "for iterator" => "function",
+            k => k,
+        };
+        Some((kind, name))
+    }
+
+    /// How the Lua function of frame `caller` named the function it is calling (`global 'f'`,
+    /// `method 'm'`, `for iterator`), from its current call instruction.
+    pub fn call_site_name(&self, caller: &Frame) -> Option<(&'static str, String)> {
         let p = caller.proto.as_ref()?;
         let pc = caller.pc.checked_sub(1)?;
         match p.code.get(pc)? {
-            Op::Call { a, .. } | Op::TailCall { a, .. } => {
-                let (kind, name) = describe_register(p, self, pc, *a)?;
-                let kind = match kind {
-                    "global" => "function",
-                    k => k,
-                };
-                Some((kind, name))
-            }
-            Op::TForCall { .. } => Some(("function", "(for generator)".into())),
+            Op::Call { a, .. } | Op::TailCall { a, .. } => describe_register(p, self, pc, *a),
+            Op::TForCall { .. } => Some(("for iterator", "(for generator)".into())),
             _ => None,
         }
     }

@@ -67,7 +67,11 @@ impl Vm {
             Value::Table(t) => self.heap.table(t).metatable,
             Value::Userdata(u) => self.heap.userdata.get(u.0).metatable,
             Value::String(_) => self.string_meta,
-            _ => None,
+            Value::Nil => self.type_meta.nil,
+            Value::Boolean(_) => self.type_meta.boolean,
+            Value::Number(_) => self.type_meta.number,
+            Value::Function(_) => self.type_meta.function,
+            Value::Thread(_) => self.type_meta.thread,
         }
     }
 

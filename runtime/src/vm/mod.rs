@@ -27,6 +27,41 @@ use crate::value::{StrRef, TableRef, ThreadRef, Value};
 use std::io::Write;
 use thread::{CoStatus, Coroutine, ThreadState};
 
+/// The per-type metatables of the types whose values have none of their own.
+#[derive(Default, Debug, Clone, Copy)]
+pub struct TypeMetatables {
+    pub nil: Option<TableRef>,
+    pub boolean: Option<TableRef>,
+    pub number: Option<TableRef>,
+    pub function: Option<TableRef>,
+    pub thread: Option<TableRef>,
+}
+
+impl TypeMetatables {
+    /// The slot of `v`'s type; None for types whose values carry their own (tables, userdata)
+    /// and for strings (`Vm::string_meta`).
+    pub fn slot(&mut self, v: Value) -> Option<&mut Option<TableRef>> {
+        match v {
+            Value::Nil => Some(&mut self.nil),
+            Value::Boolean(_) => Some(&mut self.boolean),
+            Value::Number(_) => Some(&mut self.number),
+            Value::Function(_) => Some(&mut self.function),
+            Value::Thread(_) => Some(&mut self.thread),
+            Value::String(_) | Value::Table(_) | Value::Userdata(_) => None,
+        }
+    }
+
+    pub(crate) fn all(&self) -> [Option<TableRef>; 5] {
+        [
+            self.nil,
+            self.boolean,
+            self.number,
+            self.function,
+            self.thread,
+        ]
+    }
+}
+
 /// Nested interpreter entries (metamethods, natives calling Lua) before "C stack overflow".
 pub const MAX_NESTED_CALLS: usize = 190;
 /// Stack slots one thread may use before "stack overflow".
@@ -55,6 +90,9 @@ pub struct Vm {
     pub globals: TableRef,
     pub registry: TableRef,
     pub string_meta: Option<TableRef>,
+    /// Metatables `debug.setmetatable` gives the other types without their own: nil, booleans,
+    /// numbers, functions, threads (each type shares one, as in Lua).
+    pub type_meta: TypeMetatables,
     pub names: MetaNames,
     pub options: VmOptions,
     pub clock: Clock,
@@ -107,6 +145,7 @@ impl Vm {
             globals,
             registry,
             string_meta: None,
+            type_meta: TypeMetatables::default(),
             names,
             clock: Clock::new(options.deterministic),
             options,
