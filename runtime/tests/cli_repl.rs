@@ -103,3 +103,32 @@ fn help_prints_the_usage_and_succeeds() {
         assert!(text.contains("-i  "), "{text}");
     }
 }
+
+#[test]
+fn debug_debug_runs_lines_until_cont_like_luajit() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runtime"))
+        .args(["-e", "debug.debug() print('back', x) print(io.read())"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runtime starts");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(b"print(1+1)\nerror('x')\nx = 5\nprint(1\ncont\nprint('after')\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    // What luajit prints for the same input.
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "2\nback\t5\nprint('after')\n"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "lua_debug> lua_debug> (debug command):1: x\nlua_debug> lua_debug> \
+         (debug command):1: ')' expected near '<eof>'\nlua_debug> "
+    );
+}

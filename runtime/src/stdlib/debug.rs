@@ -25,6 +25,7 @@ pub fn open(vm: &mut Vm) {
             ("upvalueid", upvalueid),
             ("upvaluejoin", upvaluejoin),
             ("sethook", sethook),
+            ("debug", debug_debug),
             ("gethook", gethook),
         ],
     );
@@ -428,4 +429,47 @@ fn upvaluejoin(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         cl.upvalues[n as usize - 1] = target;
     }
     Ok(0)
+}
+
+/// `debug.debug()`: runs the lines of standard input as chunks (prompt `lua_debug> ` and
+/// errors on stderr) until a line `cont` or the end of input. Lines are read through
+/// `io.stdin`, so the program reads on after them.
+fn debug_debug(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let reader = crate::stdlib::base::load_chunk(
+        vm,
+        b"local io = ... return function() return io.stdin:read('*l') end",
+        b"=debug.debug",
+    )
+    .map_err(|message| vm.rt_error(&message))?;
+    let io = vm.get_global("io");
+    let read_line = vm.call1(reader, &[io])?;
+    vm.temp_roots.push(read_line);
+    let result = debug_commands(vm, read_line);
+    vm.temp_roots.retain(|v| !v.raw_eq(read_line));
+    result.map(|()| 0)
+}
+
+fn debug_commands(vm: &mut Vm, read_line: Value) -> LuaResult<()> {
+    use std::io::Write;
+    loop {
+        vm.flush_stdout();
+        let _ = write!(std::io::stderr(), "lua_debug> ");
+        let line = match vm.call1(read_line, &[])? {
+            line @ Value::String(_) => vm.to_text(line).unwrap_or_default(),
+            _ => return Ok(()),
+        };
+        if line == b"cont" {
+            return Ok(());
+        }
+        let outcome = match crate::stdlib::base::load_chunk(vm, &line, b"=(debug command)") {
+            Ok(chunk) => vm
+                .call_n(chunk, &[], 0)
+                .map_err(|error| crate::run::error_text(vm, &error).unwrap_or_default()),
+            Err(message) => Err(message),
+        };
+        if let Err(message) = outcome {
+            vm.flush_stdout();
+            let _ = writeln!(std::io::stderr(), "{message}");
+        }
+    }
 }
