@@ -358,7 +358,8 @@ impl Compiler<'_> {
         }
         let last = (self.free_reg() - 1) as Reg;
         self.set_free_reg(first as usize);
-        self.set_line(line);
+        // One instruction for the chain, emitted once its last operand is read (LuaJIT's line).
+        self.set_line(line.max(last_line(rest)));
         Ok(ExpDesc::Reloc(self.emit(Op::Concat {
             a: 0,
             b: first,
@@ -715,7 +716,8 @@ fn is_arithmetic(op: BinOp) -> bool {
 }
 
 /// The line where an expression ends, as far as the tree records it.
-fn last_line(e: &Expr) -> Line {
+/// The last line an expression spans (its last token's, as far as the tree tells).
+pub(super) fn last_line(e: &Expr) -> Line {
     match &e.kind {
         ExprKind::Binary { rhs, .. } => e.line.max(last_line(rhs)),
         ExprKind::Unary { operand, .. } => e.line.max(last_line(operand)),

@@ -152,6 +152,12 @@ impl Compiler<'_> {
         self.fs().line = line;
     }
 
+    /// Moves the line of the next instructions forward to `line` (never back).
+    pub(super) fn raise_line(&mut self, line: Line) {
+        let fs = self.fs();
+        fs.line = fs.line.max(line);
+    }
+
     // ---- registers ----
 
     pub(super) fn reserve_regs(&mut self, n: usize) -> CompileResult<()> {

@@ -115,6 +115,7 @@ impl Compiler<'_> {
                 start,
                 limit,
                 step,
+                do_line,
                 body,
             } => {
                 self.enter_block(true);
@@ -129,7 +130,8 @@ impl Compiler<'_> {
                 for name in [&b"(for index)"[..], b"(for limit)", b"(for step)"] {
                     self.add_local(name.to_vec())?;
                 }
-                self.set_line(stat.line);
+                // Errors in the loop's set-up ("'for' limit must be a number") at `do`.
+                self.set_line(*do_line);
                 let prep = self.emit(Op::ForPrep { a: base, offset: 0 });
                 let body_start = self.pc();
                 self.enter_block(false);
@@ -160,11 +162,14 @@ impl Compiler<'_> {
                 self.block(body)?;
                 self.leave_block(body.end_line)?;
                 self.patch_to_here(&[to_loop]);
-                self.set_line(stat.line);
+                // Calling what is not a function ("attempt to call a table value") is
+                // reported on the last line of the iterator expressions, as LuaJIT does.
+                self.set_line(exprs.last().map_or(stat.line, super::expr::last_line));
                 self.emit(Op::TForCall {
                     a: base,
                     c: names.len() as u8,
                 });
+                self.set_line(stat.line);
                 let lp = self.emit(Op::TForLoop { a: base, offset: 0 });
                 self.patch_jump(lp, body_start);
                 self.leave_block(body.end_line)?;
@@ -359,6 +364,8 @@ impl Compiler<'_> {
     }
 
     fn assign(&mut self, targets: &[Expr], exprs: &[Expr]) -> CompileResult<()> {
+        // Stores are emitted after the last value, on its last line (LuaJIT's attribution).
+        let store_line = exprs.last().map_or(0, super::expr::last_line);
         if targets.len() == 1 && exprs.len() == 1 {
             let target = self.target(&targets[0], false)?;
             let d = self.expr(&exprs[0])?;
@@ -367,6 +374,7 @@ impl Compiler<'_> {
             } else {
                 d
             };
+            self.raise_line(store_line);
             return self.store(target, d);
         }
         // Multiple assignment: evaluate every table and key into its own temporary first, so
@@ -377,6 +385,7 @@ impl Compiler<'_> {
         }
         let first_value = self.free_reg();
         self.explist_adjusted_at(exprs, targets.len())?;
+        self.raise_line(store_line);
         for (i, place) in places.iter().enumerate().rev() {
             let reg = (first_value + i) as Reg;
             self.store_from_reg(*place, reg)?;

@@ -59,11 +59,13 @@ pub enum StatKind {
         arms: Vec<(Expr, Block)>,
         else_block: Option<Block>,
     },
+    /// `do_line` is the line of `do`: LuaJIT reports errors in the loop's set-up there.
     NumericFor {
         var: Name,
         start: Expr,
         limit: Expr,
         step: Option<Expr>,
+        do_line: Line,
         body: Block,
     },
     GenericFor {

@@ -600,6 +600,7 @@ impl<'a> Parser<'a> {
         };
         self.activate_hidden_locals(["(for index)", "(for limit)", "(for step)"]);
         self.expect(&Token::Do)?;
+        let do_line = self.last_line;
         self.open_scope(false);
         self.activate_locals([var.clone()]);
         let (body, d4) = self.block()?;
@@ -611,6 +612,7 @@ impl<'a> Parser<'a> {
                 start,
                 limit,
                 step,
+                do_line,
                 body,
             },
             depth,
