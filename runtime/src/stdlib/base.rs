@@ -106,7 +106,7 @@ pub fn load_chunk(vm: &mut Vm, source: &[u8], chunk_name: &[u8]) -> Result<Value
     let chunk = crate::syntax::parse(source, &display).map_err(|e| e.to_string())?;
     let proto = crate::compiler::compile_chunk(&chunk, &display, source, chunk_name, &mut vm.heap)
         .map_err(|e| e.to_string())?;
-    let env = vm.globals;
+    let env = vm.thread_env();
     let f = vm.heap.new_function(Function::Lua(LuaClosure {
         proto,
         upvalues: Vec::new(),
@@ -141,7 +141,7 @@ fn load_dump(vm: &mut Vm, bytes: &[u8], chunk_name: &[u8]) -> Result<Value, Stri
     let upvalues = (0..proto.upvalues.len())
         .map(|_| vm.heap.new_upval(crate::heap::Upval::Closed(Value::Nil)))
         .collect();
-    let env = vm.globals;
+    let env = vm.thread_env();
     let f = vm.heap.new_function(Function::Lua(LuaClosure {
         proto,
         upvalues,
@@ -627,18 +627,27 @@ fn level_function(vm: &mut Vm, level: usize) -> LuaResult<Option<Value>> {
 
 fn getfenv(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let env = match function_at_level(vm, 0)? {
-        None => vm.globals,
         Some(Value::Function(f)) => vm.heap.function(f).env(),
-        Some(_) => vm.globals,
+        None | Some(_) => vm.thread_env(),
     };
     vm.ret1(Value::Table(env))
 }
 
 fn setfenv(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let env: TableRef = vm.check_table(1)?;
+    if vm.arg(0).is_nil() {
+        // Only getfenv takes nil for level 1.
+        return Err(vm.arg_type_error(0, "number"));
+    }
     match function_at_level(vm, 0)? {
         None => {
-            vm.globals = env;
+            // Level 0: the running thread's globals (the state's, on the main thread).
+            if vm.current == vm.main_thread {
+                vm.globals = env;
+                vm.th.env = None;
+            } else {
+                vm.th.env = Some(env);
+            }
             Ok(0)
         }
         Some(Value::Function(f)) => {

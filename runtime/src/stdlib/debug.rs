@@ -18,6 +18,8 @@ pub fn open(vm: &mut Vm) {
             ("getmetatable", getmetatable),
             ("setmetatable", setmetatable),
             ("getregistry", getregistry),
+            ("getfenv", getfenv),
+            ("setfenv", setfenv),
             ("getupvalue", getupvalue),
             ("setupvalue", setupvalue),
             ("getlocal", debug_locals::getlocal),
@@ -472,4 +474,33 @@ fn debug_commands(vm: &mut Vm, read_line: Value) -> LuaResult<()> {
             let _ = writeln!(std::io::stderr(), "{message}");
         }
     }
+}
+
+/// `debug.getfenv(o)`: the environment of a function, userdata or thread; nil for others.
+fn getfenv(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let env = match vm.check_any(0)? {
+        Value::Function(f) => Some(vm.heap.function(f).env()),
+        Value::Userdata(u) => vm.heap.userdata.get(u.0).env,
+        Value::Thread(t) if t == vm.current => Some(vm.thread_env()),
+        Value::Thread(t) => Some(vm.heap.threads.get(t.0).state.env.unwrap_or(vm.globals)),
+        _ => None,
+    };
+    vm.ret1(env.map_or(Value::Nil, Value::Table))
+}
+
+/// `debug.setfenv(o, t)`: sets the environment of a function, userdata or thread; returns `o`.
+fn setfenv(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let object = vm.arg(0);
+    let env = vm.check_table(1)?;
+    match object {
+        Value::Function(f) => match vm.heap.functions.get_mut(f.0) {
+            Function::Lua(c) => c.env = env,
+            Function::Native(n) => n.env = env,
+        },
+        Value::Userdata(u) => vm.heap.userdata.get_mut(u.0).env = Some(env),
+        Value::Thread(t) if t == vm.current => vm.th.env = Some(env),
+        Value::Thread(t) => vm.heap.threads.get_mut(t.0).state.env = Some(env),
+        _ => return Err(vm.rt_error("'setfenv' cannot change environment of given object")),
+    }
+    vm.ret1(object)
 }

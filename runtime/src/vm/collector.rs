@@ -329,6 +329,9 @@ fn mark_thread_state(th: &ThreadState, m: &mut Marker) {
     );
     m.open_upvals
         .extend(th.open_upvals.iter().map(|&(_, uv)| uv));
+    if let Some(env) = th.env {
+        m.gray.push(Value::Table(env));
+    }
     for f in th.frames.iter() {
         m.gray.push(Value::Function(f.closure));
         if let Some(p) = &f.proto {

@@ -17,6 +17,8 @@ pub enum Resumed {
 impl Vm {
     pub fn new_coroutine(&mut self, f: Value) -> ThreadRef {
         let mut state = ThreadState::new();
+        // A new coroutine shares its creator's globals.
+        state.env = self.th.env;
         state.stack[0] = f;
         state.top = 1;
         self.heap.new_thread(Coroutine {

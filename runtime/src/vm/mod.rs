@@ -218,6 +218,12 @@ impl Vm {
         Ok(())
     }
 
+    /// The globals of the running thread: its own after `setfenv(0, t)` in a coroutine, else
+    /// the state's.
+    pub fn thread_env(&self) -> TableRef {
+        self.th.env.unwrap_or(self.globals)
+    }
+
     pub fn get_global(&mut self, name: &str) -> Value {
         let k = self.str_value(name.as_bytes());
         self.heap.table(self.globals).get(k)

@@ -3,7 +3,7 @@
 //! slot, as LuaJIT's BASE, so the stack may grow (and move) freely.
 
 use crate::bytecode::Proto;
-use crate::value::{FuncRef, UpvalRef, Value};
+use crate::value::{FuncRef, TableRef, UpvalRef, Value};
 use std::rc::Rc;
 
 /// How a frame's results are delivered when it returns.
@@ -218,6 +218,9 @@ pub struct ThreadState {
     /// Frame index and pc of the last instruction the line hook saw on this thread (None: a
     /// frame was entered since, so the next instruction reports its line).
     pub hook_last: Option<(usize, usize)>,
+    /// The coroutine's own globals (`setfenv(0, t)` in it); None: the state's. Chunks `load`
+    /// compiles in the thread get it as their environment, as in Lua 5.1.
+    pub env: Option<TableRef>,
 }
 
 /// Where the values passed to `coroutine.resume` land in a suspended coroutine.
