@@ -347,7 +347,7 @@ fn run(argv: Vec<String>) -> Result<i32> {
     }
     for action in &inv.actions {
         let result = match action {
-            Action::Chunk(src) => run_source(&mut vm, src.as_bytes(), src.as_bytes(), &[]),
+            Action::Chunk(src) => run_source(&mut vm, src.as_bytes(), b"=(command line)", &[]),
             Action::Require(name) => {
                 let src = format!("require({})", lua_quote(name));
                 run_source(&mut vm, src.as_bytes(), b"=(command line)", &[])

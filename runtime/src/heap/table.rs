@@ -108,6 +108,14 @@ impl Table {
         t
     }
 
+    /// LuaJIT's `table.clear`: every key removed, the parts' capacity and the metatable kept.
+    pub fn clear(&mut self) {
+        self.array.clear();
+        self.entries.fill(EMPTY);
+        self.used = 0;
+        self.sync_layout();
+    }
+
     pub fn set_metatable(&mut self, metatable: Option<TableRef>) {
         self.metatable = metatable;
         self.sync_layout();

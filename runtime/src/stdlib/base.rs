@@ -1,6 +1,6 @@
 //! The base library: `print`, `type`, `pairs`, `pcall`, `error`, `load`, `require`, ...
 
-use super::{loaded_table, register};
+use super::register;
 use crate::heap::{Function, LuaClosure, Special, Userdata};
 use crate::text::number::{parse_integer_in_base, parse_number};
 use crate::value::{TableRef, Value};
@@ -37,7 +37,6 @@ pub fn open(vm: &mut Vm) {
             ("type", type_),
             ("unpack", unpack),
             ("newproxy", newproxy),
-            ("require", require),
             ("gcinfo", gcinfo),
         ],
     );
@@ -50,40 +49,8 @@ pub fn open(vm: &mut Vm) {
     let version = vm.str_value(b"Lua 5.1");
     vm.set_field(g, "_VERSION", version);
 
-    // package
-    let package = vm.heap.new_table(0, 8);
-    let loaded = vm.heap.new_table(0, 16);
+    super::package::open(vm);
     let reg = vm.registry;
-    vm.set_field(reg, "_LOADED", Value::Table(loaded));
-    vm.set_field(package, "loaded", Value::Table(loaded));
-    let preload = vm.heap.new_table(0, 0);
-    vm.set_field(package, "preload", Value::Table(preload));
-    let path = std::env::var("LUA_PATH")
-        .map(|p| p.replace(";;", ";./?.lua;./?/init.lua;"))
-        .unwrap_or_else(|_| {
-            "./?.lua;./?/init.lua;/usr/local/share/lua/5.1/?.lua;/usr/share/lua/5.1/?.lua".into()
-        });
-    let path = vm.str_value(path.as_bytes());
-    vm.set_field(package, "path", path);
-    let cpath = vm.str_value(b"");
-    vm.set_field(package, "cpath", cpath);
-    let config = vm.str_value(b"/\n;\n?\n!\n-\n");
-    vm.set_field(package, "config", config);
-    let loaders = vm.heap.new_table(2, 0);
-    let preload_searcher = vm.new_native("preload_loader", preload_loader);
-    let lua_searcher = vm.new_native("lua_loader", lua_loader);
-    let _ = vm
-        .heap
-        .table_mut(loaders)
-        .set(Value::Number(1.0), preload_searcher);
-    let _ = vm
-        .heap
-        .table_mut(loaders)
-        .set(Value::Number(2.0), lua_searcher);
-    vm.set_field(package, "loaders", Value::Table(loaders));
-    vm.set_global("package", Value::Table(package));
-    vm.set_field(loaded, "_G", Value::Table(g));
-    vm.set_field(loaded, "package", Value::Table(package));
     // The iterators pairs/ipairs return.
     let next_fn = vm.get_global("next");
     vm.set_field(reg, "next", next_fn);
@@ -135,6 +102,12 @@ fn load_dump(vm: &mut Vm, bytes: &[u8], chunk_name: &[u8]) -> Result<Value, Stri
         &mut vm.heap,
     )
     .map_err(|e| e.to_string())?;
+    let mut main = main;
+    if dumped.strip {
+        // Stripped: named by the name it is loaded under, as LuaJIT does.
+        let source: std::rc::Rc<str> = crate::syntax::chunk_display_name(chunk_name).into();
+        dump::strip(&mut main, &source, chunk_name);
+    }
     let proto = dump::find(&main, &dumped.path)
         .ok_or_else(|| format!("{name}: cannot load malformed bytecode"))?
         .clone();
@@ -519,54 +492,94 @@ fn loadstring(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
     load(vm, nargs)
 }
 
+/// `load(chunk [, chunkname [, mode [, env]]])` as LuaJIT 2.1 has it: `chunk` is a string or a
+/// reader function; `mode` "b", "t" or "bt" says which kinds of chunk are accepted; `env`
+/// becomes the function's environment.
 fn load(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let chunk = vm.arg(0);
-    let source = match chunk {
-        Value::String(_) | Value::Number(_) => vm.check_str(0)?.to_vec(),
-        Value::Function(_) => {
-            let mut source = Vec::new();
-            vm.temp_roots.push(chunk);
-            let r = loop {
-                let piece = match vm.call1(chunk, &[]) {
-                    Ok(p) => p,
-                    Err(e) => break Err(e),
-                };
-                match piece {
-                    Value::Nil => break Ok(()),
-                    Value::String(s) => {
-                        let b = vm.heap.str_bytes(s);
-                        if b.is_empty() {
-                            break Ok(());
-                        }
-                        source.extend_from_slice(b);
-                    }
-                    _ => {
-                        vm.temp_roots.pop();
-                        let msg = format!("{}reader function must return a string", vm.where_(1));
-                        return load_result(vm, Err(msg));
-                    }
-                }
-            };
-            vm.temp_roots.pop();
-            if let Err(e) = r {
-                let msg = vm.to_text(e.value).unwrap_or_default();
-                return load_result(vm, Err(String::from_utf8_lossy(&msg).into_owned()));
-            }
-            source
+    let is_reader = matches!(chunk, Value::Function(_));
+    if !is_reader && !matches!(chunk, Value::String(_) | Value::Number(_)) {
+        return Err(vm.arg_type_error(0, "function"));
+    }
+    let name = match vm.opt_str(1)? {
+        Some(name) => name.to_vec(),
+        None if is_reader => b"=(load)".to_vec(),
+        None => vm.check_str(0)?.to_vec(),
+    };
+    let mode = vm
+        .opt_str(2)?
+        .map_or_else(|| b"bt".to_vec(), |m| m.to_vec());
+    let env = match vm.arg(3) {
+        Value::Nil => None,
+        Value::Table(t) => Some(t),
+        _ => return Err(vm.arg_type_error(3, "table")),
+    };
+    let source = if is_reader {
+        match read_chunk(vm, chunk, &name)? {
+            Ok(source) => source,
+            Err(message) => return load_result(vm, Err(message)),
         }
-        _ => return Err(vm.arg_type_error(0, "function")),
-    };
-    let default_name: &[u8] = if matches!(chunk, Value::Function(_)) {
-        b"=(load)"
     } else {
-        &source
+        vm.check_str(0)?.to_vec()
     };
-    let name = vm
-        .opt_str(1)?
-        .map(|n| n.to_vec())
-        .unwrap_or_else(|| default_name.to_vec());
-    let r = load_chunk(vm, &source, &name);
-    load_result(vm, r)
+    let binary = source.first() == Some(&0x1b);
+    if !mode.contains(if binary { &b'b' } else { &b't' }) {
+        return load_result(vm, Err("attempt to load chunk with wrong mode".into()));
+    }
+    let loaded = load_chunk(vm, &source, &name);
+    if let (Ok(Value::Function(f)), Some(env)) = (&loaded, env) {
+        if let Function::Lua(c) = vm.heap.functions.get_mut(f.0) {
+            c.env = env;
+        }
+    }
+    load_result(vm, loaded)
+}
+
+/// Calls a `load` reader until it returns nil or "", parsing what it gave so far whenever that
+/// has doubled and ends between tokens: a syntax error before the end of the text stops the
+/// reading (an endless reader of bad code ends, as in LuaJIT). The inner error is the message
+/// `load` returns.
+fn read_chunk(vm: &mut Vm, reader: Value, name: &[u8]) -> LuaResult<Result<Vec<u8>, String>> {
+    let display = crate::syntax::chunk_display_name(name);
+    let mut source = Vec::new();
+    let mut next_check = 1;
+    vm.temp_roots.push(reader);
+    let outcome = loop {
+        let piece = match vm.call1(reader, &[]) {
+            Ok(piece) => piece,
+            Err(error) => {
+                let message = vm.to_text(error.value).unwrap_or_default();
+                break Ok(Err(String::from_utf8_lossy(&message).into_owned()));
+            }
+        };
+        let bytes = match piece {
+            Value::Nil => break Ok(Ok(())),
+            Value::String(s) => vm.heap.str_bytes(s),
+            _ => {
+                let message = format!("{}reader function must return a string", vm.where_(1));
+                break Ok(Err(message));
+            }
+        };
+        if bytes.is_empty() {
+            break Ok(Ok(()));
+        }
+        source.extend_from_slice(bytes);
+        if let Err(error) = vm.check_memory(source.len()) {
+            break Err(error);
+        }
+        let between_tokens = source.last().is_some_and(|b| b.is_ascii_whitespace());
+        if source.len() >= next_check && between_tokens && source.first() != Some(&0x1b) {
+            next_check = source.len() * 2;
+            if let Err(error) = crate::syntax::parse(&source, &display) {
+                let message = error.to_string();
+                if !message.ends_with("'<eof>'") {
+                    break Ok(Err(message));
+                }
+            }
+        }
+    };
+    vm.temp_roots.pop();
+    Ok(outcome?.map(|()| source))
 }
 
 fn loadfile(vm: &mut Vm, _: usize) -> LuaResult<usize> {
@@ -679,112 +692,4 @@ fn newproxy(vm: &mut Vm, _: usize) -> LuaResult<usize> {
         finalized: false,
     });
     vm.ret1(Value::Userdata(u))
-}
-
-fn require(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let name = vm.check_str(0)?;
-    let name_value = vm.new_string(&name)?;
-    let loaded = loaded_table(vm).expect("package.loaded exists");
-    let existing = vm.heap.table(loaded).get(name_value);
-    if existing.truthy() {
-        return vm.ret1(existing);
-    }
-    let name_text = String::from_utf8_lossy(&name).into_owned();
-    // package.preload
-    let package = vm.get_global("package");
-    let mut tried = String::new();
-    if let Value::Table(pkg) = package {
-        let preload_key = vm.str_value(b"preload");
-        if let Value::Table(preload) = vm.heap.table(pkg).get(preload_key) {
-            let loader = vm.heap.table(preload).get(name_value);
-            if !loader.is_nil() {
-                return finish_require(vm, loaded, name_value, loader);
-            }
-            tried.push_str(&format!("\n\tno field package.preload['{name_text}']"));
-        }
-        let path_key = vm.str_value(b"path");
-        if let Some(path) = vm.bytes_of(vm.heap.table(pkg).get(path_key)) {
-            let file_part = name_text.replace('.', "/");
-            for template in String::from_utf8_lossy(&path).split(';') {
-                if template.is_empty() {
-                    continue;
-                }
-                let candidate = template.replace('?', &file_part);
-                if std::path::Path::new(&candidate).is_file() {
-                    let f = match load_file(vm, Some(&candidate)) {
-                        Ok(f) => f,
-                        Err(msg) => {
-                            return Err(vm.rt_error(&format!(
-                            "error loading module '{name_text}' from file '{candidate}':\n\t{msg}"
-                        )))
-                        }
-                    };
-                    return finish_require(vm, loaded, name_value, f);
-                }
-                tried.push_str(&format!("\n\tno file '{candidate}'"));
-            }
-        }
-    }
-    Err(vm.rt_error(&format!("module '{name_text}' not found:{tried}")))
-}
-
-/// `package.loaders[1]`: finds a loader in `package.preload`.
-fn preload_loader(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let name = vm.check_str(0)?;
-    let key = vm.new_string(&name)?;
-    if let Value::Table(pkg) = vm.get_global("package") {
-        let preload_key = vm.str_value(b"preload");
-        if let Value::Table(preload) = vm.heap.table(pkg).get(preload_key) {
-            let loader = vm.heap.table(preload).get(key);
-            if !loader.is_nil() {
-                return vm.ret1(loader);
-            }
-        }
-    }
-    let msg = format!(
-        "\n\tno field package.preload['{}']",
-        String::from_utf8_lossy(&name)
-    );
-    let v = vm.new_string(msg.as_bytes())?;
-    vm.ret1(v)
-}
-
-/// `package.loaders[2]`: finds a Lua file along `package.path`.
-fn lua_loader(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    let name = vm.check_str(0)?;
-    let file_part = String::from_utf8_lossy(&name).replace('.', "/");
-    let mut tried = String::new();
-    if let Value::Table(pkg) = vm.get_global("package") {
-        let path_key = vm.str_value(b"path");
-        if let Some(path) = vm.bytes_of(vm.heap.table(pkg).get(path_key)) {
-            for template in String::from_utf8_lossy(&path)
-                .split(';')
-                .filter(|t| !t.is_empty())
-            {
-                let candidate = template.replace('?', &file_part);
-                if std::path::Path::new(&candidate).is_file() {
-                    return match load_file(vm, Some(&candidate)) {
-                        Ok(f) => vm.ret1(f),
-                        Err(msg) => Err(vm.rt_error(&msg)),
-                    };
-                }
-                tried.push_str(&format!("\n\tno file '{candidate}'"));
-            }
-        }
-    }
-    let v = vm.new_string(tried.as_bytes())?;
-    vm.ret1(v)
-}
-
-fn finish_require(vm: &mut Vm, loaded: TableRef, name: Value, loader: Value) -> LuaResult<usize> {
-    let r = vm.call1(loader, &[name])?;
-    if !r.is_nil() {
-        vm.raw_set(loaded, name, r)?;
-    }
-    let v = vm.heap.table(loaded).get(name);
-    if v.is_nil() {
-        vm.raw_set(loaded, name, Value::Boolean(true))?;
-        return vm.ret1(Value::Boolean(true));
-    }
-    vm.ret1(v)
 }

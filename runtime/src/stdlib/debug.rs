@@ -171,7 +171,7 @@ fn source_fields(vm: &mut Vm, t: crate::value::TableRef, fr: crate::value::FuncR
             let p = &cl.proto;
             let what = if p.line_defined == 0 { "main" } else { "Lua" };
             (
-                format!("@{}", p.source),
+                String::from_utf8_lossy(&p.origin.chunk_name).into_owned(),
                 p.source.to_string(),
                 what,
                 p.line_defined as f64,

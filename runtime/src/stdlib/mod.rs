@@ -10,6 +10,7 @@ pub mod jit;
 pub mod jit_util;
 pub mod math;
 pub mod os;
+pub mod package;
 pub mod string;
 pub mod table;
 

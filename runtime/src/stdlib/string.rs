@@ -101,18 +101,56 @@ fn char(vm: &mut Vm, nargs: usize) -> LuaResult<usize> {
     vm.ret1(v)
 }
 
+/// `string.dump(f [, strip])`: a binary chunk holding only `f`'s lines of its chunk (see
+/// `crate::bytecode::dump`); `strip` drops line numbers and names when it is loaded.
 fn dump(vm: &mut Vm, _: usize) -> LuaResult<usize> {
-    match vm.arg(0) {
+    use crate::bytecode::dump::{function_lines, path_of, Dumped};
+    let proto = match vm.arg(0) {
         Value::Function(f) => match vm.heap.function(f) {
-            Function::Lua(cl) => {
-                let bytes = crate::bytecode::dump::encode(&cl.proto);
-                let v = vm.new_string(&bytes)?;
-                vm.ret1(v)
-            }
-            Function::Native(_) => Err(vm.rt_error("unable to dump given function")),
+            Function::Lua(cl) => cl.proto.clone(),
+            Function::Native(_) => return Err(vm.rt_error("unable to dump given function")),
         },
-        _ => Err(vm.arg_type_error(0, "function")),
-    }
+        _ => return Err(vm.arg_type_error(0, "function")),
+    };
+    let strip = vm.arg(1).truthy();
+    let origin = &proto.origin;
+    // Only the function's lines, when they compile on their own to a tree holding it.
+    let lines = function_lines(&proto);
+    let display = crate::syntax::chunk_display_name(&origin.chunk_name);
+    let reduced = crate::syntax::parse(&lines, &display)
+        .ok()
+        .and_then(|chunk| {
+            let main = crate::compiler::compile_chunk(
+                &chunk,
+                &display,
+                &lines,
+                &origin.chunk_name,
+                &mut vm.heap,
+            )
+            .ok()?;
+            let same = |p: &crate::bytecode::Proto| {
+                p.line_defined == proto.line_defined
+                    && p.last_line_defined == proto.last_line_defined
+                    && p.code.len() == proto.code.len()
+            };
+            path_of(&main, &same)
+        });
+    let dumped = match reduced {
+        Some(path) => Dumped {
+            chunk_name: origin.chunk_name.to_vec(),
+            chunk_text: lines,
+            path,
+            strip,
+        },
+        None => Dumped {
+            chunk_name: origin.chunk_name.to_vec(),
+            chunk_text: origin.chunk_text.to_vec(),
+            path: origin.path.clone(),
+            strip,
+        },
+    };
+    let v = vm.new_string(&dumped.encode())?;
+    vm.ret1(v)
 }
 
 fn map_bytes(vm: &mut Vm, f: fn(&[u8]) -> Vec<u8>) -> LuaResult<usize> {

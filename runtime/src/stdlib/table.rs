@@ -298,3 +298,21 @@ fn sort(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     r?;
     Ok(0)
 }
+
+/// LuaJIT's `table.new(narray, nhash)` (`require "table.new"`): an empty table with room for
+/// `narray` array elements and `nhash` other keys.
+pub fn new(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let size = |n: i64| usize::try_from(n).unwrap_or(0).min(1 << 26);
+    let narray = size(vm.check_int(0)?);
+    let nhash = size(vm.check_int(1)?);
+    vm.check_memory(narray * 16 + nhash * 32)?;
+    let t = vm.heap.new_table(narray, nhash);
+    vm.ret1(Value::Table(t))
+}
+
+/// LuaJIT's `table.clear(t)` (`require "table.clear"`): removes every key, keeping the table.
+pub fn clear(vm: &mut Vm, _: usize) -> LuaResult<usize> {
+    let t = vm.check_table(0)?;
+    vm.heap.table_mut(t).clear();
+    Ok(0)
+}

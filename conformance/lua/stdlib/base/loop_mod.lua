@@ -1,0 +1,2 @@
+-- Requires itself while loading (loaded by package_lib.lua).
+return require("loop_mod")
