@@ -90,6 +90,9 @@ fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             let Some(at) = frame_at(vm, thread, level) else {
                 return vm.ret1(Value::Nil);
             };
+            if let Some(name) = at.c_level {
+                return c_level_info(vm, at, name, &what);
+            }
             let closure = state(vm, thread).frames[at.index].closure;
             (Value::Function(closure), Some(at))
         }
@@ -160,6 +163,50 @@ fn getinfo(vm: &mut Vm, _: usize) -> LuaResult<usize> {
             None => Value::Nil,
         };
         vm.set_field(t, "activelines", active);
+    }
+    vm.ret1(Value::Table(t))
+}
+
+/// `getinfo` of a C level without a frame: the `pcall`/`xpcall` (`name`) that called frame
+/// `at.index`, or (`name` "") the C entry below the main chunk.
+fn c_level_info(vm: &mut Vm, at: FrameAt, name: &str, what: &[u8]) -> LuaResult<usize> {
+    let frames = &state(vm, at.thread).frames;
+    let caller_name = match name {
+        "" => None,
+        _ => at
+            .index
+            .checked_sub(1)
+            .and_then(|i| vm.call_site_name(&frames[i])),
+    };
+    let t = vm.heap.new_table(0, 12);
+    if what.contains(&b'S') {
+        for (field, text) in [("source", "=[C]"), ("short_src", "[C]"), ("what", "C")] {
+            let v = vm.str_value(text.as_bytes());
+            vm.set_field(t, field, v);
+        }
+        vm.set_field(t, "linedefined", Value::Number(-1.0));
+        vm.set_field(t, "lastlinedefined", Value::Number(-1.0));
+    }
+    if what.contains(&b'l') {
+        vm.set_field(t, "currentline", Value::Number(-1.0));
+    }
+    if what.contains(&b'u') {
+        vm.set_field(t, "nups", Value::Number(0.0));
+        vm.set_field(t, "nparams", Value::Number(0.0));
+        vm.set_field(t, "isvararg", Value::Boolean(true));
+    }
+    if what.contains(&b'n') {
+        let (namewhat, name) = match caller_name {
+            Some((kind, name)) => (kind, vm.str_value(name.as_bytes())),
+            None => ("", Value::Nil),
+        };
+        vm.set_field(t, "name", name);
+        let namewhat = vm.str_value(namewhat.as_bytes());
+        vm.set_field(t, "namewhat", namewhat);
+    }
+    if what.contains(&b'f') && !name.is_empty() {
+        let f = vm.get_global(name);
+        vm.set_field(t, "func", f);
     }
     vm.ret1(Value::Table(t))
 }

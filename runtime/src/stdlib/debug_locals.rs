@@ -11,11 +11,15 @@ use crate::value::{ThreadRef, Value};
 use crate::vm::thread::ThreadState;
 use crate::vm::{LuaResult, Vm};
 
-/// A frame of some thread: `thread` None is the running one.
+/// A level of some thread: `thread` None is the running one. Most levels are frame `index`;
+/// LuaJIT also counts C levels this runtime keeps no frame for: the `pcall`/`xpcall` that
+/// called frame `index` (`c_level` "pcall"/"xpcall"), and the C entry below the main chunk
+/// (`c_level` "").
 #[derive(Clone, Copy)]
 pub struct FrameAt {
     pub thread: Option<ThreadRef>,
     pub index: usize,
+    pub c_level: Option<&'static str>,
 }
 
 /// The optional thread argument of a debug function: the thread (None when it is the running
@@ -42,21 +46,57 @@ fn state_mut(vm: &mut Vm, thread: Option<ThreadRef>) -> &mut ThreadState {
     }
 }
 
-/// The frame `level` levels down, if there is one.
+/// The frame `level` levels down, if there is one (a function `pcall` called is followed by
+/// the C level of the `pcall`).
 pub fn frame_at(vm: &Vm, thread: Option<ThreadRef>, level: i64) -> Option<FrameAt> {
-    let depth = state(vm, thread).frames.len() as i64;
-    let index = match thread {
-        None => depth - 1 - level,
-        Some(_) => depth - level,
+    let frames = &state(vm, thread).frames;
+    // A suspended thread's level 0 is the `yield` it waits in.
+    let mut remaining = match thread {
+        None => level,
+        Some(_) => level - 1,
     };
-    (level >= 0 && index >= 0 && index < depth).then_some(FrameAt {
-        thread,
-        index: index as usize,
-    })
+    if remaining < 0 {
+        return None;
+    }
+    for index in (0..frames.len()).rev() {
+        let frame = &frames[index];
+        if remaining == 0 {
+            return Some(FrameAt {
+                thread,
+                index,
+                c_level: None,
+            });
+        }
+        remaining -= 1;
+        if frame.via_pcall {
+            if remaining == 0 {
+                let protector = match frame.kind {
+                    crate::vm::thread::FrameKind::Xpcall => "xpcall",
+                    _ => "pcall",
+                };
+                return Some(FrameAt {
+                    thread,
+                    index,
+                    c_level: Some(protector),
+                });
+            }
+            remaining -= 1;
+        }
+    }
+    // The main thread's chunk was called from C.
+    (remaining == 0 && thread.is_none() && vm.current == vm.main_thread && !frames.is_empty())
+        .then_some(FrameAt {
+            thread,
+            index: 0,
+            c_level: Some(""),
+        })
 }
 
 /// Name and stack slot of local `n` of a frame.
 fn local_slot(vm: &Vm, at: FrameAt, n: i64) -> Option<(Vec<u8>, usize)> {
+    if at.c_level.is_some() {
+        return None;
+    }
     let th = state(vm, at.thread);
     let frame = &th.frames[at.index];
     if n < 0 {
