@@ -4,7 +4,8 @@
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+
+mod common;
 
 fn killed_by_sigpipe_after_reader_leaves(script: &str) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_runtime"))
@@ -19,17 +20,10 @@ fn killed_by_sigpipe_after_reader_leaves(script: &str) {
         .expect("one line");
     // The reader is dropped here: the pipe has no reader any more.
     assert_eq!(first, "y\n");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("`{script}` kept running after its reader left");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = common::wait_ending(
+        &mut child,
+        &format!("`{script}` kept running after its reader left"),
+    );
     assert_eq!(status.signal(), Some(libc::SIGPIPE), "{status:?}");
 }
 

@@ -4,7 +4,8 @@
 
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+
+mod common;
 
 const SESSION: &str =
     "x = 1\n=x+1\nfor i=1,2 do\nprint(i)\nend\nerror(\"boom\")\n= 1, nil, \"s\"\n\
@@ -20,20 +21,7 @@ fn banner() -> String {
 
 #[test]
 fn interactive_flag_reads_chunks_from_stdin_like_luajit() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_runtime"))
-        .args(["--seed", "3", "-i"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runtime starts");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(SESSION.as_bytes())
-        .expect("write");
-    let out = child.wait_with_output().expect("runs");
+    let out = common::run_with_input(&["--seed", "3", "-i"], SESSION.as_bytes());
     assert_eq!(out.status.code(), Some(0));
     // What `luajit -i` prints for the same input, after its banner.
     let expected = format!(
@@ -65,17 +53,7 @@ fn a_terminal_without_a_script_gets_the_interactive_loop() {
     let mut terminal = std::fs::File::from(pty.master);
     // Ctrl-D at the start of a line is the end of input in the terminal's canonical mode.
     terminal.write_all(b"x = 20\n=x+1\n\x04").expect("type");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the interactive loop did not end at Ctrl-D");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = common::wait_ending(&mut child, "the interactive loop did not end at Ctrl-D");
     let mut stdout = String::new();
     child
         .stdout
@@ -106,20 +84,10 @@ fn help_prints_the_usage_and_succeeds() {
 
 #[test]
 fn debug_debug_runs_lines_until_cont_like_luajit() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_runtime"))
-        .args(["-e", "debug.debug() print('back', x) print(io.read())"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runtime starts");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(b"print(1+1)\nerror('x')\nx = 5\nprint(1\ncont\nprint('after')\n")
-        .expect("write");
-    let out = child.wait_with_output().expect("runs");
+    let out = common::run_with_input(
+        &["-e", "debug.debug() print('back', x) print(io.read())"],
+        b"print(1+1)\nerror('x')\nx = 5\nprint(1\ncont\nprint('after')\n",
+    );
     assert_eq!(out.status.code(), Some(0));
     // What luajit prints for the same input.
     assert_eq!(

@@ -133,6 +133,16 @@ impl Heap {
         UserdataRef(self.userdata.insert(u))
     }
 
+    /// A userdata with no metatable and no payload: a unique value to tell things apart.
+    pub fn new_marker(&mut self) -> Value {
+        Value::Userdata(self.new_userdata(Userdata {
+            metatable: None,
+            env: None,
+            payload: Box::new(()),
+            finalized: false,
+        }))
+    }
+
     pub fn new_thread(&mut self, c: Coroutine) -> ThreadRef {
         self.allocated += 256;
         ThreadRef(self.threads.insert(c))

@@ -454,12 +454,7 @@ fn upvalueid(vm: &mut Vm, _: usize) -> LuaResult<usize> {
     let id = match vm.heap.table(ids).get(key) {
         id @ Value::Userdata(_) => id,
         _ => {
-            let id = Value::Userdata(vm.heap.new_userdata(crate::heap::Userdata {
-                metatable: None,
-                env: None,
-                payload: Box::new(()),
-                finalized: false,
-            }));
+            let id = vm.heap.new_marker();
             let _ = vm.heap.table_mut(ids).set(key, id);
             id
         }

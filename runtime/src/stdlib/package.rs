@@ -300,12 +300,7 @@ fn loading_sentinel(vm: &mut Vm) -> Value {
     match vm.heap.table(registry).get(key) {
         v @ Value::Userdata(_) => v,
         _ => {
-            let u = Value::Userdata(vm.heap.new_userdata(crate::heap::Userdata {
-                metatable: None,
-                env: None,
-                payload: Box::new(()),
-                finalized: false,
-            }));
+            let u = vm.heap.new_marker();
             vm.set_field(registry, "package.loading", u);
             u
         }
