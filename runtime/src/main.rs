@@ -443,6 +443,19 @@ fn default_sigpipe() {
     }
 }
 
+/// Runs before Rust's start-up code, which reopens a closed descriptor 0 on `/dev/null`:
+/// records whether the program was started without standard input, so reading it can fail as
+/// in LuaJIT (`nil, "Bad file descriptor", 9`) while a `/dev/null` the parent gave reads empty.
+extern "C" fn note_closed_stdin() {
+    // SAFETY: F_GETFD only reads descriptor 0's flags; it touches no memory of this process.
+    let closed = unsafe { libc::fcntl(0, libc::F_GETFD) } == -1;
+    runtime::stdlib::io::STARTED_WITHOUT_STDIN.store(closed, std::sync::atomic::Ordering::Relaxed);
+}
+
+#[used]
+#[link_section = ".init_array"]
+static NOTE_CLOSED_STDIN: extern "C" fn() = note_closed_stdin;
+
 fn main() {
     default_sigpipe();
     let argv: Vec<String> = std::env::args().collect();

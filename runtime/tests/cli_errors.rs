@@ -39,6 +39,14 @@ fn a_closed_stdin_is_a_bad_descriptor_and_dev_null_is_empty() {
     // `Stdio::null()` is `< /dev/null`: empty input.
     let out = runtime(&["-e", script], Stdio::null());
     assert_eq!(String::from_utf8_lossy(&out.stdout), "nil\n");
+    // A read-write `/dev/null` from the parent (Python's `subprocess.DEVNULL`) is empty too.
+    let dev_null = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+        .expect("/dev/null");
+    let out = runtime(&["-e", script], Stdio::from(dev_null));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "nil\n");
     // Started with descriptor 0 closed (`<&-`), as LuaJIT: nil, message, errno.
     let out = Command::new("sh")
         .arg("-c")

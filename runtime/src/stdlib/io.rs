@@ -182,29 +182,19 @@ fn os_error(code: i32) -> io::Error {
 /// A standard input the program was started without reads as a bad descriptor, as in LuaJIT.
 fn stdin_file(slot: &mut Option<File>) -> io::Result<&mut File> {
     if slot.is_none() {
-        let file = File::from(io::stdin().as_fd().try_clone_to_owned()?);
-        if started_without(&file) {
+        if STARTED_WITHOUT_STDIN.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(os_error(libc::EBADF));
         }
-        *slot = Some(file);
+        *slot = Some(File::from(io::stdin().as_fd().try_clone_to_owned()?));
     }
     Ok(slot.as_mut().expect("just opened"))
 }
 
-/// Whether `stdin` is the `/dev/null` Rust's start-up code opens, read-write, in place of a
-/// closed descriptor 0 (`runtime script.lua <&-`). A shell's `< /dev/null` opens it read-only.
-fn started_without(stdin: &File) -> bool {
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
-    const DEV_NULL: u64 = 0x103; // major 1, minor 3
-    let is_dev_null = stdin
-        .metadata()
-        .is_ok_and(|m| m.file_type().is_char_device() && m.rdev() == DEV_NULL);
-    let read_write = nix::fcntl::fcntl(stdin, nix::fcntl::FcntlArg::F_GETFL).is_ok_and(|flags| {
-        nix::fcntl::OFlag::from_bits_truncate(flags) & nix::fcntl::OFlag::O_ACCMODE
-            == nix::fcntl::OFlag::O_RDWR
-    });
-    is_dev_null && read_write
-}
+/// Set before `main` when the process started without descriptor 0 (`runtime script.lua <&-`):
+/// Rust's start-up code then opens `/dev/null` in its place, which cannot be told apart from a
+/// `/dev/null` the parent gave, so the `runtime` binary looks first (see its `main.rs`).
+pub static STARTED_WITHOUT_STDIN: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
 
 /// A duplicate of a standard output descriptor, for seeking.
 fn std_output_file(stderr: bool) -> io::Result<File> {
